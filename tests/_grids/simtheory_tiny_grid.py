@@ -1,0 +1,34 @@
+"""Test-only grid: each cell draws seeded normals and reports their mean and variance.
+
+Hooks for the Dask tests: ``delay`` keeps tasks in flight, ``kill_marker`` makes the
+worker running ``kill_cell`` kill its own process (once, the marker file records it),
+``fail_cell`` makes one cell raise.
+"""
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def cells(params):
+    return [{"i": i, "scale": 1.0 + 0.5 * (i % 3)} for i in range(int(params["n_cells"]))]
+
+
+def run_cell(cell, params, seed, backend):
+    if params.get("delay"):
+        time.sleep(float(params["delay"]))
+    marker = params.get("kill_marker")
+    if marker and cell["i"] == params["kill_cell"] and not Path(marker).exists():
+        Path(marker).write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    if cell["i"] == params.get("fail_cell", -1):
+        raise ValueError(f"cell {cell['i']} fails on purpose")
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, cell["scale"], size=int(params["n_draws"]))
+    return [{"stat": "mean", "value": float(x.mean())}, {"stat": "var", "value": float(x.var(ddof=1))}]
+
+
+def summarize(rows, out_dir, params):
+    return {"n_rows": len(rows)}

@@ -1,0 +1,115 @@
+"""Grids on Dask: a two-worker LocalCluster gives exactly the serial numbers, survives a
+killed worker, and an interrupted/failed run resumes (simtheory/distributed.py).
+
+Uses the test-only grid ``tests/_grids/tiny.toml`` (selected with SIMTHEORY_EXPERIMENTS).
+One LocalCluster is shared by the module (start-up costs seconds).
+"""
+import sys
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from simtheory.distributed import dask_executor  # noqa: E402
+from simtheory.grid import run_grid  # noqa: E402
+from simtheory.results import ResultStore  # noqa: E402
+from simtheory.validation import SimTheoryInputError  # noqa: E402
+
+GRIDS = Path(__file__).resolve().parent / "_grids"
+if str(GRIDS) not in sys.path:  # before the cluster spawns, so workers inherit it
+    sys.path.insert(0, str(GRIDS))
+
+
+@pytest.fixture(autouse=True)
+def _tiny_grids(monkeypatch):
+    monkeypatch.setenv("SIMTHEORY_EXPERIMENTS", str(GRIDS))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                     silence_logs=40)
+    yield c
+    c.close()
+
+
+def _rows(out):
+    rows = ResultStore(Path(out) / "results.csv").read_rows()
+    return sorted(rows, key=lambda r: (r["cell"], r["stat"]))
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    import os
+
+    os.environ["SIMTHEORY_EXPERIMENTS"] = str(GRIDS)
+    try:
+        out = run_grid("tiny", seed=7, out=tmp_path_factory.mktemp("serial"), progress=False)
+    finally:
+        del os.environ["SIMTHEORY_EXPERIMENTS"]
+    rows = _rows(out)
+    assert len(rows) == 16  # 8 cells x 2 statistics
+    return rows
+
+
+def test_dask_equals_serial(cluster, serial, tmp_path):
+    out = run_grid("tiny", seed=7, out=tmp_path, progress=False,
+                   executor=dask_executor(cluster.scheduler_address))
+    assert _rows(out) == serial  # same seeds -> bit-identical numbers
+    other_seed = _rows(run_grid("tiny", seed=8, out=tmp_path / "s8", progress=False,
+                                executor=dask_executor(cluster.scheduler_address)))
+    assert [r["value"] for r in other_seed] != [r["value"] for r in serial]
+
+
+def test_killed_worker_still_completes(cluster, serial, tmp_path):
+    marker = tmp_path / "killed.pid"
+    out = run_grid("tiny", seed=7, out=tmp_path / "run", progress=False,
+                   overrides={"kill_marker": str(marker), "delay": 0.2},
+                   executor=dask_executor(cluster.scheduler_address))
+    assert marker.exists(), "the worker running cell 3 should have killed itself"
+    assert _rows(out) == serial
+
+
+def test_failed_cell_keeps_others_and_resume_finishes(cluster, serial, tmp_path):
+    with pytest.raises(RuntimeError, match="1 of 8 cells failed"):
+        run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"fail_cell": 5},
+                 executor=dask_executor(cluster.scheduler_address, retries=0))
+    assert len(ResultStore(tmp_path / "results.csv").finished_cells()) == 7
+    out = run_grid("tiny", seed=7, out=tmp_path, progress=False,  # default resume
+                   executor=dask_executor(cluster.scheduler_address))
+    import json
+
+    assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 7
+    assert _rows(out) == serial
+
+
+def test_cli_scheduler_address(cluster, serial, tmp_path, capsys):
+    from simtheory.run import main
+
+    assert main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress",
+                 "--scheduler", cluster.scheduler_address]) == 0
+    assert _rows(tmp_path) == serial
+
+
+@pytest.mark.parametrize("scheduler, workers, arg", [("nonsense", 2, "--scheduler"), ("tcp://", 2, "--scheduler"),
+                                                     ("local", 0, "--workers"), (3, 2, "--scheduler")])
+def test_bad_arguments(scheduler, workers, arg):
+    with pytest.raises(SimTheoryInputError, match=f"^{arg}:"):
+        dask_executor(scheduler, n_workers=workers)
+
+
+def test_unreachable_scheduler_is_one_line_error(tmp_path):
+    ex = dask_executor("tcp://127.0.0.1:9", connect_timeout=1)
+    with pytest.raises(SimTheoryInputError, match="^--scheduler: cannot connect"):
+        run_grid("tiny", seed=7, out=tmp_path, progress=False, executor=ex)
+
+
+def test_cli_local_cluster(serial, tmp_path):
+    from simtheory.run import main
+
+    assert main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress",
+                 "--scheduler", "local", "--workers", "1"]) == 0
+    assert _rows(tmp_path) == serial
