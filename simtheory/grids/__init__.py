@@ -1,0 +1,1 @@
+"""Grid modules run by ``python -m simtheory.run`` (one per experiments/*.toml)."""
