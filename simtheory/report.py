@@ -1,9 +1,10 @@
 """The verification report: which claims of the source documents hold numerically, and by how much.
 
 ``python -m simtheory.report [--quick] [--out DIR] [--only PREFIX] [--rerun]`` runs the check
-of every claim registered in :mod:`simtheory.claims` (``compute(quick) -> Outcome``), caches
-each outcome as JSON under ``DIR/cache/{quick,full}/`` (re-used until the claim's module
-changes; never with ``--rerun``; a check that raised is always re-run), and writes ``DIR/report.md`` and ``DIR/report.html``:
+of every claim registered in :mod:`simtheory.claims` (``compute(quick) -> Outcome``) and
+caches each outcome as JSON under ``DIR/cache/{quick,full}/``. A cached outcome is re-used
+until the claim or its module's source changes (never with ``--rerun``; a check that raised
+is always re-run). It writes ``DIR/report.md``, ``DIR/report.html`` and ``DIR/report.json``:
 one row per claim (document, where, statement, what was computed, the paper's number, ours
 with its CI, verdict, the command reproducing it), a count per verdict, and the figures of
 ``paper_figs/``. A check that raises is reported as "not checkable" with its error.
@@ -157,13 +158,15 @@ def run_claim(claim: Claim, quick: bool) -> tuple[Outcome, float, str | None]:
     else:
         try:
             outcome = claim.compute(quick)
-            if not isinstance(outcome, Outcome):
-                raise TypeError(f"compute returned {type(outcome).__name__}, expected Outcome")
         except Exception as exc:  # noqa: BLE001 - the report shows it
             error = _one_line(exc)
             last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
             where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
             outcome = Outcome("-", "not checkable", f"check raised {error}{where}")
+        else:
+            if not isinstance(outcome, Outcome):
+                error = f"TypeError: compute returned {type(outcome).__name__}, expected Outcome"
+                outcome = Outcome("-", "not checkable", f"check failed: {error}")
     return outcome, time.perf_counter() - t0, error
 
 
