@@ -16,8 +16,8 @@
 
 ``scheduler``: ``"local"`` starts a ``LocalCluster(n_workers, threads_per_worker=1,
 processes=True)`` for the run; anything else is the address of a running scheduler
-(``tcp://HOST:PORT``), whose workers must be able to import simtheory and the grid
-module.
+(``tcp://HOST:PORT``), whose scheduler and workers must be able to import simtheory and
+the grid module (the scheduler unpickles the task graph).
 """
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
         if failed:
             cell, exc = failed[0]
             raise RuntimeError(f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
-                               f"resume); first: cell {cell_key(cell)}: {type(exc).__name__}: {exc}") from exc
+                               f"resume); first: cell {cell_key(cell)}: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
 
     execute.scheduler = scheduler  # for introspection / tests
     return execute
