@@ -73,6 +73,38 @@ def test_killed_worker_still_completes(cluster, serial, tmp_path):
     assert _rows(out) == serial
 
 
+def test_worker_killed_from_outside_mid_grid(cluster, serial, tmp_path):
+    """SIGKILL one worker process once 2 of 8 cells (0.3 s each) are stored; the grid still completes."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        pids = client.run(os.getpid)
+    victim = sorted(pids.values())[0]
+    result = {}
+
+    def go():
+        result["out"] = run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"delay": 0.3},
+                                 executor=dask_executor(cluster.scheduler_address))
+
+    th = threading.Thread(target=go)
+    th.start()
+    store = ResultStore(tmp_path / "results.csv")
+    deadline = time.monotonic() + 30
+    while len(store.finished_cells()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    n_before = len(store.finished_cells())
+    os.kill(victim, signal.SIGKILL)
+    th.join(timeout=60)
+    assert not th.is_alive() and "out" in result
+    assert 2 <= n_before < 8, n_before  # the kill happened mid-grid
+    assert _rows(result["out"]) == serial
+
+
 def test_failed_cell_keeps_others_and_resume_finishes(cluster, serial, tmp_path):
     with pytest.raises(RuntimeError, match="1 of 8 cells failed"):
         run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"fail_cell": 5},
