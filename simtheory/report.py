@@ -237,7 +237,7 @@ def verdict_counts(rows: Iterable[Row]) -> dict[str, int]:
 
 
 def _ours(o: Outcome) -> str:
-    return f"{o.value} (CI {o.ci})" if o.ci else str(o.value)
+    return f"{o.value} ({o.ci})" if o.ci else str(o.value)
 
 
 def _md(text: Any) -> str:
@@ -362,7 +362,7 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
             parts.append(
                 f"<tr id='{e(c.id)}'><td><code>{e(c.id)}</code></td><td>{e(c.where)}</td><td>{e(c.statement)}</td>"
                 f"<td>{e(o.computed)}{figs}</td><td>{e(str(c.paper_value) if c.paper_value is not None else '-')}</td>"
-                f"<td>{e(str(o.value))}" + (f"<br><span class='muted'>CI {e(o.ci)}</span>" if o.ci else "")
+                f"<td>{e(str(o.value))}" + (f"<br><span class='muted'>{e(o.ci)}</span>" if o.ci else "")
                 + f"</td><td><span class='v {VERDICT_CLASS[o.verdict]}'>{e(o.verdict)}</span></td>"
                 f"<td class='num'>{r.seconds:.1f}{cached}</td><td><code>{e(c.command)}</code><br>{tests}</td></tr>")
         parts.append("</table>")
