@@ -256,8 +256,14 @@ def write_markdown(rows: list[Row], path: Path, meta: dict, figures: dict[str, l
     if meta["quick"]:
         lines += ["Quick mode: small samples, so the intervals are wide; the full report "
                   "(`python -m simtheory.report`) uses the full sample sizes.", ""]
-    lines += ["## Summary", "", "| verdict | claims |", "|---|---|"]
-    lines += [f"| {v} | {n} |" for v, n in counts.items()]
+    docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
+    by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
+    def trow(cells):
+        return "| " + " | ".join(map(str, cells)) + " |"
+
+    lines += ["## Summary", "", trow(["verdict", "claims", *(SHORT_DOC.get(d, d) for d in docs)]),
+              trow(["---"] * (2 + len(docs)))]
+    lines += [trow([v, n, *(by_doc[d][v] for d in docs)]) for v, n in counts.items()]
     lines.append("")
     problems = _problems(rows, meta)
     if problems:
@@ -336,10 +342,15 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
     if meta["quick"]:
         parts.append("<p class='muted'>Quick mode: small samples, so the intervals are wide; "
                      "<code>python -m simtheory.report</code> runs the full checks.</p>")
-    parts.append("<h2>Summary</h2><table><tr><th>verdict</th><th>claims</th></tr>")
-    parts += [f"<tr><td><span class='v {VERDICT_CLASS[v]}'>{e(v)}</span></td><td class='num'>{n}</td></tr>"
+    docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
+    by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
+    parts.append("<h2>Summary</h2><table><tr><th>verdict</th><th>claims</th>"
+                 + "".join(f"<th>{e(SHORT_DOC.get(d, d))}</th>" for d in docs) + "</tr>")
+    parts += [f"<tr><td><span class='v {VERDICT_CLASS[v]}'>{e(v)}</span></td><td class='num'>{n}</td>"
+              + "".join(f"<td class='num'>{by_doc[d][v]}</td>" for d in docs) + "</tr>"
               for v, n in counts.items()]
-    parts.append(f"<tr><th>total</th><th class='num'>{len(rows)}</th></tr></table>")
+    parts.append(f"<tr><th>total</th><th class='num'>{len(rows)}</th>"
+                 + "".join(f"<th class='num'>{sum(by_doc[d].values())}</th>" for d in docs) + "</tr></table>")
     problems = _problems(rows, meta)
     if problems:
         parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems)

@@ -119,7 +119,8 @@ def test_report_writes_md_html_json_and_counts(stubs, tmp_path):
     htm = (out / "report.html").read_text()
     for cid in ["stub.holds", "stub.fails", "stub.raises", "stub.badreturn", "stub.nocheck", "stub.pipe"]:
         assert f"`{cid}`" in md and f"id='{cid}'" in htm
-    assert "| holds | 1 |" in md and "| not checkable | 3 |" in md
+    assert "| verdict | claims | Rethinking BT | BT tutorial | GPM |" in md
+    assert "| holds | 1 | 1 | 0 | 0 |" in md and "| not checkable | 3 | 2 | 0 | 1 |" in md
     assert "ZeroDivisionError: division by zero second line" in md  # one line
     assert "compute returned float, expected Outcome" in md
     assert "a\\|b" in md  # pipes escaped in the table
