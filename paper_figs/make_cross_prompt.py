@@ -22,9 +22,10 @@ def main(argv=None) -> None:
     ap.add_argument("--n-pairs", type=int, default=2_000_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--backend", default="auto")
+    ap.add_argument("--fresh", action="store_true", help="recompute every cell instead of resuming")
     args = ap.parse_args(argv)
     out = run_grid("cross_prompt", quick=args.quick, seed=args.seed, backend=args.backend,
-                   out=HERE / "cross_prompt", resume=False,
+                   out=HERE / "cross_prompt", resume=not args.fresh,
                    overrides=None if args.quick else {"n_pairs": args.n_pairs})
     summary = json.loads((out / "summary.json").read_text())
     print("beta^2 sigma^2   Q MC (+-SE)        quadrature (iid)  (Var dr = sigma^2)  paper")

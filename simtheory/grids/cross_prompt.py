@@ -77,8 +77,12 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     summary["example1"].sort(key=lambda d: d["s2"])
     fams = sorted({r["family"] for r in design_rows})
     if design_rows:
-        fig, axes = plt.subplots(1, len(fams), figsize=(2.6 * len(fams), 2.6), sharey=True, squeeze=False)
-        for ax, fam in zip(axes[0], fams):
+        ncol = min(4, len(fams))
+        nrow = -(-len(fams) // ncol)
+        fig, axes = plt.subplots(nrow, ncol, figsize=(2.3 * ncol, 2.2 * nrow), sharey=True, squeeze=False)
+        for ax in axes.flat[len(fams):]:
+            ax.set_visible(False)
+        for ax, fam in zip(axes.flat, fams):
             for design in params["designs"]:
                 pts = sorted((r["beta_sigma"], r["tau"], r["tau_se"]) for r in design_rows
                              if r["family"] == fam and r["design"] == design)
@@ -90,8 +94,12 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
             ax.set_xscale("log")
             ax.set_title(fam)
             ax.set_xlabel(r"$\beta\sigma$")
-        axes[0][0].set_ylabel(r"$Q = \mathrm{E}\,\sigma(\beta|\Delta r|)$")
-        axes[0][-1].legend(fontsize=6)
+        for row in axes:
+            row[0].set_ylabel(r"$Q = \mathrm{E}\,\sigma(\beta|\Delta r|)$")
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower right" if len(fams) % ncol else "upper center", ncol=2, fontsize=7,
+                   bbox_to_anchor=(0.98, 0.08) if len(fams) % ncol else (0.5, 1.08))
+        fig.tight_layout()
         summary["figures"] += [str(p) for p in save_figure(fig, out_dir, "q_vs_beta_sigma")]
         plt.close(fig)
     return summary
