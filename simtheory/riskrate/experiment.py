@@ -18,7 +18,7 @@ COR11_EDGES = (0.0, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 0.99, 1.0)
 
 def run_fit(*, d: int, beta: float, alpha: float, n: int, seed: np.random.SeedSequence, B: float = 3.0,
             kappa: float = 1.0, n_levels: int = 10, function_seed: int = 20241124, m_test: int = 50_000,
-            restarts: int = 2, max_steps: int = 3000, c_w: float = 2.0, w_min: int = 16, w_max: int = 128,
+            restarts: int = 2, max_steps: int = 2000, c_w: float = 2.0, w_min: int = 16, w_max: int = 64,
             lr: float = 2e-3) -> list[dict]:
     """Rows: one ``kind="fit"`` row (risk, SE, Delta_n, architecture, timings) and one ``kind="cor11"`` row
     per p0 bin (mean |Delta r - Delta r_hat| and mean |p0 - p_hat| with SEs)."""

@@ -7,7 +7,7 @@ anti-symmetric by construction. Loss: the cross-entropy of eq. 9.
 Architecture rule (following the conditions of Theorem 10 / Bos and Schmidt-Hieber 2022 as far as practical):
 depth L ~ log n  ->  L = max(2, ceil(log10 n)) hidden layers;
 width >= n phi_n ~ n^{d/((1+alpha)beta + d)}  ->  width = clip(round(c_w n^{d/((1+alpha)beta+d)}), w_min, w_max)
-(c_w = 2, w in [16, 128] by default: the cap is a CPU-budget compromise that binds for large d).
+(c_w = 2, w in [16, 64] by default: the cap is a CPU-budget compromise that binds for large d).
 Not followed: the theorem's networks are *sparse* (s ~ n phi_n log n active weights) with bounded weights and an
 exact empirical-risk minimiser; we train dense networks with Adam and early stopping on a 20% validation split
 of the n labelled pairs (so the risk is that of a practical fit, and Delta_n measures how far it is from the
@@ -27,7 +27,7 @@ from ..validation import check_positive_int, check_scalar
 
 
 def architecture(n: int, beta: float, d: int, alpha: float, c_w: float = 2.0, w_min: int = 16,
-                 w_max: int = 128) -> tuple[int, int]:
+                 w_max: int = 64) -> tuple[int, int]:
     """(width, depth) of the rule in the module docstring."""
     n = check_positive_int("n", n)
     k = (1.0 + check_scalar("alpha", alpha, low=0.0)) * check_scalar("beta", beta, low=0.0, low_open=True)
