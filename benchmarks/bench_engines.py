@@ -1,0 +1,160 @@
+"""Pairs per second and peak memory of the Monte-Carlo kernels on every backend.
+
+    python benchmarks/bench_engines.py                # 1e6 and 1e7 pairs
+    python benchmarks/bench_engines.py --big          # also 1e8 pairs
+    python benchmarks/bench_engines.py --sizes 1e6 --kernels order_consistency
+
+Kernels:
+
+* ``pair_stats``        - simtheory.montecarlo.pair_stats: pair sampling (same-prompt design, Gaussian
+  utilities) + BT annotation + Q estimation (E|dr|, E xi(|dr|), label accuracy);
+* ``order_consistency`` - simtheory.kernels.order_consistency: Monte-Carlo order-consistency counting
+  on 100,000 rows in 1,000 prompt groups (cross-prompt pairs).
+
+Backends: numpy; numba with 1 and 2 threads; cupy where a CUDA device answers. Each configuration runs
+in a fresh subprocess (so its peak RSS, ``ru_maxrss``, is its own; ``rss_base_mib`` is the RSS just before
+the timed call, after imports, data set-up and the numba warm-up, so compilation is excluded). cupy
+configurations also report the memory pool's size (``gpu_pool_mib``). The best of ``--repeat`` runs is
+kept. Output: ``benchmarks/results/bench_engines.csv`` + ``.json`` (versions, machine) and a table
+with the ratios numba/numpy and cupy/numba.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "results"
+KERNELS = ("pair_stats", "order_consistency")
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(kernel: str, backend: str, threads: int, n: int, repeat: int) -> dict:
+    import numpy as np
+
+    if backend == "numba":
+        import numba
+
+        numba.set_num_threads(threads)
+    if kernel == "pair_stats":
+        from simtheory.montecarlo import pair_stats
+
+        def run(m):
+            return pair_stats(m, "same", seed=1, backend=backend)
+    else:
+        from simtheory.kernels import order_consistency
+
+        rng = np.random.default_rng(0)
+        rows, groups = 100_000, 1_000
+        g = np.repeat(np.arange(groups), rows // groups)
+        r = rng.normal(size=rows) + 0.5 * rng.normal(size=groups)[g]
+        rh = r + rng.normal(size=rows)
+
+        def run(m):
+            return order_consistency(r, rh, groups=g, design="cross", n_pairs=m, seed=1, backend=backend)
+    run(10_000)  # warm-up: numba compilation / cupy kernel caches
+    sync = (lambda: None)
+    if backend == "cupy":
+        import cupy
+
+        sync = cupy.cuda.Device().synchronize
+        sync()
+    base = _rss_mib()
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run(n)
+        sync()
+        best = min(best, time.perf_counter() - t0)
+    row = dict(kernel=kernel, backend=backend, threads=threads, n_pairs=n, seconds=best, pairs_per_second=n / best,
+               rss_base_mib=round(base, 1), peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    if backend == "cupy":
+        import cupy
+
+        row["gpu_pool_mib"] = round(cupy.get_default_memory_pool().total_bytes() / 2**20, 1)
+    return row
+
+
+def configs(backends: list[str]) -> list[tuple[str, int]]:
+    out = [("numpy", 1)]
+    if "numba" in backends:
+        out += [("numba", 1), ("numba", 2)]
+    if "cupy" in backends:
+        out.append(("cupy", 0))
+    return out
+
+
+def main(argv=None) -> list[dict]:
+    ap = argparse.ArgumentParser(description="pairs/second and peak memory per kernel and backend")
+    ap.add_argument("--sizes", type=float, nargs="*", default=[1e6, 1e7])
+    ap.add_argument("--big", action="store_true", help="add 1e8 pairs")
+    ap.add_argument("--kernels", nargs="*", default=list(KERNELS), choices=KERNELS)
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--out", default=str(OUT / "bench_engines.csv"))
+    ap.add_argument("--child", nargs=4, metavar=("KERNEL", "BACKEND", "THREADS", "N"), help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        print(json.dumps(child(a.child[0], a.child[1], int(a.child[2]), int(float(a.child[3])), a.repeat)))
+        return []
+    from simtheory.backends import available_backends
+    from simtheory.results import run_metadata, write_json
+
+    sizes = sorted({int(s) for s in a.sizes} | ({int(1e8)} if a.big else set()))
+    rows = []
+    for kernel in a.kernels:
+        for n in sizes:
+            for backend, th in configs(available_backends()):
+                env = dict(os.environ, NUMBA_NUM_THREADS=str(max(th, 1)) if backend == "numba" else
+                           os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count() or 1)))
+                cmd = [sys.executable, __file__, "--child", kernel, backend, str(th), str(n), "--repeat", str(a.repeat)]
+                res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+                if res.returncode != 0:
+                    print(f"{kernel} {backend} {n}: failed: {res.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+                    continue
+                row = json.loads(res.stdout.strip().splitlines()[-1])
+                rows.append(row)
+                print(f"{kernel:<18} {backend:>5} thr={th} n={n:.0e}  {row['pairs_per_second']:10.3e} pairs/s  "
+                      f"peak RSS {row['peak_rss_mib']:7.1f} MiB (base {row['rss_base_mib']:.1f})", flush=True)
+    # ratios against numpy and against the fastest numba row of the same kernel and size
+    for row in rows:
+        same = [r for r in rows if r["kernel"] == row["kernel"] and r["n_pairs"] == row["n_pairs"]]
+        np_rate = next((r["pairs_per_second"] for r in same if r["backend"] == "numpy"), float("nan"))
+        nb_rate = max((r["pairs_per_second"] for r in same if r["backend"] == "numba"), default=float("nan"))
+        row["ratio_vs_numpy"] = row["pairs_per_second"] / np_rate
+        row["ratio_vs_best_numba"] = row["pairs_per_second"] / nb_rate
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fields = ["kernel", "backend", "threads", "n_pairs", "seconds", "pairs_per_second", "ratio_vs_numpy",
+              "ratio_vs_best_numba", "rss_base_mib", "peak_rss_mib", "gpu_pool_mib"]
+    with out.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+    gpu = None
+    try:
+        import cupy
+
+        gpu = cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
+    except Exception:  # noqa: BLE001 - no GPU here
+        pass
+    write_json(out.with_suffix(".json"), run_metadata(benchmark="bench_engines", args=vars(a), cpu_count=os.cpu_count(),
+                                                       gpu=gpu, rows=rows))
+    print(f"wrote {out}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
