@@ -11,7 +11,7 @@ Kernels:
 * ``order_consistency`` - simtheory.kernels.order_consistency: Monte-Carlo order-consistency counting
   on 100,000 rows in 1,000 prompt groups (cross-prompt pairs).
 
-Backends: numpy; numba with 1 and 2 threads; cupy where a CUDA device answers. Each configuration runs
+Backends: numpy; numba with 1 and 2 threads (``--threads``); cupy where a CUDA device answers. Each configuration runs
 in a fresh subprocess (so its peak RSS, ``ru_maxrss``, is its own; ``rss_base_mib`` is the RSS just before
 the timed call, after imports, data set-up and the numba warm-up, so compilation is excluded). cupy
 configurations also report the memory pool's size (``gpu_pool_mib``). The best of ``--repeat`` runs is
@@ -42,8 +42,10 @@ def _rss_mib() -> float:
     return float("nan")
 
 
-def child(kernel: str, backend: str, threads: int, n: int, repeat: int) -> dict:
+def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chunk: int) -> dict:
     import numpy as np
+
+    chunk = {"chunk": gpu_chunk} if backend == "cupy" else {}
 
     if backend == "numba":
         import numba
@@ -53,7 +55,7 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int) -> dict:
         from simtheory.montecarlo import pair_stats
 
         def run(m):
-            return pair_stats(m, "same", seed=1, backend=backend)
+            return pair_stats(m, "same", seed=1, backend=backend, **chunk)
     else:
         from simtheory.kernels import order_consistency
 
@@ -64,7 +66,7 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int) -> dict:
         rh = r + rng.normal(size=rows)
 
         def run(m):
-            return order_consistency(r, rh, groups=g, design="cross", n_pairs=m, seed=1, backend=backend)
+            return order_consistency(r, rh, groups=g, design="cross", n_pairs=m, seed=1, backend=backend, **chunk)
     run(10_000)  # warm-up: numba compilation / cupy kernel caches
     sync = (lambda: None)
     if backend == "cupy":
@@ -88,10 +90,10 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int) -> dict:
     return row
 
 
-def configs(backends: list[str]) -> list[tuple[str, int]]:
+def configs(backends: list[str], threads: list[int]) -> list[tuple[str, int]]:
     out = [("numpy", 1)]
     if "numba" in backends:
-        out += [("numba", 1), ("numba", 2)]
+        out += [("numba", t) for t in threads]
     if "cupy" in backends:
         out.append(("cupy", 0))
     return out
@@ -103,11 +105,13 @@ def main(argv=None) -> list[dict]:
     ap.add_argument("--big", action="store_true", help="add 1e8 pairs")
     ap.add_argument("--kernels", nargs="*", default=list(KERNELS), choices=KERNELS)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--gpu-chunk", type=float, default=2**24, help="pairs per chunk on cupy (default 2^24)")
+    ap.add_argument("--threads", type=int, nargs="*", default=[1, 2], help="numba thread counts (default 1 2)")
     ap.add_argument("--out", default=str(OUT / "bench_engines.csv"))
     ap.add_argument("--child", nargs=4, metavar=("KERNEL", "BACKEND", "THREADS", "N"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
-        print(json.dumps(child(a.child[0], a.child[1], int(a.child[2]), int(float(a.child[3])), a.repeat)))
+        print(json.dumps(child(a.child[0], a.child[1], int(a.child[2]), int(float(a.child[3])), a.repeat, int(a.gpu_chunk))))
         return []
     from simtheory.backends import available_backends
     from simtheory.results import run_metadata, write_json
@@ -116,10 +120,11 @@ def main(argv=None) -> list[dict]:
     rows = []
     for kernel in a.kernels:
         for n in sizes:
-            for backend, th in configs(available_backends()):
+            for backend, th in configs(available_backends(), a.threads):
                 env = dict(os.environ, NUMBA_NUM_THREADS=str(max(th, 1)) if backend == "numba" else
                            os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count() or 1)))
-                cmd = [sys.executable, __file__, "--child", kernel, backend, str(th), str(n), "--repeat", str(a.repeat)]
+                cmd = [sys.executable, __file__, "--child", kernel, backend, str(th), str(n), "--repeat", str(a.repeat),
+                       "--gpu-chunk", str(int(a.gpu_chunk))]
                 res = subprocess.run(cmd, capture_output=True, text=True, env=env)
                 if res.returncode != 0:
                     print(f"{kernel} {backend} {n}: failed: {res.stderr.strip().splitlines()[-1:]}", file=sys.stderr)

@@ -140,3 +140,18 @@ def test_shipped_example_is_valid():
         np.testing.assert_allclose(d.embeddings @ f["golden_w"] + f["golden_b"], d.reward, atol=1e-9)
     assert abs(d.reward.std() - 1.0) < 1e-9
     np.testing.assert_allclose(np.linalg.norm(d.raw, axis=1), 1.0, atol=1e-5)  # L2-normalised MiniLM output
+
+
+def test_sample_pairs_respects_design():
+    d = load_example()
+    g = d.prompt_ids
+    i, j = d.sample_pairs(5000, "same", rng=1)
+    assert np.all(g[i] == g[j]) and np.all(i != j)
+    i, j = d.sample_pairs(5000, "cross", rng=1)
+    assert np.all(g[i] != g[j])
+    # every row is drawn as first element: 5000 draws over 120 rows, each count within 5 SE of 5000/120
+    counts = np.bincount(i, minlength=d.n)
+    p = 1 / d.n
+    assert np.all(np.abs(counts - 5000 * p) < 5 * np.sqrt(5000 * p * (1 - p)))
+    with pytest.raises(SimTheoryInputError, match="^design: "):
+        d.sample_pairs(10, "diagonal")

@@ -106,6 +106,25 @@ class EmbeddingData:
     def n_prompts(self) -> int:
         return int(np.unique(self.prompt_ids).size)
 
+    def sample_pairs(self, n: int, design: str = "same", rng=None) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices (i, j) of ``n`` random pairs: ``same`` (one prompt, two distinct responses),
+        ``cross`` (two different prompts) or ``any``. The first row is uniform over all rows, the
+        second uniform over its allowed partners (as in :func:`simtheory.kernels.order_consistency`)."""
+        from ..kernels import OC_DESIGNS, _groups, _partner
+        from ..validation import check_choice, check_positive_int
+
+        n = check_positive_int("n", n)
+        check_choice("design", design, OC_DESIGNS)
+        g = _groups(self.prompt_ids, self.n)
+        if design == "same" and g.sizes.min() < 2:
+            raise SimTheoryInputError("design", "'same' needs at least 2 responses for every prompt")
+        if design == "cross" and g.sizes.size < 2:
+            raise SimTheoryInputError("design", "'cross' needs at least 2 prompts")
+        rng = np.random.default_rng(rng)
+        u = rng.random((2, n))
+        i, j = _partner(u[0], u[1], self.n, g.offset, g.size, g.pos, OC_DESIGNS.index(design))
+        return g.order[i], g.order[j]
+
     def subset(self, rows) -> "EmbeddingData":
         """Rows ``rows`` (pairs touching other rows are dropped; indices renumbered)."""
         rows = np.asarray(rows)
