@@ -15,12 +15,14 @@
   at the end (after every other finished cell has been stored).
 
 ``scheduler``: ``"local"`` starts a ``LocalCluster(n_workers, threads_per_worker=1,
-processes=True)`` for the run; anything else is the address of a running scheduler
+processes=True)`` for the run (numba's parallel kernels get ``cores // n_workers`` threads
+per worker, ``NUMBA_NUM_THREADS``, unless set); anything else is the address of a running scheduler
 (``tcp://HOST:PORT``), whose scheduler and workers must be able to import simtheory and
 the grid module (the scheduler unpickles the task graph).
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 import zlib
@@ -58,6 +60,14 @@ def _task_key(seed: int, cell: dict) -> str:
     return f"simtheory-cell-{zlib.crc32(cell_key(cell).encode()):08x}-s{seed}-{uuid.uuid4().hex[:8]}"
 
 
+def _worker_env(n_workers: int) -> dict[str, str]:
+    """Split the cores between the LocalCluster's workers for numba's parallel kernels
+    (``NUMBA_NUM_THREADS = cores // workers``) unless the user set it."""
+    if "NUMBA_NUM_THREADS" in os.environ:
+        return {}
+    return {"NUMBA_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // n_workers))}
+
+
 def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int = 2,
                   threads_per_worker: int = 1, connect_timeout: float = 30.0) -> Callable:
     """Executor running each grid cell as a Dask task (see the module docstring).
@@ -87,7 +97,7 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
         own_client = not hasattr(scheduler, "submit")
         if scheduler == "local":
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                                   dashboard_address=":0")
+                                   dashboard_address=":0", env=_worker_env(n_workers))
             client = Client(cluster)
             if progress:
                 print(f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}", file=sys.stderr)

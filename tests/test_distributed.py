@@ -145,3 +145,15 @@ def test_cli_local_cluster(serial, tmp_path):
     assert main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress",
                  "--scheduler", "local", "--workers", "1"]) == 0
     assert _rows(tmp_path) == serial
+
+
+def test_local_cluster_splits_numba_threads(monkeypatch):
+    import os
+
+    from simtheory.distributed import _worker_env
+
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert _worker_env(4) == {"NUMBA_NUM_THREADS": "4"} and _worker_env(32) == {"NUMBA_NUM_THREADS": "1"}
+    monkeypatch.setenv("NUMBA_NUM_THREADS", "3")
+    assert _worker_env(4) == {}  # the user's setting wins
