@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import datetime as _dt
 import hashlib
 import html
@@ -21,7 +22,9 @@ import inspect
 import json
 import os
 import pkgutil
+import signal
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent if (PACKAGE_ROOT.parent / "pyproject.toml").exists() else Path.cwd()
 DEFAULT_OUT = REPO_ROOT / "paper_figs" / "report"
 SLOW_QUICK_SECONDS = 30.0  # a quick check slower than this is flagged in the report
+QUICK_TIMEOUT = 120.0  # default per-claim time limit of --quick
 
 SHORT_DOC = {"rethinking_bradley_terry": "Rethinking BT", "bradley_terry_tutorial": "BT tutorial",
              "general_preference_model": "GPM"}
@@ -149,16 +153,44 @@ def _outcome_from(data: dict) -> Outcome:
                    ci=data.get("ci"), details=data.get("details") or {})
 
 
-def run_claim(claim: Claim, quick: bool) -> tuple[Outcome, float, str | None]:
-    """Run ``claim.compute(quick)``; an exception or a bad return gives "not checkable"."""
+class ClaimTimeout(BaseException):
+    """A claim's check ran past the report's per-claim time limit (a BaseException, so that a
+    check's own ``except Exception`` does not swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Raise :class:`ClaimTimeout` in the main thread after ``seconds`` (Unix; no-op elsewhere)."""
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def _alarm(signum, frame):
+        raise ClaimTimeout(f"timed out after {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_claim(claim: Claim, quick: bool, timeout: float | None = None) -> tuple[Outcome, float, str | None]:
+    """Run ``claim.compute(quick)``; an exception, a bad return or running past ``timeout``
+    seconds gives "not checkable" (compiled code is only interrupted when it returns)."""
     t0 = time.perf_counter()
     error = None
     if claim.compute is None:
         outcome = Outcome("-", "not checkable", "no numerical check registered")
     else:
         try:
-            outcome = claim.compute(quick)
-        except Exception as exc:  # noqa: BLE001 - the report shows it
+            with _time_limit(timeout):
+                outcome = claim.compute(quick)
+        except (Exception, ClaimTimeout) as exc:  # noqa: BLE001 - the report shows it
             error = _one_line(exc)
             last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
             where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
@@ -171,7 +203,7 @@ def run_claim(claim: Claim, quick: bool) -> tuple[Outcome, float, str | None]:
 
 
 def evaluate(claim: Claim, *, quick: bool, cache_dir: Path | None, rerun: bool = False,
-             root: Path | str = REPO_ROOT) -> Row:
+             root: Path | str = REPO_ROOT, timeout: float | None = None) -> Row:
     """The report row of ``claim``: from the cache when valid (and not ``rerun``), else computed."""
     fp = fingerprint(claim)
     path = _cache_path(cache_dir, claim) if cache_dir is not None else None
@@ -184,7 +216,7 @@ def evaluate(claim: Claim, *, quick: bool, cache_dir: Path | None, rerun: bool =
                            error=data.get("error"), missing=missing_tests(claim, root))
         except (ValueError, KeyError, TypeError):
             pass  # unreadable cache: recompute
-    outcome, seconds, error = run_claim(claim, quick)
+    outcome, seconds, error = run_claim(claim, quick, timeout)
     if path is not None:
         write_json(path, {"id": claim.id, "fingerprint": fp, "quick": quick, "seconds": round(seconds, 3),
                           "error": error, "computed_utc": _now(), "git_commit": git_commit(),
@@ -396,7 +428,8 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
 
 def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: bool = False, rerun: bool = False,
                  figures_dir: Path | str | None = REPO_ROOT / "paper_figs", import_errors: dict | None = None,
-                 root: Path | str = REPO_ROOT, progress: bool = True, command: str | None = None) -> dict:
+                 root: Path | str = REPO_ROOT, progress: bool = True, command: str | None = None,
+                 timeout: float | None = None) -> dict:
     """Evaluate ``claims`` (cached under ``out/cache``) and write ``out/report.{md,html,json}``.
 
     Returns the report's metadata (paths, counts per verdict, timings).
@@ -408,7 +441,7 @@ def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: b
     t0 = time.perf_counter()
     rows: list[Row] = []
     for i, claim in enumerate(claims, 1):
-        row = evaluate(claim, quick=quick, cache_dir=cache_dir, rerun=rerun, root=root)
+        row = evaluate(claim, quick=quick, cache_dir=cache_dir, rerun=rerun, root=root, timeout=timeout)
         rows.append(row)
         if progress:
             src = "cached" if row.cached else f"{row.seconds:.1f} s"
@@ -442,6 +475,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", default=[], metavar="PREFIX",
                    help="only claims whose id starts with PREFIX (repeatable, or comma-separated)")
     p.add_argument("--rerun", action="store_true", help="recompute instead of re-using cached results")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="per-claim time limit; a check past it is 'not checkable' (default: 120 with --quick, "
+                        "none otherwise; 0 = none)")
     p.add_argument("--list", action="store_true", help="list the registered claims and exit")
     p.add_argument("--no-figures", action="store_true", help="do not embed the figures of paper_figs/")
     p.add_argument("--quiet", action="store_true", help="no per-claim progress lines")
@@ -466,7 +502,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = "python -m simtheory.report" + (" --quick" if args.quick else "") + "".join(
         f" --only {p}" for p in prefixes)
+    timeout = args.timeout if args.timeout is not None else (QUICK_TIMEOUT if args.quick else None)
+    if timeout is not None and timeout < 0:
+        print(f"error: {SimTheoryInputError('--timeout', f'must be >= 0 seconds, got {timeout}')}", file=sys.stderr)
+        return 2
     meta = build_report(claims, Path(args.out) if args.out else DEFAULT_OUT, quick=args.quick, rerun=args.rerun,
+                        timeout=timeout or None,
                         figures_dir=None if args.no_figures else REPO_ROOT / "paper_figs",
                         import_errors=import_errors, progress=not args.quiet, command=command)
     counts = ", ".join(f"{n} {v}" for v, n in meta["counts"].items())

@@ -160,6 +160,25 @@ def test_main_only_filter_and_bad_only(stubs, tmp_path, monkeypatch, capsys):
     assert "--only:" in capsys.readouterr().err
 
 
+def test_per_claim_timeout(tmp_path, capsys):
+    import time
+
+    def slow(quick):
+        try:
+            time.sleep(10)
+        except Exception:  # a check's own broad handler must not swallow the time limit
+            return Outcome("1", "holds", "should not get here")
+
+    t0 = time.perf_counter()
+    meta = build_report([_claim("stub.slow", compute=slow)], tmp_path, quick=True, figures_dir=None,
+                        root=REPO_ROOT, progress=False, timeout=0.3)
+    assert time.perf_counter() - t0 < 5
+    row = meta["rows"][0]
+    assert row.outcome.verdict == "not checkable" and "timed out after 0.3 s" in row.error
+    assert report.main(["--out", str(tmp_path), "--timeout", "-1", "--quiet"]) == 2
+    assert "--timeout:" in capsys.readouterr().err
+
+
 def test_empty_registry_and_module_import_error(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "collect_claims", lambda: ([], {"simtheory.claims.broken": "ImportError: x"}))
     assert report.main(["--quick", "--out", str(tmp_path), "--quiet", "--no-figures"]) == 1
