@@ -133,8 +133,9 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
                 cluster.close()
         if failed:
             cell, exc = failed[0]
+            msg = " ".join(str(exc).split())
             raise RuntimeError(f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
-                               f"resume); first: cell {cell_key(cell)}: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+                               f"resume); first: cell {cell_key(cell)}: {type(exc).__name__}: {msg}") from exc
 
     execute.scheduler = scheduler  # for introspection / tests
     return execute
