@@ -40,10 +40,12 @@ def _check_scheduler(scheduler: Any) -> Any:
     if isinstance(scheduler, str):
         if _ADDRESS.match(scheduler.strip()):
             return scheduler.strip()
-        raise SimTheoryInputError("--scheduler", f"expected 'local' or an address like tcp://HOST:PORT, got {scheduler!r}")
+        raise SimTheoryInputError("--scheduler",
+                                  f"expected 'local' or an address like tcp://HOST:PORT, got {scheduler!r}")
     if hasattr(scheduler, "submit") and hasattr(scheduler, "scheduler_info"):  # an existing distributed.Client
         return scheduler
-    raise SimTheoryInputError("--scheduler", f"expected 'local', tcp://HOST:PORT or a distributed.Client, got {type(scheduler).__name__}")
+    raise SimTheoryInputError("--scheduler", "expected 'local', tcp://HOST:PORT or a distributed.Client, "
+                                             f"got {type(scheduler).__name__}")
 
 
 def _run_cell_task(run_cell: Callable, cell: dict, params: dict, seed: int, backend: str) -> list[dict]:
@@ -100,7 +102,8 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
                                    dashboard_address=":0", env=_worker_env(n_workers))
             client = Client(cluster)
             if progress:
-                print(f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}", file=sys.stderr)
+                print(f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}",
+                      file=sys.stderr)
         elif own_client:
             try:
                 client = Client(scheduler, timeout=connect_timeout)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .claims import DOCUMENTS, VERDICTS, Claim, Outcome
-from .results import git_commit, jsonable, package_versions, write_json
+from .results import git_commit, package_versions, write_json
 from .validation import SimTheoryInputError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -290,6 +290,7 @@ def write_markdown(rows: list[Row], path: Path, meta: dict, figures: dict[str, l
                   "(`python -m simtheory.report`) uses the full sample sizes.", ""]
     docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
     by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
+
     def trow(cells):
         return "| " + " | ".join(map(str, cells)) + " |"
 
@@ -370,7 +371,8 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
              "<h1>simtheory verification report</h1>",
              f"<p>Generated {e(meta['created_utc'])} from commit <code>{e(str(meta.get('git_commit') or 'unknown'))}"
              f"</code>; {'quick' if meta['quick'] else 'full'} checks; {meta['n_claims']} claims; "
-             f"{meta['seconds_total']:.1f} s ({meta['n_cached']} from cache). Rebuild: <code>{e(meta['command'])}</code></p>"]
+             f"{meta['seconds_total']:.1f} s ({meta['n_cached']} from cache). "
+             f"Rebuild: <code>{e(meta['command'])}</code></p>"]
     if meta["quick"]:
         parts.append("<p class='muted'>Quick mode: small samples, so the intervals are wide; "
                      "<code>python -m simtheory.report</code> runs the full checks.</p>")
@@ -388,7 +390,8 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
         parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems)
                      + "</ul>")
     if not rows:
-        parts.append("<p>No claims are registered yet (add them in <code>simtheory/claims/&lt;family&gt;.py</code>).</p>")
+        parts.append("<p>No claims are registered yet "
+                     "(add them in <code>simtheory/claims/&lt;family&gt;.py</code>).</p>")
     head = ("<tr><th>claim</th><th>where</th><th>statement</th><th>computed</th><th>paper</th>"
             "<th>ours (CI)</th><th>verdict</th><th>s</th><th>reproduce / tests</th></tr>")
     for doc, title in DOCUMENTS.items():
@@ -471,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m simtheory.report",
                                 description="Check every registered paper claim and write report.md / report.html.")
     p.add_argument("--quick", action="store_true", help="quick checks (small samples; seconds per claim)")
-    p.add_argument("--out", default=None, help=f"output folder (default {DEFAULT_OUT.relative_to(REPO_ROOT) if DEFAULT_OUT.is_relative_to(REPO_ROOT) else DEFAULT_OUT})")
+    p.add_argument("--out", default=None, help="output folder (default paper_figs/report in the repository)")
     p.add_argument("--only", action="append", default=[], metavar="PREFIX",
                    help="only claims whose id starts with PREFIX (repeatable, or comma-separated)")
     p.add_argument("--rerun", action="store_true", help="recompute instead of re-using cached results")

@@ -7,7 +7,6 @@ the slow test at the end.
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
