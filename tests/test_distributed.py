@@ -157,3 +157,25 @@ def test_local_cluster_splits_numba_threads(monkeypatch):
     assert _worker_env(4) == {"NUMBA_NUM_THREADS": "4"} and _worker_env(32) == {"NUMBA_NUM_THREADS": "1"}
     monkeypatch.setenv("NUMBA_NUM_THREADS", "3")
     assert _worker_env(4) == {}  # the user's setting wins
+
+
+def test_interrupted_run_keeps_finished_cells(cluster, serial, tmp_path):
+    """Ctrl-C after 3 stored cells: those 3 stay in results.csv and the default resume adds the other 5."""
+    import simtheory_tiny_grid as tiny
+
+    class InterruptingStore(ResultStore):
+        def append(self, cell, rows):
+            super().append(cell, rows)
+            if len(self.finished_cells()) == 3:
+                raise KeyboardInterrupt
+
+    params = {"n_cells": 8, "n_draws": 1000, "delay": 0.05, "kill_marker": "", "kill_cell": 3, "fail_cell": -1}
+    store = InterruptingStore(tmp_path / "results.csv")
+    with pytest.raises(KeyboardInterrupt):
+        dask_executor(cluster.scheduler_address)(tiny.run_cell, tiny.cells(params), params, 7, "numpy", store, False)
+    assert len(store.finished_cells()) == 3
+    import json
+
+    out = run_grid("tiny", seed=7, out=tmp_path, progress=False, executor=dask_executor(cluster.scheduler_address))
+    assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 3
+    assert _rows(out) == serial
