@@ -28,7 +28,7 @@ def _thm10(quick: bool) -> Outcome:
         return Outcome(value=f"{int(ok.sum())}/{len(t)} (beta, d, alpha) with measured exponent >= theory - CI; "
                              + "; ".join(f"b{r.beta:g}/d{r.d}/a{r.alpha:g}: {r.measured_exponent:.2f} vs {r.theory_exponent:.2f}"
                                          for r in t.itertuples()),
-                       ci="95% cluster-robust CI over 3 reps", verdict="holds" if ok.all() else "does not hold",
+                       ci="95% OLS t-CI over all (n, rep) points, 3 reps", verdict="holds" if ok.all() else "does not hold",
                        computed="OLS slope of log R_B on log n for Siamese MLP BT fits, per (beta, d, alpha)")
     ns = (250, 1000, 4000)
     rows = [run_fit(d=1, beta=2.5, alpha=1.0, n=n, seed=s, m_test=20_000, restarts=1, max_steps=600)[0]

@@ -21,7 +21,7 @@ def _risk_col(df) -> str:
 
 
 def slope_table(rows):
-    """Per (beta, d, alpha): empirical slope of log R_B on log n (95% CI, cluster-robust over reps), the
+    """Per (beta, d, alpha): empirical slope of log R_B on log n (95% t-CI, plain OLS over all (n, rep) points), the
     theoretical exponent e of Theorem 10, and the bound's local slope -e + 2/ln(n_mid) (log^2 n factor).
     ``slope`` uses, per fit, the restart with the lowest training loss (the closest we get to the empirical risk
     minimiser of eq. 9; column ``risk_best_restart``); ``slope_restart0`` uses restart 0 alone, whose gap to the
@@ -37,11 +37,12 @@ def slope_table(rows):
                    bound_local_slope=-e + 2.0 / np.log(np.sqrt(g.n.min() * g.n.max())),
                    delta_n_max=float(g.delta_n.max()), delta_n_median=float(g.delta_n.median()))
         try:
-            groups = g["rep"].to_numpy() if "rep" in g and g["rep"].nunique() > 1 else None
+            groups = None  # every point is an independent data set, fit and test set: plain OLS
             f = fit_slope(g.n.to_numpy(float), g[_risk_col(g)].to_numpy(float), groups=groups)
             rec.update(slope=f.slope, slope_se=f.se, ci_lo=f.ci[0], ci_hi=f.ci[1],
                        measured_exponent=-f.slope,
-                       at_least_theory=bool(-f.ci[0] >= e))   # -slope + CI half-width >= e
+                       at_least_theory=bool(-f.ci[0] >= e),   # -slope + CI half-width >= e
+                       at_least_bound_local=bool(-f.ci[0] >= -rec["bound_local_slope"]))
             if _risk_col(g) != "risk":
                 f0 = fit_slope(g.n.to_numpy(float), g.risk.to_numpy(float), groups=groups)
                 rec.update(slope_restart0=f0.slope, ci_lo_restart0=f0.ci[0], ci_hi_restart0=f0.ci[1])
@@ -86,7 +87,7 @@ def plot_rates(rows, table, out_dir, name: str = "risk_rate_curves"):
         ax.set_title(f"d = {d}")
         ax.set_xlabel("n (labelled pairs)")
         ax.legend(fontsize=5.5, title="measured slope", title_fontsize=5.5)
-    axes[0][0].set_ylabel(r"truncated KL risk $R_B$ (mean ± SE over reps)")
+    axes[0][0].set_ylabel(r"$R_B$ (mean ± SE over reps)")
     fig.tight_layout()
     save_figure(fig, out_dir, name)
     plt.close(fig)
