@@ -155,3 +155,16 @@ def test_sample_pairs_respects_design():
     assert np.all(np.abs(counts - 5000 * p) < 5 * np.sqrt(5000 * p * (1 - p)))
     with pytest.raises(SimTheoryInputError, match="^design: "):
         d.sample_pairs(10, "diagonal")
+
+
+def test_npz_object_array_and_missing_key(tmp_path):
+    emb, pids, *_ = _toy()
+    np.savez(tmp_path / "o.npz", embeddings=emb, prompt_ids=np.array(list(pids), dtype=object))
+    with pytest.raises(SimTheoryInputError, match="^prompt_ids: is an object"):
+        load_embeddings(tmp_path / "o.npz")
+    np.savez(tmp_path / "k.npz", X=emb)
+    with pytest.raises(SimTheoryInputError, match="^embeddings: k.npz has no array 'embeddings'"):
+        load_embeddings(tmp_path / "k.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    with pytest.raises(SimTheoryInputError, match="^embeddings: cannot read junk.npz"):
+        load_embeddings(tmp_path / "junk.npz")

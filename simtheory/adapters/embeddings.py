@@ -167,12 +167,20 @@ def _as_ids(name: str, values, n: int) -> np.ndarray:
 
 def _read_npz(path: Path) -> dict:
     try:
-        z = np.load(path, allow_pickle=False)
+        with np.load(path, allow_pickle=False) as z:
+            if "embeddings" not in z.files:
+                raise SimTheoryInputError("embeddings", f"{path.name} has no array 'embeddings' (found: {', '.join(z.files)})")
+            out = {}
+            for k in z.files:
+                try:
+                    out[k] = z[k]
+                except ValueError:
+                    raise SimTheoryInputError(k, "is an object (pickled) array; store numbers or strings") from None
+            return out
+    except SimTheoryInputError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable archive
         raise SimTheoryInputError("embeddings", f"cannot read {path.name}: {type(exc).__name__}") from None
-    if "embeddings" not in z.files:
-        raise SimTheoryInputError("embeddings", f"{path.name} has no array 'embeddings' (found: {', '.join(z.files)})")
-    return {k: z[k] for k in z.files}
 
 
 def _parse_vector(cell, name: str, row: int) -> np.ndarray:
