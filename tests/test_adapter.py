@@ -168,3 +168,18 @@ def test_npz_object_array_and_missing_key(tmp_path):
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
     with pytest.raises(SimTheoryInputError, match="^embeddings: cannot read junk.npz"):
         load_embeddings(tmp_path / "junk.npz")
+
+
+def test_pair_stats_real_matches_exact_pair_quality():
+    """200000 random pairs (seed 2) of the shipped example: E|dr| and Q within 5 SE of the exact
+    all-pairs values (pairs are uniform over each design's pair set: every prompt has 5 responses)."""
+    from simtheory.adapters.checks import pair_stats_real
+    from simtheory.adapters.example import pair_quality
+    from simtheory.montecarlo import Xi
+
+    d = load_example()
+    exact = pair_quality(d.reward, d.prompt_index, beta=1.0)
+    for design in ("same", "cross"):
+        ps = pair_stats_real(d, 200_000, design, Xi("sigmoid", 1.0), seed=2)
+        assert abs(ps.mean["abs_dr"] - exact[design]["abs_dr"]) < 5 * ps.se["abs_dr"]
+        assert abs(ps.mean["tau"] - exact[design]["Q"]) < 5 * ps.se["tau"]
