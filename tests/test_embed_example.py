@@ -56,3 +56,15 @@ def test_linear_bt_order_consistency_measured():
     d = bt["same_minus_similar_any"]
     assert d["mean"] > 5 * d["se"], d
     assert rep["golden_vs_grade_spearman"] > 0.9
+
+
+def test_example_script_writes_report(tmp_path):
+    import json
+    import runpy
+    from pathlib import Path
+
+    mod = runpy.run_path(str(Path(__file__).resolve().parents[1] / "examples" / "real_embeddings.py"), run_name="ex")
+    assert mod["main"](["--n-rep", "2", "--n-train-pairs", "50", "--out", str(tmp_path)]) == 0
+    rep = json.loads((tmp_path / "report.json").read_text())
+    assert rep["report"]["data"]["n"] == 120 and "versions" in rep
+    assert mod["main"](["--embeddings", str(tmp_path / "missing.npz"), "--out", str(tmp_path)]) == 2
