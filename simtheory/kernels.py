@@ -21,7 +21,9 @@ Two modes:
   is the uniform distribution over the pair set, so both modes estimate the same number.
   Memory is bounded: numpy and cupy work in chunks of ``chunk`` pairs (one generator per chunk
   spawned from the seed); numba uses counter-based SplitMix64 streams per block of pairs
-  (``njit(parallel=True)``), O(threads) memory for any N, independent of the thread count.
+  (``njit(parallel=True)``): memory does not grow with N, and the result does not depend on the
+  number of threads. With unequal group sizes the sampler weights pairs unequally (the first row is
+  uniform), so it then estimates a slightly different average than the exact mode.
 
 The result carries a standard error: sd(s) / sqrt(N) in Monte-Carlo mode, 0 in exact mode.
 """

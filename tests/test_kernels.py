@@ -165,3 +165,23 @@ def test_bad_input_names_the_argument(call, arg):
     with pytest.raises(SimTheoryInputError) as e:
         call(r, rh, g)
     assert str(e.value).startswith(f"{arg}: ") and "\n" not in str(e.value)
+
+
+_MEM_SCRIPT_PAIRS = """
+import json, resource, sys
+from simtheory.montecarlo import pair_stats
+res = pair_stats(int(float(sys.argv[2])), "cross", seed=12, backend=sys.argv[1])
+print(json.dumps(dict(mean=res.mean, se=res.se, peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+"""
+
+
+@pytest.mark.slow
+def test_1e9_pairs_pair_stats_numba_under_2gib():
+    """The sampling + annotation + Q kernel (cross-prompt, Gaussian, beta = 1, seed 12) on 1e9 pairs in a
+    fresh process: peak RSS < 2 GiB; E|dr| within 5 SE of its closed form 2 sqrt(2 / pi) (dr ~ N(0, 4):
+    mu_sd = 1 and sigma = 1 for each of the two prompt-response pairs)."""
+    out = subprocess.run([sys.executable, "-c", _MEM_SCRIPT_PAIRS, "numba", "1e9"], capture_output=True, text=True,
+                         check=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["peak_mib"] < 2048, res
+    assert abs(res["mean"]["abs_dr"] - 2 * math.sqrt(2 / math.pi)) < Z * res["se"]["abs_dr"], res
