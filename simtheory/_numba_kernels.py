@@ -134,13 +134,19 @@ def _fill_noise(state, out, family, df, scale):
     return state
 
 
-@njit(cache=True)
-def _xi(d, code, beta, threshold, steep):
+@njit(cache=True, fastmath=True)
+def _xi_fill(d, out, code, beta, threshold, steep):
+    """out = xi(d) elementwise; the choice of xi sits outside the loops."""
     if code == 0:
-        return 1.0 / (1.0 + math.exp(-beta * d))
-    if code == 1:
-        return 0.5 * (1.0 + math.erf(beta * d / math.sqrt(2.0)))
-    return 0.5 + 0.5 / (1.0 + math.exp(-steep * (d - threshold)))
+        for i in range(d.size):
+            out[i] = 1.0 / (1.0 + math.exp(-beta * d[i]))
+    elif code == 1:
+        c = beta / math.sqrt(2.0)
+        for i in range(d.size):
+            out[i] = 0.5 * (1.0 + math.erf(c * d[i]))
+    else:
+        for i in range(d.size):
+            out[i] = 0.5 + 0.5 / (1.0 + math.exp(-steep * (d[i] - threshold)))
 
 
 @njit(cache=True)
@@ -161,7 +167,7 @@ def _pick(row, k, similar, coin_u, coin):
     return a, b
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=True)
 def pair_sums(n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd,
               k, xi_code, beta, threshold, steep, key):
     """Sums and sums of squares of (|dr|, xi(|dr|), correct label) over ``n`` pairs.
@@ -176,51 +182,59 @@ def pair_sums(n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd,
     n_resp = 2 if design == 0 else (1 if design == 1 else k)
     if not two_prompts:
         mu_sd = 0.0  # within-prompt designs: mu_x cancels in r1 - r2, so it is not drawn
+        mu_mean = 0.0
     for blk in prange(n_blocks):
         lo = blk * BLOCK
         m = min(n, lo + BLOCK) - lo
         state = _mix(key ^ _mix(np.uint64(blk) + _GAMMA))
         n_p = m * n_prompts
-        mu = np.full(n_p, mu_mean)
-        if mu_sd != 0.0:
-            z = np.empty(n_p)
-            state = _fill_normal(state, z)
-            mu += mu_sd * z
-        sig = np.full(n_p, sig_med)
-        if sig_logsd != 0.0:
-            z = np.empty(n_p)
-            state = _fill_normal(state, z)
-            sig = sig_med * np.exp(sig_logsd * z)
         r = np.empty((n_p, n_resp))
         state = _fill_noise(state, r.reshape(-1), family, df, scale)
-        for p in range(n_p):
-            for j in range(n_resp):
-                r[p, j] = mu[p] + sig[p] * r[p, j]
-        u = np.empty((m, 3))
-        state = _fill_uniform(state, u.reshape(-1))
+        if mu_sd != 0.0 or sig_logsd != 0.0:
+            z = np.empty((n_p, 2))
+            state = _fill_normal(state, z.reshape(-1))
+            for p in range(n_p):
+                mu = mu_mean + mu_sd * z[p, 0]
+                sig = sig_med * math.exp(sig_logsd * z[p, 1])
+                for j in range(n_resp):
+                    r[p, j] = mu + sig * r[p, j]
+        else:  # constant prompt location and scale: r = mu + sigma Z, and mu cancels in r1 - r2
+            for p in range(n_p):
+                for j in range(n_resp):
+                    r[p, j] *= sig_med
+        d = np.empty(m)
+        if design == 0:
+            for i in range(m):
+                d[i] = abs(r[i, 0] - r[i, 1])
+        elif design == 1:
+            for i in range(m):
+                d[i] = abs(r[2 * i, 0] - r[2 * i + 1, 0])
+        elif design == 2 or design == 3:
+            for i in range(m):
+                r1, r2 = _pick(r[i], k, design == 2, 0.0, False)
+                d[i] = abs(r1 - r2)
+        else:
+            coins = np.empty(2 * m)
+            state = _fill_uniform(state, coins)
+            for i in range(m):
+                r1, _ = _pick(r[2 * i], k, design == 4, coins[2 * i], True)
+                r2, _ = _pick(r[2 * i + 1], k, design == 4, coins[2 * i + 1], True)
+                d[i] = abs(r1 - r2)
+        t = np.empty(m)
+        _xi_fill(d, t, xi_code, beta, threshold, steep)
+        u = np.empty(m)
+        state = _fill_uniform(state, u)
         s0 = 0.0
         s1 = 0.0
         s2 = 0.0
         q0 = 0.0
         q1 = 0.0
         for i in range(m):
-            if design == 0:
-                r1, r2 = r[i, 0], r[i, 1]
-            elif design == 1:
-                r1, r2 = r[2 * i, 0], r[2 * i + 1, 0]
-            elif design == 2 or design == 3:
-                r1, r2 = _pick(r[i], k, design == 2, 0.0, False)
-            else:
-                r1, _ = _pick(r[2 * i], k, design == 4, u[i, 1], True)
-                r2, _ = _pick(r[2 * i + 1], k, design == 4, u[i, 2], True)
-            d = abs(r1 - r2)
-            t = _xi(d, xi_code, beta, threshold, steep)
-            c = 1.0 if u[i, 0] < t else 0.0
-            s0 += d
-            s1 += t
-            s2 += c
-            q0 += d * d
-            q1 += t * t
+            s0 += d[i]
+            s1 += t[i]
+            q0 += d[i] * d[i]
+            q1 += t[i] * t[i]
+            s2 += 1.0 if u[i] < t[i] else 0.0
         part[blk, 0] = s0
         part[blk, 1] = s1
         part[blk, 2] = s2
