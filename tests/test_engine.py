@@ -135,3 +135,22 @@ def test_every_grid_file_loads():
 @pytest.mark.skipif(not cupy_available(), reason="cupy with a CUDA device not available here")
 def test_auto_backend_prefers_cupy_when_present():
     assert resolve_backend("auto") == "cupy"
+
+
+def test_cross_prompt_grid_runs_on_real_embeddings(tmp_path):
+    """--embeddings example: same/cross cells from the shipped MiniLM example; n = 50000 pairs (seed 0):
+    E|dr| of distinct same-prompt responses within 5 SE of the exact all-pairs mean."""
+    import csv
+
+    from simtheory.adapters import load_for_grid
+
+    out = run_grid("cross_prompt", quick=True, seed=0, backend="numpy", out=tmp_path / "e", progress=False,
+                   overrides={"embeddings": "example", "n_pairs": 50_000, "beta_sigma": [1.0]})
+    rows = {json.loads(r["cell"])["design"]: r for r in csv.DictReader((out / "results.csv").open())}
+    assert set(rows) == {"same", "cross"}
+    data = load_for_grid({"embeddings": "example"})
+    g = data.prompt_index
+    diff = np.abs(data.reward[:, None] - data.reward[None, :])
+    mask = (g[:, None] == g[None, :]) & ~np.eye(len(g), dtype=bool)
+    exact = diff[mask].mean()
+    assert abs(float(rows["same"]["abs_dr"]) - exact) < Z * float(rows["same"]["abs_dr_se"])

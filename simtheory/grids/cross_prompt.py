@@ -5,6 +5,10 @@ Cells of three kinds (``part``):
 * ``example1``  - Q_pair at beta^2 sigma^2 in s2_values, Gaussian utilities, same prompt, vs quadrature;
 * ``design``    - (family, design, beta*sigma): E|dr|, Q = E xi(|dr|) and label accuracy;
 * ``scenario``  - the counter-examples and controls of :mod:`simtheory.crossprompt` (same vs cross).
+
+With ``--embeddings FILE`` (``params["embeddings"]``) the grid runs on real responses instead:
+cells ``(part="real", design in {same, cross}, beta)`` estimate the same statistics from random pairs
+of the file's responses and their golden reward (:func:`simtheory.adapters.checks.pair_stats_real`).
 """
 from __future__ import annotations
 
@@ -21,7 +25,12 @@ COLORS = {"same": "C0", "similar": "C2", "diversified": "C4"}
 SCENARIOS = {s.name: s for s in COUNTER_EXAMPLES + CONTROLS}
 
 
+REAL_DESIGNS = ("same", "cross")
+
+
 def cells(params: dict) -> list[dict]:
+    if params.get("embeddings"):
+        return [{"part": "real", "design": d, "beta": float(b)} for d in REAL_DESIGNS for b in params["beta_sigma"]]
     out = [{"part": "example1", "s2": float(s2)} for s2 in params["s2_values"]]
     for fam in params["families"]:
         for design in params["designs"]:
@@ -44,6 +53,17 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         return [{"q_mc": st.mean["tau"], "q_mc_se": st.se["tau"], "q_quad_iid": q_pair_gaussian(s2, "iid"),
                  "q_quad_difference": q_pair_gaussian(s2, "difference"), "q_paper": PAPER_Q_PAIR.get(s2),
                  "n_pairs": n, "backend": backend}]
+    if cell["part"] == "real":
+        from ..adapters import load_for_grid
+        from ..adapters.checks import pair_stats_real
+        from ..validation import SimTheoryInputError
+
+        data = load_for_grid(params)
+        if data.reward is None:
+            raise SimTheoryInputError("embeddings", "the file has no golden reward column/array ('reward'), "
+                                      "which the cross-prompt checks need")
+        st = pair_stats_real(data, n, cell["design"], Xi("sigmoid", cell["beta"]), seed=seed)
+        return [{**st.row(), "source": str(params["embeddings"])}]
     if cell["part"] == "design":
         pop = _population(params, cell["family"])
         beta = cell["beta_sigma"] / params["sigma"]
@@ -74,6 +94,8 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
                                          "z": r["z"], "assumption_broken": r["assumption_broken"] or "none"})
         elif cell["part"] == "design":
             design_rows.append({**cell, **r})
+        elif cell["part"] == "real":
+            design_rows.append({**cell, **r, "family": "real embeddings", "beta_sigma": cell["beta"]})
     summary["example1"].sort(key=lambda d: d["s2"])
     fams = sorted({r["family"] for r in design_rows})
     if design_rows:
@@ -83,7 +105,7 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
         for ax in axes.flat[len(fams):]:
             ax.set_visible(False)
         for ax, fam in zip(axes.flat, fams):
-            for design in params["designs"]:
+            for design in (REAL_DESIGNS if params.get("embeddings") else params["designs"]):
                 pts = sorted((r["beta_sigma"], r["tau"], r["tau_se"]) for r in design_rows
                              if r["family"] == fam and r["design"] == design)
                 if pts:
