@@ -157,7 +157,14 @@ def test_run_fit_rows_and_cor11_bins():
 # ---------------------------------------------------------------------------------------------------------------
 # Slow: the full grid (experiments/risk_rate.toml, seed 0). Set SIMTHEORY_RISK_RATE_DIR to a finished run
 # folder to only re-summarise it (the grid resumes finished cells); otherwise it runs (~1 h on 2 cores).
-FULL_GRID_XFAIL = None  # filled in from the committed full run, see docs/sections/risk_rate.md
+# Measured in the committed run (paper_figs/risk_rate/slopes.csv; n = 500..32000, 3 reps, seed 0): the measured
+# exponent (-slope, 95% OLS CI) falls short of e for all 8 configurations with d <= 2; for d = 4, 8 it exceeds e.
+FULL_GRID_XFAIL = ("measured exponents below Theorem 10's e for d <= 2 (beta, d, alpha: measured [95% CI] vs e): "
+                   "0.75,1,0.5: 0.44 [0.36,0.53] vs 0.53; 0.75,1,1: 0.39 [0.33,0.44] vs 0.60; "
+                   "0.75,2,0.5: 0.30 [0.25,0.35] vs 0.36; 0.75,2,1: 0.28 [0.25,0.32] vs 0.43; "
+                   "2.5,1,0.5: 0.55 [0.43,0.67] vs 0.79; 2.5,1,1: 0.54 [0.42,0.67] vs 0.83; "
+                   "2.5,2,0.5: 0.50 [0.43,0.56] vs 0.65; 2.5,2,1: 0.59 [0.49,0.68] vs 0.71; all 16 are within the "
+                   "bound's local slope -e + 2/ln n (log^2 n factor); d = 4, 8 exceed e (ridge-sum truth)")
 
 
 def _full_grid_slopes():
@@ -170,10 +177,14 @@ def _full_grid_slopes():
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=FULL_GRID_XFAIL)
 def test_full_grid_slope_at_least_theory_exponent():
     """Theorem 10 is an upper bound R_B <~ n^{-e} log^2 n: the measured decay should be at least as steep as e,
     i.e. -slope + (95% CI half-width) >= e for every (beta, d, alpha)."""
     t = _full_grid_slopes()
+    assert len(t) == 16 and t.points.min() >= 20, t  # the full grid, not a partial run
+    # the weaker reading with the bound's log^2 n factor (local slope -e + 2/ln n) holds everywhere:
+    assert t.at_least_bound_local.astype(bool).all(), t[~t.at_least_bound_local.astype(bool)]
     bad = t[~t.at_least_theory.astype(bool)]
     assert bad.empty, "measured exponent below theory: " + "; ".join(
         f"beta={r.beta:g} d={r.d} alpha={r.alpha:g}: {r.measured_exponent:.3f} (CI {-r.ci_hi:.3f}..{-r.ci_lo:.3f}) "

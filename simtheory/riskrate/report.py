@@ -94,8 +94,8 @@ def plot_rates(rows, table, out_dir, name: str = "risk_rate_curves"):
 
 
 def plot_cor11(rows, out_dir, name: str = "risk_rate_cor11"):
-    """Corollary 11: mean |Δr - Δr̂| per p0 bin at the largest n, one line per d (beta, alpha pooled
-    by taking the first combination); the factor 1/(p0(1-p0)) of eq. 14 for reference (scaled)."""
+    """Corollary 11: mean |Δr - Δr̂| per p0 bin at the largest n, one line per d (pooled over beta, alpha and
+    reps); dashed: the factor 1/(p(1-p)) of eq. 14 at the bin midpoints, scaled to the d = 1 curve at p = 0.5."""
     from ..results import paper_style, save_figure
 
     paper_style()
@@ -105,17 +105,22 @@ def plot_cor11(rows, out_dir, name: str = "risk_rate_cor11"):
     if df.empty:
         return
     fig, ax = plt.subplots(figsize=(3.4, 2.6))
+    first = None
     for d in sorted(df.d.unique()):
         g = df[df.d == d]
         g = g[g.n == g.n.max()]
-        s = g.groupby(["p_lo", "p_hi"]).agg(dr=("dr_err", "mean"), inv=("inv_pq", "mean")).reset_index()
+        s = g.groupby(["p_lo", "p_hi"]).agg(dr=("dr_err", "mean")).reset_index()
         mid = 0.5 * (s.p_lo + s.p_hi)
         ax.plot(mid, s.dr, marker="o", ms=3, lw=1, label=f"d={d}, n={int(g.n.max())}")
-    s = df.groupby(["p_lo", "p_hi"]).inv_pq.mean().reset_index()
-    mid = 0.5 * (s.p_lo + s.p_hi)
-    ax.plot(mid, s.inv_pq / s.inv_pq.min() * df.dr_err.min(), ls="--", color="k", lw=0.8, label="∝ 1/(p0(1-p0))")
+        if first is None:
+            first = (mid.to_numpy(), s.dr.to_numpy())
+    mid, dr = first
+    ref = 1.0 / (mid * (1 - mid))
+    k = np.argmin(np.abs(mid - 0.5))
+    ax.plot(mid, ref / ref[k] * dr[k], ls="--", color="k", lw=0.8, label="∝ 1/(p(1-p))")
+    ax.set_xscale("logit")
     ax.set_yscale("log")
-    ax.set_xlabel(r"$p_0$ bin (midpoint)")
+    ax.set_xlabel(r"$p_0$ bin midpoint (logit scale)")
     ax.set_ylabel(r"mean $|\Delta r - \Delta\hat r|$")
     ax.legend(fontsize=6)
     fig.tight_layout()
