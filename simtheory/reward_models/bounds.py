@@ -22,6 +22,7 @@ import numpy as np
 from scipy.special import expit
 
 EPS_MAX = 3.0 / 20.0
+TOL = 1e-12   # float rounding: where xi = 1.0 exactly the bound equals c (see module docstring)
 
 
 def _bins(absdr: np.ndarray, n_bins: int) -> np.ndarray:
@@ -49,10 +50,10 @@ def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60
     w = cnt[nz] / cnt.sum()
     out = {"l_oc": l_oc, "oc_ge": float(c.mean()), "oc_gt": float(c_strict.mean()),
            "oc_ge_se": float(c.std(ddof=1) / np.sqrt(len(c))),
-           "eq18_cond_holds": bool(np.all(c_b >= bound_cond)),
+           "eq18_cond_holds": bool(np.all(c_b >= bound_cond - TOL)),
            "eq18_cond_min_slack": float(np.min(c_b - bound_cond)),
            "eq18_cond_premise_bins": int(np.sum(eps_b < EPS_MAX)),
-           "eq18_cond_holds_premise_bins": bool(np.all((c_b >= bound_cond) | (eps_b >= EPS_MAX))),
+           "eq18_cond_holds_premise_bins": bool(np.all((c_b >= bound_cond - TOL) | (eps_b >= EPS_MAX))),
            "prop14_premise": bool(e < EPS_MAX)}
     nan = float("nan")
     out.update({"eps": nan, "delta": nan, "kappa": nan, "eq18_viol_mass": nan, "eq18_holds": None,
