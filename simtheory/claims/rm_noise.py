@@ -48,7 +48,8 @@ def _bounds(quick: bool) -> Outcome:
          f"1-L_oc < 3/20 on {b['prop14_premise_rows']} rows, there eq. 18 {b['eq18_global_holds'][0]}/"
          f"{b['eq18_global_holds'][1]}, eq. 19 {b['eq19_holds'][0]}/{b['eq19_holds'][1]}")
     if b["prop14_premise_rows"]:
-        v += f" (eq. 19 bound <= {b['eq19_bound_max']:.3f}: vacuous)"
+        v += (f" (largest eq.-19 bound {b['eq19_bound_max']:.3f}, median slack {b['eq19_slack_median']:.3f}; "
+              "eq. 18 with the bin's own eps is equivalent to c >= 1/4)")
     return Outcome(value=v, verdict="holds" if ok else "does not hold",
                    computed="trained RMs on held-out pairs, exact E[1(h=H)]; bins of |dr|; see reward_models.bounds",
                    details=b)

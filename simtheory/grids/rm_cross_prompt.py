@@ -77,7 +77,7 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     fnd = findings(df)
     models = [m for m in params.get("models", []) if m in set(df["model"])]
     designs = list(dict.fromkeys(df["design"]))
-    fig, axes = plt.subplots(1, 2, figsize=(6.6, 2.6))
+    fig, axes = plt.subplots(1, 2, figsize=(6.6, 3.0))
     ax = axes[0]
     width = 0.8 / (2 * len(models))
     for i, m in enumerate(models):
@@ -86,10 +86,10 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
             a = a.reindex(designs)
             x = np.arange(len(designs)) + (2 * i + j - len(models) + 0.5) * width
             ax.bar(x, a["bon_gain"], width, yerr=a["bon_gain_se"], color=C.COLORS.get(m),
-                   alpha=1.0 if p == "cross" else 0.45, label=f"{LABELS[m]} {p}" if True else None)
+                   alpha=1.0 if p == "cross" else 0.45, label=f"{LABELS[m]} {p}")
     ax.set_xticks(np.arange(len(designs)), designs)
-    ax.set_ylabel("best-of-N golden gain")
-    ax.legend(fontsize=5, ncol=2)
+    ax.set_ylabel("best-of-N golden gain (mean over beta)")
+    ax.legend(fontsize=5, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     ax = axes[1]
     for m in models:
         q = pts[pts["model"] == m]
