@@ -29,7 +29,7 @@ class BTFit:
     loglik: float             # log-likelihood (without penalty)
     n_iter: int
     converged: bool
-    lam: float
+    lam: float                # penalty; with lam > 0, se comes from the penalised Hessian (inf: no comparisons)
 
 
 def win_matrix(winners, losers, n_players: int | None = None) -> np.ndarray:
@@ -113,7 +113,10 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
         g = (Nij * P).sum(1) - wins_i + 2 * lam * games_i * r
         Wt = Nij * P * (1 - P)
         H = np.diag(Wt.sum(1)) - Wt + np.diag(2 * lam * games_i)
-        step = np.linalg.solve(H + ones, g)
+        try:
+            step = np.linalg.solve(H + ones, g)
+        except np.linalg.LinAlgError:  # only with lam > 0 and players without comparisons
+            step = np.linalg.lstsq(H + ones, g, rcond=None)[0]
         step -= step.mean()
         t = 1.0
         while True:
@@ -130,7 +133,12 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
     P = expit(r[:, None] - r[None, :])
     Wt = Nij * P * (1 - P)
     info = np.diag(Wt.sum(1)) - Wt                     # Fisher information (unpenalised)
-    cov = np.linalg.inv(info + ones) - ones            # pseudo-inverse restricted to sum r = 0
+    if lam == 0.0:
+        cov = np.linalg.inv(info + ones) - ones        # pseudo-inverse restricted to sum r = 0
+    else:                                              # penalised: inverse of the penalised Hessian
+        cov = np.linalg.pinv(info + np.diag(2 * lam * games_i))
+        cov[games_i == 0, :] = np.inf                  # no comparisons: score is the prior mode, SE infinite
+        cov[:, games_i == 0] = np.inf
     loglik = float((W * log_expit(r[:, None] - r[None, :])).sum())
     return BTFit(scores=r, se=np.sqrt(np.clip(np.diag(cov), 0, None)), cov=cov, loglik=loglik, n_iter=it,
                  converged=converged, lam=lam)
