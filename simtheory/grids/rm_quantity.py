@@ -52,7 +52,12 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     axes[0].set_ylabel(f"best-of-{int(df['bon_n'].iloc[0])} golden gain")
     C.line_plot(axes[1], agg, "n_annotations", "oc_same", models, logx=True)
     axes[1].set_ylabel("order consistency (same prompt)")
+    from matplotlib.ticker import NullFormatter
+
+    ns = sorted(df["n_annotations"].unique())
     for ax in axes:
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticks(ns, [f"{n / 1000:g}k" for n in ns])
         ax.set_xlabel(r"number of annotations ($\beta$ = " + f"{params['beta']:g})")
     axes[1].legend(fontsize=7)
     fig.tight_layout()

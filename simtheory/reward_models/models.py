@@ -108,7 +108,8 @@ def fit_clf_lgb(data, rng, **opts) -> Scorer:
 
 
 def fit_linear_bt(data, rng, **opts) -> Scorer:
-    """Linear BT: maximum-likelihood Logit of y on x1 - x2 (statsmodels); L2-regularised if separable."""
+    """Linear BT: maximum-likelihood Logit of y on x1 - x2 (statsmodels): Newton for d <= 64, else L-BFGS
+    (200 iterations; high-dimensional real embeddings are often separable); a small L1 penalty if it fails."""
     import warnings
 
     import statsmodels.api as sm
@@ -118,8 +119,11 @@ def fit_linear_bt(data, rng, **opts) -> Scorer:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            w = np.asarray(model.fit(disp=0, maxiter=100).params)
-        except Exception:   # perfect separation / singular Hessian: small ridge
+            if dx.shape[1] <= 64:
+                w = np.asarray(model.fit(disp=0, maxiter=100).params)
+            else:
+                w = np.asarray(model.fit(method="lbfgs", disp=0, maxiter=200).params)
+        except Exception:   # perfect separation / singular Hessian: small L1 penalty
             w = np.asarray(model.fit_regularized(alpha=1e-3, disp=0).params)
     return lambda z: np.asarray(z) @ w
 
