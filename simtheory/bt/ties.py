@@ -51,7 +51,7 @@ def fit_rao_kupper(wins, ties):
         return -(W * lw).sum() - (T * lt_).sum()
 
     r, res = _fit(nll, n, 0.0)
-    return r, float(1 + np.exp(res.x[-1])) if False else float(np.exp(np.log1p(np.exp(res.x[-1]))))
+    return r, float(1.0 + np.exp(res.x[-1]))  # theta = 1 + e^a
 
 
 def fit_davidson(wins, ties):
