@@ -151,4 +151,10 @@ def test_bad_inputs():
     # documented regularisation: lam > 0 gives finite scores in all three cases
     for M in (W, W2, W3):
         f = fit_bt(M, lam=1e-2)
-        assert np.all(np.isfinite(f.scores)) and f.converged
+        assert np.all(np.isfinite(f.scores)) and f.converged and np.abs(f.scores).max() < 20
+    assert np.isinf(fit_bt(W, lam=1e-2).se[3])  # no comparisons: SE infinite, not NaN
+    # sparse random arena with isolated players (regression: a singular solve once gave scores ~1e16)
+    rng = np.random.default_rng(0)
+    Ws = win_matrix(*simulate_arena(rng.normal(size=300), 150, rng), 300)
+    fs = fit_bt(Ws, lam=1e-3)
+    assert fs.converged and np.abs(fs.scores).max() < 50

@@ -3,7 +3,9 @@
 Tutorial eq. "log L(r) = sum_i log sigma(r_w - r_l)"; Rethinking BT Sec. 2 (Bradley & Terry 1952).
 Solved by damped Newton on the win matrix, gauge fixed by sum(r) = 0; standard errors from the
 (gauge-restricted) inverse Fisher information. Optional penalty ``lam * sum over comparisons (r_w^2 + r_l^2)``
-(the tutorial's reward regularisation; equal to lam * sum_i n_i r_i^2 with n_i the comparisons of player i).
+(the tutorial's reward regularisation; equal to lam * sum_i n_i r_i^2 with n_i the comparisons of player i;
+a player without comparisons gets weight 1, i.e. raw score 0). The penalised optimum is unique; the returned
+scores are shifted to mean zero afterwards.
 
 Existence (Zermelo 1929 / Ford 1957): the unpenalised MLE exists iff the directed "i beat j" graph is
 strongly connected. We raise a one-line error when it does not (players without comparisons, disconnected
@@ -84,9 +86,9 @@ def check_mle_exists(W: np.ndarray) -> None:
                                   "not exist (likelihood increases as scores diverge); pass lam > 0 to regularise")
 
 
-def _neg_loglik(r, W, games_i, lam):
+def _neg_loglik(r, W, pen_w, lam):
     D = r[:, None] - r[None, :]
-    return float(-(W * log_expit(D)).sum() + lam * (games_i * r ** 2).sum())
+    return float(-(W * log_expit(D)).sum() + lam * (pen_w * r ** 2).sum())
 
 
 def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> BTFit:
@@ -103,26 +105,24 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
     Nij = W + W.T
     games_i = Nij.sum(1)
     wins_i = W.sum(1)
-    ones = np.ones((n, n)) / n
+    pen_w = np.maximum(games_i, 1.0)                   # penalty weight n_i (1 for players without comparisons)
+    ones = np.ones((n, n)) / n if lam == 0.0 else np.zeros((n, n))  # gauge only matters without penalty
     r = np.zeros(n)
-    f = _neg_loglik(r, W, games_i, lam)
+    f = _neg_loglik(r, W, pen_w, lam)
     converged = False
     it = 0
     for it in range(1, max_iter + 1):
         P = expit(r[:, None] - r[None, :])
-        g = (Nij * P).sum(1) - wins_i + 2 * lam * games_i * r
+        g = (Nij * P).sum(1) - wins_i + 2 * lam * pen_w * r
         Wt = Nij * P * (1 - P)
-        H = np.diag(Wt.sum(1)) - Wt + np.diag(2 * lam * games_i)
-        try:
-            step = np.linalg.solve(H + ones, g)
-        except np.linalg.LinAlgError:  # only with lam > 0 and players without comparisons
-            step = np.linalg.lstsq(H + ones, g, rcond=None)[0]
-        step -= step.mean()
+        H = np.diag(Wt.sum(1)) - Wt + np.diag(2 * lam * pen_w)
+        step = np.linalg.solve(H + ones, g)
+        if lam == 0.0:
+            step -= step.mean()
         t = 1.0
         while True:
             r_new = r - t * step
-            r_new -= r_new.mean()
-            f_new = _neg_loglik(r_new, W, games_i, lam)
+            f_new = _neg_loglik(r_new, W, pen_w, lam)
             if f_new <= f - 1e-4 * t * (g @ step) or t < 1e-8:
                 break
             t *= 0.5
@@ -130,13 +130,14 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
         if np.max(np.abs(g)) < tol * max(1.0, games_i.max()) or np.max(np.abs(t * step)) < tol:
             converged = True
             break
+    r = r - r.mean()                                   # report mean-zero scores (differences unchanged)
     P = expit(r[:, None] - r[None, :])
     Wt = Nij * P * (1 - P)
     info = np.diag(Wt.sum(1)) - Wt                     # Fisher information (unpenalised)
     if lam == 0.0:
         cov = np.linalg.inv(info + ones) - ones        # pseudo-inverse restricted to sum r = 0
     else:                                              # penalised: inverse of the penalised Hessian
-        cov = np.linalg.pinv(info + np.diag(2 * lam * games_i))
+        cov = np.linalg.inv(info + np.diag(2 * lam * pen_w))
         cov[games_i == 0, :] = np.inf                  # no comparisons: score is the prior mode, SE infinite
         cov[:, games_i == 0] = np.inf
     loglik = float((W * log_expit(r[:, None] - r[None, :])).sum())
