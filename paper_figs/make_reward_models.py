@@ -45,7 +45,8 @@ def bounds_lines(name, df) -> str:
     f = lambda t: f"{t[0]}/{t[1]}"  # noqa: E731
     extra = (f"; eq. 19 bound at most {b['eq19_bound_max']:.3f} (median slack {b['eq19_slack_median']:.3f})"
              if b["prop14_premise_rows"] else "")
-    return (f"| {name} | {b['rows']} | {f(b['eq18_conditional_holds'])} (min slack {b['eq18_conditional_min_slack']:.3f})"
+    return (f"| {name} | {b['rows']} | {f(b['eq18_conditional_holds'])} (min slack {b['eq18_conditional_min_slack']:.3f}); "
+            f"bins with eps_b < 3/20: {f(b['eq18_conditional_holds_premise_bins'])}"
             f" | {b['prop14_premise_rows']} | {f(b['eq18_global_holds'])} | {f(b['eq19_holds'])}{extra} | "
             f"{f(b['eq21_holds'])} | {f(b['eq21_union_err_holds'])} |")
 
@@ -61,7 +62,7 @@ def main(argv=None) -> int:
     for g in GRIDS:
         path = root / g / "results.csv"
         if not path.exists():
-            md.append(f"*{g}: no results yet*")
+            md.append(f"*{g}: not run for this folder*")
             continue
         meta = json.loads((root / g / "meta.json").read_text())
         mod = get_grid(g).load_module()
@@ -113,7 +114,8 @@ def main(argv=None) -> int:
                   f"-> **{'holds' if q['cross_better'] else 'does not hold'}**")
         md.append("- mean cross-prompt gain by design: " + ", ".join(f"{k} {v:.3f}" for k, v in
                                                                     q["mean_xprompt_gain_by_design"].items())
-                  + f" -> especially for Similar: **{'holds' if q['similar_gains_most'] else 'does not hold'}**")
+                  + (f" -> especially for Similar: **{'holds' if q['similar_gains_most'] else 'does not hold'}**"
+                     if q["similar_gains_most"] is not None else " (Similar design not run)"))
         if "fig6" in q:
             f6 = q["fig6"]
             md.append(f"- Figure 6: cross-prompt gain = {f6['intercept']:.3f} + ({f6['slope']:.3f}) x mean|dr|, "

@@ -131,8 +131,12 @@ def bounds_summary(df) -> dict:
         return (int(sum(bool(x) for x in v)), int(len(v)))
 
     prem = df[df["prop14_premise"].astype(bool)] if "prop14_premise" in df else df.iloc[:0]
+    if "eq21_union_err_slack" in df:   # recomputed with the float tolerance of bounds.TOL (equality cases)
+        df = df.assign(eq21_union_err_holds=df["eq21_union_err_slack"].map(
+            lambda v: None if v != v else bool(v >= -1e-12)))
     out = {"rows": int(len(df)),
            "eq18_conditional_holds": frac("eq18_cond_holds"),
+           "eq18_conditional_holds_premise_bins": frac("eq18_cond_holds_premise_bins"),
            "eq18_conditional_min_slack": float(df["eq18_cond_min_slack"].min()),
            "prop14_premise_rows": int(len(prem)),
            "eq18_global_holds": frac("eq18_holds"), "eq19_holds": frac("eq19_holds"),

@@ -92,5 +92,5 @@ def eq21_union_bound(s1, s2, y) -> dict:
     joint = float(np.mean((h1 == h) & (h2 == -h)))
     pair = float(np.mean(np.sign(np.asarray(s1) - np.asarray(s2)) == h))
     return {"eq21_joint": joint, "eq21_a1": a1, "eq21_a2": a2, "eq21_pairwise": pair,
-            "eq21_holds": bool(joint <= a1 + a2), "eq21_union_err_holds": bool(1 - joint <= (1 - a1) + (1 - a2)),
+            "eq21_holds": bool(joint <= a1 + a2), "eq21_union_err_holds": bool(1 - joint <= (1 - a1) + (1 - a2) + TOL),
             "eq21_union_err_slack": float((2 - a1 - a2) - (1 - joint)), "eq21_joint_le_pairwise": bool(joint <= pair)}

@@ -90,7 +90,8 @@ def cross_prompt(df) -> dict:
     out = {"n_points": len(pts), "significantly_positive": sig_pos, "significantly_negative": sig_neg,
            "mean_xprompt_gain_by_design": by_design, "xprompt_gain": by_design_model,
            "cross_better": bool(sig_neg == 0 and sig_pos > len(pts) / 2),
-           "similar_gains_most": bool(by_design and by_design.get("similar", -np.inf) == max(by_design.values()))}
+           "similar_gains_most": (bool(by_design["similar"] == max(by_design.values()))
+                                  if {"similar", "random"} <= set(by_design) else None)}
     if len(pts) >= 3:
         lr = stats.linregress(pts["mean_abs_dr_same"], pts["xprompt_gain"])
         out["fig6"] = {"slope": float(lr.slope), "intercept": float(lr.intercept), "r": float(lr.rvalue),
