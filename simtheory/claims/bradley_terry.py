@@ -106,7 +106,7 @@ register(Claim("rbt.sec2.consistency_rate", RBT, "Section 2 (BT consistency; Han
                (A + "test_consistency_rate", "tests/test_bt_grid.py::test_bt_sparsity_quick"),
                "python -m simtheory.run bt_sparsity --out paper_figs/bt/bt_sparsity"))
 register(Claim("rbt.remark8.bt_thurstone_scale", RBT, "Remark 8",
-               "BT (logistic) and Thurstone (probit) scores agree up to a scale of about 1.6-1.8", "1.6-1.8",
+               "BT (logistic) and Thurstone (probit) scores agree up to a scale (issue: about 1.6-1.8)", "no number in the paper; eqs. (7)-(8) only",
                (M + "test_remark8_bt_vs_thurstone_scale",),
                "pytest tests/test_bt_models.py::test_remark8_bt_vs_thurstone_scale", _scale))
 register(Claim("rbt.remark4.gumbel_logistic", RBT, "Remark 4",
