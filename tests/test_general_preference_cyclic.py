@@ -76,3 +76,14 @@ def test_bad_inputs():
         hodge_decomposition(np.ones((3, 3)))
     with pytest.raises(SimTheoryInputError, match="^n:"):
         cycle_matrix(2)
+
+
+@pytest.mark.slow
+def test_all_four_paper_subdatasets():
+    """All four 'drop one criterion' sub-datasets at the paper's sizes (216..363, seeds 100+drop, 20 labels per pair,
+    flip 0.1): BT <= 2/3 on each (paper: 62.4 / 61.6 / 50.0 / 62.9) and GPM dims 2..8 = 100% (paper: 100)."""
+    for drop, n in zip(range(4), (216, 250, 300, 363)):
+        d = paper_subdataset(drop, n, 20, np.random.default_rng(100 + drop))
+        assert accuracy(fit_scores(d.W, 1), d.P, d.pairs) <= 2 / 3
+        for dim in (2, 4, 6, 8):
+            assert accuracy(fit_scores(d.W, dim, seed=0), d.P, d.pairs) == 1.0
