@@ -58,11 +58,12 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     g["se"] = g["std"].fillna(0) / np.sqrt(g["count"])
     g.to_csv(f"{out_dir}/accuracy_by_dim.csv", index=False)
     fig, ax = plt.subplots(figsize=(4.2, 3.0))
-    for name, sub in g.groupby("dataset"):
-        ax.errorbar(sub["dim"], 100 * sub["mean"], yerr=200 * sub["se"], marker="o", ms=3, label=name)
+    for k, (name, sub) in enumerate(g.groupby("dataset")):
+        ax.errorbar(sub["dim"], 100 * sub["mean"], yerr=200 * sub["se"], marker="os^v"[k % 4], ms=3, label=name,
+                    color=plt.cm.tab20(k % 20), ls="-" if name.startswith("tournament") else "--")
     ax.axhline(100 * 2 / 3, color="k", ls=":", lw=0.8)
     ax.set_xlabel("embedding dimension (1 = BT)")
-    ax.set_ylabel("accuracy (%)")
+    ax.set_ylabel("accuracy (%), error bars 2 SE over reps")
     ax.legend(fontsize=6, ncol=2)
     fig.tight_layout()
     figs = [str(p) for p in save_figure(fig, out_dir, "gpm_accuracy_vs_dim")]
