@@ -16,8 +16,8 @@ def test_bt_ceiling_by_enumeration():
     assert best_transitive_accuracy(cycle_matrix(3)) == Fraction(2, 3)
     assert best_transitive_accuracy(cycle_matrix(4)) == Fraction(3, 4)
     assert best_transitive_accuracy(cycle_matrix(5)) == Fraction(4, 5)
-    P = np.array([[0, 1, -1], [-1, 0, 1], [1, -1, 0.0]])  # a transitive tournament is fully representable
-    assert best_transitive_accuracy(-np.abs(P) * np.sign(np.subtract.outer(range(3), range(3)))) == 1
+    transitive = np.triu(np.ones((4, 4)), 1) - np.tril(np.ones((4, 4)), -1)  # 0 > 1 > 2 > 3: fully representable
+    assert best_transitive_accuracy(transitive) == 1
 
 
 def test_trained_bt_vs_gpm_on_3cycles():
