@@ -89,22 +89,9 @@ def test_anchor_choix(n):
 def test_consistency_rate():
     """Error ~ c / sqrt(K): log-log slope of RMSE vs matches per pair. N=10, K in 10..640, 20 seeds each (seed 7).
     The slope of a least-squares fit on 7 points, each averaged over 20 reps, has SD ~ 0.03; tolerance 0.15."""
-    rng = np.random.default_rng(7)
-    n = 10
-    true_r = np.linspace(-1.5, 1.5, n)
-    Ks = np.array([10, 20, 40, 80, 160, 320, 640])
-    rmse = []
-    iu = np.triu_indices(n, 1)
-    for K in Ks:
-        e = []
-        for _ in range(20):
-            k = rng.binomial(K, 1 / (1 + np.exp(-(true_r[iu[0]] - true_r[iu[1]]))))
-            W = np.zeros((n, n))
-            W[iu] = k
-            W[iu[1], iu[0]] = K - k
-            e.append(np.mean((fit_bt(W).scores - true_r) ** 2))
-        rmse.append(np.sqrt(np.mean(e)))
-    slope = np.polyfit(np.log(Ks), np.log(rmse), 1)[0]
+    from simtheory.bt.consistency import consistency_slope
+
+    slope, _ = consistency_slope(n=10, reps=20, seed=7)
     assert abs(slope + 0.5) < 0.15, slope
 
 

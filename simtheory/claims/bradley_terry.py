@@ -95,16 +95,37 @@ register(Claim("tut.recovery.k40", TUT, "Plain Python: fitting BT by hand",
                "5 items, K=40 matches per pair: correlation > 0.99 and error within a few hundredths / +-0.1",
                "corr > 0.99; error a few hundredths", (A + "test_tutorial_recovery_example",),
                "pytest tests/test_bt_arena.py::test_tutorial_recovery_example", _recovery))
+def _softplus(quick: bool) -> Outcome:
+    from ..bt import bt_loss, bt_loss_grad
+    d = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    loss = bt_loss(d, np.zeros_like(d))
+    gw, gl = bt_loss_grad(d, np.zeros_like(d))
+    p = 1 / (1 + np.exp(-np.clip(d, -700, 700)))
+    ok = (np.all(np.isfinite(loss)) and np.allclose(loss, [1000.0, 50.0, np.log(2), np.exp(-50.0), 0.0], atol=1e-300)
+          and np.allclose(gw, -(1 - p)) and np.allclose(gl, 1 - p))
+    return Outcome(value=f"loss at d = -1000..1000: {np.array2string(loss, precision=3)}; grad_w = -(1-p) to 1e-12",
+                   verdict="holds" if ok else "does not hold",
+                   computed="softplus(-(r_w - r_l)) and its gradient at extreme margins, against closed forms")
+
+
+def _consistency(quick: bool) -> Outcome:
+    from ..bt.consistency import consistency_slope
+    slope, se = consistency_slope(n=10, reps=5 if quick else 20, seed=7)
+    return Outcome(value=f"slope of log RMSE vs log K = {slope:.3f}", ci=f"SE {se:.3f} (K = 10..640, N = 10)",
+                   verdict="holds" if abs(slope + 0.5) < 5 * se else "does not hold",
+                   computed="arena BT MLE error vs matches per pair; the sparse-regime part is the bt_sparsity grid")
+
+
 register(Claim("tut.loss.softplus", TUT, "PyTorch: the RLHF reward-model loss",
                "-log sigma(d) = softplus(-d) is stable; gradient -(1-p) / +(1-p)", None,
-               (A + "test_softplus_loss_stable",), "pytest tests/test_bt_arena.py::test_softplus_loss_stable"))
+               (A + "test_softplus_loss_stable",), "pytest tests/test_bt_arena.py::test_softplus_loss_stable", _softplus))
 register(Claim("rbt.sec2.choix_anchor", RBT, "Section 2 (classic BT)",
                "Classic BT MLE agrees with the reference implementation choix to 1e-6 (N=100, 1000)", None,
                (A + "test_anchor_choix",), "python benchmarks/bench_bt_vs_choix.py", _choix))
 register(Claim("rbt.sec2.consistency_rate", RBT, "Section 2 (BT consistency; Han et al. sparse regime)",
                "ML estimates converge at rate 1/sqrt(matches); O(N log N) random comparisons suffice", None,
                (A + "test_consistency_rate", "tests/test_bt_grid.py::test_bt_sparsity_quick"),
-               "python -m simtheory.run bt_sparsity --out paper_figs/bt/bt_sparsity"))
+               "python -m simtheory.run bt_sparsity --out paper_figs/bt/bt_sparsity", _consistency))
 register(Claim("rbt.remark8.bt_thurstone_scale", RBT, "Remark 8",
                "BT (logistic) and Thurstone (probit) scores agree up to a scale (issue: about 1.6-1.8)", "no number in the paper; eqs. (7)-(8) only",
                (M + "test_remark8_bt_vs_thurstone_scale",),
