@@ -52,13 +52,10 @@ def test_softplus_loss_stable():
 
 def test_tutorial_recovery_example():
     """5 items, r = (2, 1, 0.5, -0.5, -1.5), K = 40 per pair, np.random.seed(0) as in the tutorial."""
-    np.random.seed(0)
+    from simtheory.bt.arena import tutorial_round_robin
+
     true_r = np.array([2.0, 1.0, 0.5, -0.5, -1.5])
-    W = np.zeros((5, 5))
-    for i in range(5):
-        for j in range(i + 1, 5):
-            k = np.random.binomial(40, 1 / (1 + np.exp(-(true_r[i] - true_r[j]))))
-            W[i, j], W[j, i] = k, 40 - k
+    W = tutorial_round_robin(true_r, 40, seed=0)
     fit = fit_bt(W)
     c = true_r - true_r.mean()
     err = fit.scores - c

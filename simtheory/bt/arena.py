@@ -176,3 +176,17 @@ def gradient_descent_bt(winners, losers, n_players: int, lr: float = 0.1, steps:
         r -= r.mean()
         hist.append(r.copy())
     return np.array(hist)
+
+
+def tutorial_round_robin(true_r=(2.0, 1.0, 0.5, -0.5, -1.5), k: int = 40, seed: int = 0) -> np.ndarray:
+    """The tutorial's recovery data: every pair plays ``k`` matches, outcomes drawn with the legacy
+    ``np.random.seed(seed)`` stream in the tutorial's order; returns the win matrix W[i, j]."""
+    r = check_finite_array("true_r", true_r, ndim=1)
+    k = check_positive_int("k", k)
+    rs = np.random.RandomState(seed)
+    W = np.zeros((r.size, r.size))
+    for i in range(r.size):
+        for j in range(i + 1, r.size):
+            w = rs.binomial(k, 1 / (1 + np.exp(-(r[i] - r[j]))))
+            W[i, j], W[j, i] = w, k - w
+    return W

@@ -33,14 +33,9 @@ def _walk_converged(quick: bool) -> Outcome:
 
 def _recovery(quick: bool) -> Outcome:
     from ..bt import fit_bt
-    np.random.seed(0)
+    from ..bt.arena import tutorial_round_robin
     t = np.array([2.0, 1.0, 0.5, -0.5, -1.5])
-    W = np.zeros((5, 5))
-    for i in range(5):
-        for j in range(i + 1, 5):
-            k = np.random.binomial(40, 1 / (1 + np.exp(-(t[i] - t[j]))))
-            W[i, j], W[j, i] = k, 40 - k
-    f = fit_bt(W)
+    f = fit_bt(tutorial_round_robin(t, 40, seed=0))
     err = f.scores - (t - t.mean())
     corr = np.corrcoef(f.scores, t)[0, 1]
     return Outcome(value=f"corr {corr:.4f}; max|err| {np.abs(err).max():.3f}; RMSE {np.sqrt(np.mean(err ** 2)):.3f}",
