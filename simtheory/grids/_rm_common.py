@@ -171,3 +171,29 @@ def jsonable_findings(d):
     from ..results import jsonable
 
     return jsonable(d)
+
+
+def sweep_summary(rows: list[dict], out_dir, params: dict, x: str, name: str, findings, style_axes) -> dict:
+    """Shared ``summarize`` of the one-factor sweeps (rm_quality, rm_quantity): table.csv, a two-panel
+    figure (best-of-N gain and same-prompt order consistency vs ``x``) and the findings/bounds summary.
+    ``style_axes(axes, df, agg)`` sets the sweep's own axis labels and ticks."""
+    import matplotlib.pyplot as plt
+
+    from ..results import paper_style, save_figure
+
+    paper_style()
+    df = frame(rows)
+    agg = aggregate(df, [x, "model"])
+    agg.to_csv(f"{out_dir}/table.csv", index=False)
+    models = [m for m in params.get("models", []) if m in set(df["model"])]
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.5))
+    line_plot(axes[0], agg, x, "bon_gain", models, logx=True)
+    axes[0].set_ylabel(f"best-of-{int(df['bon_n'].iloc[0])} golden gain")
+    line_plot(axes[1], agg, x, "oc_same", models, logx=True)
+    axes[1].set_ylabel("order consistency (same prompt)")
+    style_axes(axes, df, agg)
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    figs = [str(p) for p in save_figure(fig, out_dir, name)]
+    plt.close(fig)
+    return {"findings": jsonable_findings(findings(df)), "bounds": bounds_summary(df), "figures": figs}

@@ -49,26 +49,10 @@ def findings(df) -> dict:
 
 
 def summarize(rows: list[dict], out_dir, params: dict) -> dict:
-    import matplotlib.pyplot as plt
+    def style(axes, df, agg):
+        err = agg.groupby("beta")["train_error_rate"].mean()
+        for ax in axes:
+            ax.set_xlabel(r"annotator $\beta$")
+        axes[0].set_title("wrong labels: " + ", ".join(f"{100 * e:.0f}%" for e in err), fontsize=7)
 
-    from ..results import paper_style, save_figure
-
-    paper_style()
-    df = C.frame(rows)
-    agg = C.aggregate(df, ["beta", "model"])
-    agg.to_csv(f"{out_dir}/table.csv", index=False)
-    models = [m for m in params.get("models", []) if m in set(df["model"])]
-    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.5))
-    C.line_plot(axes[0], agg, "beta", "bon_gain", models, logx=True)
-    axes[0].set_ylabel(f"best-of-{int(df['bon_n'].iloc[0])} golden gain")
-    C.line_plot(axes[1], agg, "beta", "oc_same", models, logx=True)
-    axes[1].set_ylabel("order consistency (same prompt)")
-    err = agg.groupby("beta")["train_error_rate"].mean()
-    for ax in axes:
-        ax.set_xlabel(r"annotator $\beta$")
-    axes[0].set_title("wrong labels: " + ", ".join(f"{100 * e:.0f}%" for e in err), fontsize=7)
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
-    figs = [str(p) for p in save_figure(fig, out_dir, "rm_quality")]
-    plt.close(fig)
-    return {"findings": C.jsonable_findings(findings(df)), "bounds": C.bounds_summary(df), "figures": figs}
+    return C.sweep_summary(rows, out_dir, params, "beta", "rm_quality", findings, style)

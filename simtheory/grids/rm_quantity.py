@@ -38,29 +38,13 @@ def findings(df) -> dict:
 
 
 def summarize(rows: list[dict], out_dir, params: dict) -> dict:
-    import matplotlib.pyplot as plt
+    def style(axes, df, agg):
+        from matplotlib.ticker import NullFormatter
 
-    from ..results import paper_style, save_figure
+        ns = sorted(df["n_annotations"].unique())
+        for ax in axes:
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_xticks(ns, [f"{n / 1000:g}k" for n in ns])
+            ax.set_xlabel(r"number of annotations ($\beta$ = " + f"{params['beta']:g})")
 
-    paper_style()
-    df = C.frame(rows)
-    agg = C.aggregate(df, ["n_annotations", "model"])
-    agg.to_csv(f"{out_dir}/table.csv", index=False)
-    models = [m for m in params.get("models", []) if m in set(df["model"])]
-    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.5))
-    C.line_plot(axes[0], agg, "n_annotations", "bon_gain", models, logx=True)
-    axes[0].set_ylabel(f"best-of-{int(df['bon_n'].iloc[0])} golden gain")
-    C.line_plot(axes[1], agg, "n_annotations", "oc_same", models, logx=True)
-    axes[1].set_ylabel("order consistency (same prompt)")
-    from matplotlib.ticker import NullFormatter
-
-    ns = sorted(df["n_annotations"].unique())
-    for ax in axes:
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_xticks(ns, [f"{n / 1000:g}k" for n in ns])
-        ax.set_xlabel(r"number of annotations ($\beta$ = " + f"{params['beta']:g})")
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
-    figs = [str(p) for p in save_figure(fig, out_dir, "rm_quantity")]
-    plt.close(fig)
-    return {"findings": C.jsonable_findings(findings(df)), "bounds": C.bounds_summary(df), "figures": figs}
+    return C.sweep_summary(rows, out_dir, params, "n_annotations", "rm_quantity", findings, style)
