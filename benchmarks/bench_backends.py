@@ -14,9 +14,9 @@ import os
 import time
 from pathlib import Path
 
-from simtheory.backends import available_backends
-from simtheory.montecarlo import pair_stats
-from simtheory.results import run_metadata, write_json
+from simtheory.engine.backends import available_backends
+from simtheory.engine.montecarlo import pair_stats
+from simtheory.runner.store import run_metadata, write_json
 
 OUT = Path(__file__).resolve().parent / "results"
 

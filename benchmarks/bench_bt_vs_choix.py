@@ -13,7 +13,7 @@ import choix
 import numpy as np
 
 from simtheory.bt import fit_bt, simulate_arena, win_matrix
-from simtheory.results import run_metadata
+from simtheory.runner.store import run_metadata
 
 
 def best_of(f, reps=3):

@@ -6,9 +6,9 @@
 
 Kernels:
 
-* ``pair_stats``        - simtheory.montecarlo.pair_stats: pair sampling (same-prompt design, Gaussian
+* ``pair_stats``        - simtheory.engine.montecarlo.pair_stats: pair sampling (same-prompt design, Gaussian
   utilities) + BT annotation + Q estimation (E|dr|, E xi(|dr|), label accuracy);
-* ``order_consistency`` - simtheory.kernels.order_consistency: Monte-Carlo order-consistency counting
+* ``order_consistency`` - simtheory.engine.order_consistency.order_consistency: Monte-Carlo order-consistency counting
   on 100,000 rows in 1,000 prompt groups (cross-prompt pairs).
 
 Backends: numpy; numba with 1 and 2 threads (``--threads``); cupy where a CUDA device answers. Each configuration runs
@@ -52,12 +52,12 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
 
         numba.set_num_threads(threads)
     if kernel == "pair_stats":
-        from simtheory.montecarlo import pair_stats
+        from simtheory.engine.montecarlo import pair_stats
 
         def run(m):
             return pair_stats(m, "same", seed=1, backend=backend, **chunk)
     else:
-        from simtheory.kernels import order_consistency
+        from simtheory.engine.order_consistency import order_consistency
 
         rng = np.random.default_rng(0)
         rows, groups = 100_000, 1_000
@@ -113,8 +113,8 @@ def main(argv=None) -> list[dict]:
     if a.child:
         print(json.dumps(child(a.child[0], a.child[1], int(a.child[2]), int(float(a.child[3])), a.repeat, int(a.gpu_chunk))))
         return []
-    from simtheory.backends import available_backends
-    from simtheory.results import run_metadata, write_json
+    from simtheory.engine.backends import available_backends
+    from simtheory.runner.store import run_metadata, write_json
 
     sizes = sorted({int(s) for s in a.sizes} | ({int(1e8)} if a.big else set()))
     rows = []

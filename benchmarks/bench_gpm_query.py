@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from simtheory.general_preference.operator import block_operator
-from simtheory.results import run_metadata
+from simtheory.runner.store import run_metadata
 
 D_IN, HIDDEN, DIM = 256, 512, 8
 

@@ -13,16 +13,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from simtheory.adapters.embeddings import load_embeddings
-from simtheory.adapters.example import build_example, load_example, reports
-from simtheory.results import run_metadata, write_json
+from simtheory.embeddings.loader import load_embeddings
+from simtheory.embeddings.example import build_example, load_example, reports
+from simtheory.runner.store import run_metadata, write_json
 from simtheory.validation import SimTheoryInputError
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--embed", action="store_true", help="re-embed the shipped texts first (needs the embed extra)")
-    ap.add_argument("--embeddings", default=None, help="a file for simtheory.adapters.load_embeddings")
+    ap.add_argument("--embeddings", default=None, help="a file for simtheory.embeddings.load_embeddings")
     ap.add_argument("--beta", type=float, default=1.0)
     ap.add_argument("--n-train-pairs", type=int, default=400)
     ap.add_argument("--n-rep", type=int, default=20)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from simtheory.bt import fit_bt, fit_thurstone, gradient_descent_bt, simulate_arena, win_matrix
-from simtheory.results import paper_style, run_metadata, save_figure, write_json
+from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
 
 OUT = Path(__file__).parent / "bt"
 SEED = 7

@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from simtheory.grid import run_grid
+from simtheory.runner.grids import run_grid
 
 HERE = Path(__file__).resolve().parent
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simtheory.grid import get_grid
-from simtheory.results import ResultStore, run_metadata, write_json
+from simtheory.runner.grids import get_grid
+from simtheory.runner.store import ResultStore, run_metadata, write_json
 from simtheory.reward_models import findings as F
 from simtheory.reward_models.models import LABELS
 
@@ -39,7 +39,7 @@ def gain_table(df, key: str, label: str) -> list[str]:
 
 
 def bounds_lines(name, df) -> str:
-    from simtheory.grids._rm_common import bounds_summary
+    from simtheory.reward_models.grid_common import bounds_summary
 
     b = bounds_summary(df)
     f = lambda t: f"{t[0]}/{t[1]}"  # noqa: E731
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
         md += ["## Same- vs cross-prompt annotation (best-of-N gain; cross - same, paired over seeds)", "",
                "| design | beta | mean abs dr (same) | " + " | ".join(LABELS[m] for m in MODELS) + " |",
                "|---" * (3 + len(MODELS)) + "|"]
-        from simtheory.grids.rm_cross_prompt import figure6_points
+        from simtheory.reward_models.grid_cross_prompt import figure6_points
 
         pts = figure6_points(df).set_index(["design", "beta", "model"])
         for (d, b) in sorted({(i[0], i[1]) for i in pts.index}):

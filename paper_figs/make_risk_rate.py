@@ -26,11 +26,11 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="run the quick grid into a temporary folder first")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args(argv)
-    from simtheory.grids.risk_rate import summarize
-    from simtheory.results import ResultStore, run_metadata, write_json
+    from simtheory.risk_rate.grid import summarize
+    from simtheory.runner.store import ResultStore, run_metadata, write_json
 
     if a.quick or a.src is None:
-        from simtheory.grid import run_grid
+        from simtheory.runner.grids import run_grid
 
         src = Path(tempfile.mkdtemp(prefix="risk_rate_quick_"))
         run_grid("risk_rate", quick=True, seed=0, out=src, progress=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arena import fit_bt
+from simtheory.bt.arena import fit_bt
 
 
 def rmse_vs_matches(Ks=(10, 20, 40, 80, 160, 320, 640), n: int = 10, reps: int = 20, seed: int = 7):

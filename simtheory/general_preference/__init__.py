@@ -5,8 +5,8 @@
 * :mod:`.cyclic`     - cyclic / tournament data, Hodge decomposition, BT vs GPM maximum-likelihood fits.
 * :mod:`.games`      - multiplicative weights (GPO, Thm. 5.1), duality gap, Nash equilibrium by LP.
 """
-from .operator import block_operator, preference_score, preference_prob, score_matrix
-from .embedding import (exact_embeddings_2k, spectral_embeddings, complex_embeddings, complex_score_matrix,
+from simtheory.general_preference.operator import block_operator, preference_score, preference_prob, score_matrix
+from simtheory.general_preference.embedding import (exact_embeddings_2k, spectral_embeddings, complex_embeddings, complex_score_matrix,
                         block_form_of_operator)
 
 __all__ = ["block_operator", "preference_score", "preference_prob", "score_matrix", "exact_embeddings_2k",

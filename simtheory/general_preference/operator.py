@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from ..validation import SimTheoryInputError, check_finite_array, check_positive_int
+from simtheory.validation import SimTheoryInputError, check_finite_array, check_positive_int
 
 BLOCK = np.array([[0.0, -1.0], [1.0, 0.0]])
 

@@ -8,7 +8,7 @@ two random responses to one prompt has standard deviation ``dr_scale`` (default 
 
 Designs (Section 6.3): each annotation draws a fresh prompt with ``k`` responses and selects two -
 ``random`` (two random ones), ``similar`` (the two middle-ranked by golden reward), ``diversified``
-(the best and the worst), via :func:`simtheory.pairing.selected_pair`. The cross-prompt version pairs
+(the best and the worst), via :func:`simtheory.engine.pairing.selected_pair`. The cross-prompt version pairs
 the first selected response of prompt i with the second selected response of another prompt
 (a random cyclic shift of a shuffled order), so both versions use the same pool of responses.
 """
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..annotators import annotate
-from ..pairing import selected_pair
-from ..validation import SimTheoryInputError, check_choice, check_positive_int, check_scalar
+from simtheory.engine.annotators import annotate
+from simtheory.engine.pairing import selected_pair
+from simtheory.validation import SimTheoryInputError, check_choice, check_positive_int, check_scalar
 
 DESIGNS = ("random", "similar", "diversified")
 PAIRINGS = ("same", "cross")
@@ -129,7 +129,7 @@ def world_from_params(params: dict) -> SyntheticWorld:
 
 
 def real_pairs(data, rows: np.ndarray, n: int, beta: float, rng, pairing: str = "same") -> PairData:
-    """Annotated pairs of real embeddings (an :class:`~simtheory.adapters.EmbeddingData`) restricted to ``rows``;
+    """Annotated pairs of real embeddings (an :class:`~simtheory.embeddings.EmbeddingData`) restricted to ``rows``;
     the golden reward is the file's ``reward``."""
     check_choice("pairing", pairing, PAIRINGS)
     if data.reward is None:

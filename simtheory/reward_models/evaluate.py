@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import SimTheoryInputError, check_finite_array
+from simtheory.validation import SimTheoryInputError, check_finite_array
 
 
 def best_of_n(score: np.ndarray, golden: np.ndarray) -> dict:

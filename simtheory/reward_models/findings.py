@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..grids import _rm_common as C
+from simtheory.reward_models import grid_common as C
 
 CLF = ("clf_mlp", "clf_lgb")
 ROOT = Path(__file__).resolve().parents[2] / "paper_figs" / "reward_models"
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2] / "paper_figs" / "reward_models"
 
 def load(grid: str, root: Path | str = ROOT):
     """DataFrame of ``root/grid/results.csv`` (cell columns expanded), or None if absent."""
-    from ..results import ResultStore
+    from simtheory.runner.store import ResultStore
 
     path = Path(root) / grid / "results.csv"
     if not path.exists():
@@ -79,7 +79,7 @@ def cross_prompt(df) -> dict:
     """Figs. 4-6: cross-prompt annotation beats same-prompt, most for Similar; Fig. 6 correlation."""
     from scipy import stats
 
-    from ..grids.rm_cross_prompt import figure6_points
+    from simtheory.reward_models.grid_cross_prompt import figure6_points
 
     pts = figure6_points(df)
     sig_pos = int(((pts["xprompt_gain"] > 2 * pts["xprompt_gain_se"].fillna(0))).sum())

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..validation import SimTheoryInputError, check_choice, check_positive_int
+from simtheory.validation import SimTheoryInputError, check_choice, check_positive_int
 
 MODELS = ("bt_mlp", "clf_mlp", "clf_lgb", "linear_bt")
 LABELS = {"bt_mlp": "BT-MLP", "clf_mlp": "CLF-MLP", "clf_lgb": "CLF-LGB", "linear_bt": "linear BT"}

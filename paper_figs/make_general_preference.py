@@ -1,0 +1,70 @@
+"""Figures for the general preference model (issue 6) into paper_figs/general_preference/:
+accuracy vs embedding dimension (BT = 1; the gpm_cyclic grid, full parameters) and the GPO duality gap vs T.
+Usage: python paper_figs/make_general_preference.py [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simtheory.general_preference.games import RPS_PI0, gap_curve, loglog_slope, random_game, rock_paper_scissors
+from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
+
+OUT = Path(__file__).parent / "general_preference"
+SEED = 2024
+
+
+def accuracy_figure(quick: bool) -> dict:
+    from simtheory.runner.grids import run_grid
+
+    out = run_grid("general_preference_cyclic", seed=SEED, out=str(OUT / "gpm_cyclic"), quick=quick, progress=False)
+    import json
+
+    return json.loads((Path(out) / "summary.json").read_text())
+
+
+def gap_figure() -> dict:
+    import matplotlib.pyplot as plt
+
+    Ts = np.unique(np.geomspace(100, 30_000, 12).astype(int))
+    rng = np.random.default_rng(SEED)
+    games = [("rock-paper-scissors", rock_paper_scissors(), RPS_PI0),
+             ("random n=8", random_game(8, rng), None), ("random n=32", random_game(32, rng), None)]
+    rows, slopes = [], {}
+    fig, ax = plt.subplots(figsize=(4.0, 3.0))
+    for i, (name, S, pi0) in enumerate(games):
+        g = gap_curve(S, Ts, pi0)
+        rows += [{"game": name, **r} for r in g]
+        s, ci = loglog_slope(Ts, [r["gap"] for r in g])
+        slopes[name] = {"slope": s, "ci95": ci}
+        ax.loglog(Ts, [r["gap"] for r in g], "o-", ms=3, color=f"C{i}", label=f"{name} (slope {s:.2f})")
+        ax.loglog(Ts, [r["bound"] for r in g], ":", color=f"C{i}", lw=0.8)
+    ax.set_xlabel("T (GPO / MWU iterations)")
+    ax.set_ylabel("duality gap of averaged policy")
+    ax.legend(fontsize=6)
+    fig.tight_layout()
+    save_figure(fig, OUT, "gpo_duality_gap")
+    plt.close(fig)
+    pd.DataFrame(rows).to_csv(OUT / "gpo_duality_gap.csv", index=False)
+    return slopes
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    paper_style()
+    OUT.mkdir(parents=True, exist_ok=True)
+    summ = accuracy_figure(args.quick)
+    slopes = gap_figure()
+    write_json(OUT / "summary.json", {"gap_slopes": slopes, "table1": summ.get("table1")})
+    write_json(OUT / "meta.json", run_metadata(seed=SEED, quick=args.quick, script="paper_figs/make_general_preference.py"))
+    print(slopes)
+    print(summ.get("table1"))
+
+
+if __name__ == "__main__":
+    main()

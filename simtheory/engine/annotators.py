@@ -1,0 +1,71 @@
+"""Annotator models (eq. 15, 22-23 of *Rethinking BT*).
+
+An annotator shown a pair with utility difference ``dr = r1 - r2`` labels the
+pair *correctly* (prefers the higher-utility side) with probability
+``xi(|dr|)``; the default is ``xi(d) = sigmoid(beta * d)``: ``beta = 0`` is a
+random annotator (eq. 22), ``beta -> inf`` a perfect one (eq. 23).
+Equivalently ``P(y1 > y2) = F(beta * dr)`` with ``F`` the logistic CDF (BT /
+Gumbel or logistic bias, Remark 4) or the Gaussian CDF (Thurstone bias).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from scipy.special import expit, ndtr
+
+from simtheory.validation import SimTheoryInputError, check_beta, check_choice, check_finite_array
+
+LINKS = ("logistic", "gaussian")
+
+
+def link_cdf(link: str) -> Callable[[np.ndarray], np.ndarray]:
+    """CDF of the bias difference: logistic -> sigmoid (BT), gaussian -> Phi (Thurstone)."""
+    check_choice("link", link, LINKS)
+    return expit if link == "logistic" else ndtr
+
+
+def prob_prefer_first(dr, beta: float = 1.0, link: str = "logistic") -> np.ndarray:
+    """P(annotator prefers response 1) = F(beta * (r1 - r2)); beta = inf gives the perfect annotator."""
+    beta = check_beta(beta)
+    dr = check_finite_array("dr", dr)
+    if np.isinf(beta):
+        return np.where(dr > 0, 1.0, np.where(dr < 0, 0.0, 0.5))
+    return link_cdf(link)(beta * dr)
+
+
+def correctness(abs_dr, beta: float = 1.0, xi: Callable | None = None, link: str = "logistic") -> np.ndarray:
+    """xi(|dr|): probability that the label agrees with the utility order (eq. 15)."""
+    abs_dr = check_finite_array("abs_dr", abs_dr)
+    if xi is not None:
+        return np.asarray(xi(abs_dr), dtype=float)
+    return prob_prefer_first(abs_dr, beta, link)
+
+
+def annotate(r1, r2, beta: float = 1.0, rng: np.random.Generator | int | None = None, *,
+             link: str = "logistic", xi: Callable | None = None) -> np.ndarray:
+    """Noisy preference labels: 1 where response 1 is preferred, else 0.
+
+    With ``xi`` given (a monotone map from |dr| to [1/2, 1]) the label is correct
+    with probability ``xi(|dr|)``; otherwise ``P(label=1) = F(beta * (r1 - r2))``.
+    Ties (dr = 0) are broken by a fair coin.
+    """
+    r1 = check_finite_array("r1", r1)
+    r2 = check_finite_array("r2", r2)
+    if r1.shape != r2.shape:
+        raise SimTheoryInputError("r2", f"shape {r2.shape} differs from r1's {r1.shape}")
+    rng = np.random.default_rng(rng)
+    dr = r1 - r2
+    if xi is None:
+        p1 = prob_prefer_first(dr, beta, link)
+    else:
+        q = np.asarray(xi(np.abs(dr)), dtype=float)
+        if np.any((q < 0) | (q > 1)) or not np.all(np.isfinite(q)):
+            raise SimTheoryInputError("xi", "must map |dr| into [0, 1]")
+        p1 = np.where(dr > 0, q, np.where(dr < 0, 1 - q, 0.5))
+    return (rng.random(dr.shape) < p1).astype(np.int8)
+
+
+def error_rate(dr, beta: float = 1.0, link: str = "logistic") -> float:
+    """Expected fraction of wrong labels on pairs with differences ``dr``: mean of 1 - F(beta |dr|)."""
+    return float(np.mean(1.0 - prob_prefer_first(np.abs(check_finite_array("dr", dr)), beta, link)))

@@ -1,0 +1,52 @@
+"""Backend switch for the Monte-Carlo kernels: numpy (reference), numba, cupy.
+
+``auto`` picks cupy when it imports and a CUDA device is present, else numba
+when it imports, else numpy. All backends draw from the same seed family
+(a :class:`numpy.random.SeedSequence`) and give statistically identical
+results; they are not bit-identical (each uses its own generator).
+"""
+from __future__ import annotations
+
+import functools
+
+from simtheory.validation import check_choice
+
+BACKENDS = ("numpy", "numba", "cupy")
+
+
+@functools.lru_cache(maxsize=None)
+def numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def cupy_available() -> bool:
+    """True when cupy imports and at least one CUDA device answers."""
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+def available_backends() -> list[str]:
+    return ["numpy"] + (["numba"] if numba_available() else []) + (["cupy"] if cupy_available() else [])
+
+
+def resolve_backend(name: str = "auto") -> str:
+    """Map ``auto`` to the fastest available backend; reject unknown or unavailable names."""
+    check_choice("backend", name, ("auto",) + BACKENDS)
+    if name == "auto":
+        if cupy_available():
+            return "cupy"
+        return "numba" if numba_available() else "numpy"
+    if name not in available_backends():
+        from simtheory.validation import SimTheoryInputError
+
+        raise SimTheoryInputError("backend", f"{name!r} is not available here (available: {', '.join(available_backends())})")
+    return name

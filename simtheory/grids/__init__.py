@@ -1,1 +1,0 @@
-"""Grid modules run by ``python -m simtheory.run`` (one per experiments/*.toml)."""
