@@ -36,7 +36,31 @@ def _diff_var(s2: float, convention: str) -> float:
 
 
 def q_pair_gaussian(s2: float, convention: str = "iid") -> float:
-    """Q_pair = E sigmoid(beta |r1 - r2|) (eq. 24) by adaptive quadrature; s2 = beta^2 sigma^2."""
+    """Example 1, eq. 24: Q_pair = E sigmoid(beta |r1 - r2|) by adaptive quadrature.
+
+    Parameters
+    ----------
+    s2 : float
+        beta^2 sigma^2, >= 0.
+    convention : {"iid", "difference"}
+        ``"iid"``: r1, r2 iid N(mu, sigma^2) as stated, so Var(r1 - r2) = 2 sigma^2.
+        ``"difference"``: sigma^2 read as Var(r1 - r2), which reproduces the printed values.
+
+    Returns
+    -------
+    float
+        Q_pair, to about 1e-12.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If ``s2`` is negative or not finite, or ``convention`` is unknown.
+
+    Examples
+    --------
+    >>> round(q_pair_gaussian(1.0), 4), round(q_pair_gaussian(1.0, "difference"), 4)
+    (0.7252, 0.6749)
+    """
     s2 = check_scalar("s2", s2, low=0.0)
     sd = math.sqrt(_diff_var(s2, convention))
     if sd == 0.0:
@@ -47,7 +71,31 @@ def q_pair_gaussian(s2: float, convention: str = "iid") -> float:
 
 
 def tau_density(t, s2: float) -> np.ndarray:
-    """Eq. 25: density of tau = sigmoid(beta |r1 - r2|) on (1/2, 1) for r1, r2 iid N(mu, sigma^2)."""
+    """Eq. 25: density of tau = sigmoid(beta |r1 - r2|) for r1, r2 iid N(mu, sigma^2).
+
+    Parameters
+    ----------
+    t : array_like
+        Points; the density is zero outside (1/2, 1).
+    s2 : float
+        beta^2 sigma^2, > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The density at ``t``.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If ``s2 <= 0`` or ``t`` holds non-finite values.
+
+    Examples
+    --------
+    >>> from scipy import integrate
+    >>> round(integrate.quad(lambda t: tau_density([t], 2.0)[0], 0.5, 1.0)[0], 8)
+    1.0
+    """
     s2 = check_scalar("s2", s2, low=0.0, low_open=True)
     t = check_finite_array("t", t)
     out = np.zeros_like(t)
@@ -58,7 +106,25 @@ def tau_density(t, s2: float) -> np.ndarray:
 
 
 def tau_cdf(t, s2: float) -> np.ndarray:
-    """CDF of tau: P(tau <= t) = 2 Phi(logit(t) / sqrt(2 s2)) - 1 for t in [1/2, 1)."""
+    """CDF of tau (integral of eq. 25): P(tau <= t) = 2 Phi(logit(t) / sqrt(2 s2)) - 1 on [1/2, 1).
+
+    Parameters
+    ----------
+    t : array_like
+        Points, clipped to [1/2, 1].
+    s2 : float
+        beta^2 sigma^2, > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        P(tau <= t).
+
+    Examples
+    --------
+    >>> tau_cdf([0.5, 1.0], 1.0).tolist()
+    [0.0, 1.0]
+    """
     s2 = check_scalar("s2", s2, low=0.0, low_open=True)
     t = np.clip(check_finite_array("t", t), 0.5, 1.0)
     with np.errstate(divide="ignore"):
@@ -66,7 +132,32 @@ def tau_cdf(t, s2: float) -> np.ndarray:
 
 
 def sample_tau(n: int, s2: float, seed=0) -> np.ndarray:
-    """Monte-Carlo draws of tau under Example 1 (sigma = 1, beta = sqrt(s2))."""
+    """Monte-Carlo draws of tau under Example 1 (sigma = 1, beta = sqrt(s2)).
+
+    Parameters
+    ----------
+    n : int
+        Number of draws, >= 1.
+    s2 : float
+        beta^2 sigma^2, >= 0.
+    seed : int or numpy.random.SeedSequence
+        Seed of the generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` draws of tau in [1/2, 1).
+
+    Examples
+    --------
+    >>> x = sample_tau(1000, 1.0, seed=0)
+    >>> bool((x >= 0.5).all() and (x < 1).all())
+    True
+    """
+    from simtheory.validation import check_positive_int
+
+    n = check_positive_int("n", n)
+    s2 = check_scalar("s2", s2, low=0.0)
     rng = np.random.default_rng(seed)
     r = rng.standard_normal((2, n))
     return special.expit(math.sqrt(s2) * np.abs(r[0] - r[1]))
@@ -97,7 +188,38 @@ class DesignComparison:
 
 def compare_designs(population: PromptPopulation, xi: Xi | None = None, n_pairs: int = 1_000_000,
                     seed: int = 0, backend: str = "numpy", designs=("same", "cross")) -> dict[str, DesignComparison]:
-    """Estimate E|dr| (eq. 26) and E xi(|dr|) (eq. 27) under two designs from independent streams."""
+    """Same- vs cross-prompt E|dr| (Prop. 15, eq. 26) and E xi(|dr|) (Thm. 16, eq. 27).
+
+    The two designs use independent random streams spawned from ``seed``, so the gap's standard
+    error is the root sum of squares of the two.
+
+    Parameters
+    ----------
+    population : PromptPopulation
+        Prompt-level law of (mu_x, sigma_x) and the utility family.
+    xi : Xi, optional
+        Annotator correctness xi(|dr|); default the sigmoid with beta = 1.
+    n_pairs : int
+        Pairs per design.
+    seed : int
+        Root seed.
+    backend : {"numpy", "numba", "cupy"}
+        Engine backend.
+    designs : tuple of str
+        The two designs compared, ``(same, cross)`` by default.
+
+    Returns
+    -------
+    dict of str to DesignComparison
+        One comparison per statistic: ``abs_dr``, ``tau`` (= E xi) and ``correct``.
+
+    Examples
+    --------
+    >>> from simtheory.engine import PromptPopulation
+    >>> c = compare_designs(PromptPopulation(sigma_logsd=0.5), n_pairs=20000, seed=1)
+    >>> c["abs_dr"].gap > 0
+    True
+    """
     root = np.random.SeedSequence(seed)
     s_a, s_b = root.spawn(2)
     a: PairStats = pair_stats(n_pairs, designs[0], population, xi, seed=s_a, backend=backend)
@@ -134,7 +256,34 @@ CONTROLS = (
 
 def error_rate_table(betas=PAPER_BETAS, population: PromptPopulation | None = None, n_pairs: int = 1_000_000,
                      seed: int = 0, backend: str = "numpy", design: str = "same") -> list[dict]:
-    """Annotation error rate (1 - fraction of correct labels) for each beta, with its standard error."""
+    """Annotation error rate (1 - fraction of correct labels) for each beta (Sec. 6.2).
+
+    Parameters
+    ----------
+    betas : sequence of float
+        Annotator sharpness values (default the paper's 0.5 ... 10).
+    population : PromptPopulation, optional
+        Utility population; default N(mu_x, 1) utilities.
+    n_pairs : int
+        Pairs per beta.
+    seed : int
+        Root seed; beta ``i`` uses the spawn key ``(i,)``.
+    backend : str
+        Engine backend.
+    design : str
+        Pairing design.
+
+    Returns
+    -------
+    list of dict
+        ``beta``, ``error_rate`` and its SE, and the expected error 1 - E xi and its SE.
+
+    Examples
+    --------
+    >>> rows = error_rate_table(betas=(1.0,), n_pairs=10000)
+    >>> 0.2 < rows[0]["error_rate"] < 0.35
+    True
+    """
     population = population or PromptPopulation()
     rows = []
     for i, beta in enumerate(betas):
