@@ -18,6 +18,7 @@ from simtheory.general_preference.operator import block_operator
 
 
 def check_skew(P, name: str = "P", rtol: float = 1e-12) -> np.ndarray:
+    """Validate a square, finite, skew-symmetric matrix (|P + P^T| <= rtol * max(1, max|P|)); one-line errors."""
     P = check_finite_array(name, P, ndim=2)
     if P.shape[0] != P.shape[1]:
         raise SimTheoryInputError(name, f"must be square, got shape {P.shape}")
@@ -28,7 +29,33 @@ def check_skew(P, name: str = "P", rtol: float = 1e-12) -> np.ndarray:
 
 
 def exact_embeddings_2k(P) -> np.ndarray:
-    """Theorem 4.4: V (k x 2k) with <R v_i, v_j> = P[i, j]; block l of v_i is (delta_il, -P[i, l] / 2)."""
+    """Exact 2k-dimensional embeddings of any skew-symmetric P (Theorem 4.4).
+
+    Block l of v_i is (delta_il, -P[i, l] / 2), so that <R v_i, v_j> = P[i, j].
+
+    Parameters
+    ----------
+    P : array_like
+        ``k x k`` real skew-symmetric matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``k x 2k`` embeddings V with ``score_matrix(V) == P``.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If P is not square, finite and skew-symmetric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.general_preference import score_matrix
+    >>> P = np.array([[0.0, 1.0, -2.0], [-1.0, 0.0, 0.5], [2.0, -0.5, 0.0]])
+    >>> bool(np.allclose(score_matrix(exact_embeddings_2k(P)), P))
+    True
+    """
     P = check_skew(P)
     k = P.shape[0]
     V = np.empty((k, 2 * k))
@@ -38,10 +65,31 @@ def exact_embeddings_2k(P) -> np.ndarray:
 
 
 def spectral_embeddings(P, tol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
-    """Theorem 4.5: real Schur form P = Q T Q^T; returns (V, eigenvalue scales b_l >= 0).
+    """Spectral embeddings from the real Schur form P = Q T Q^T (Theorem 4.5).
 
-    V has 2m columns, m = number of 2x2 blocks with b_l > tol * ||P||; the blocks' coordinates are scaled by
-    sqrt(b_l), so ``score_matrix(V)`` = P; ``score_matrix(V / sqrt(b), gate=b)`` is the gated form.
+    Parameters
+    ----------
+    P : array_like
+        ``k x k`` real skew-symmetric matrix.
+    tol : float
+        Blocks with b_l <= tol * max|P| are dropped (zero eigenvalues).
+
+    Returns
+    -------
+    V : numpy.ndarray
+        ``k x 2m`` embeddings, m = number of kept 2x2 blocks, coordinates scaled by sqrt(b_l), so that
+        ``score_matrix(V) == P``; ``score_matrix(V / sqrt(b), gate=b)`` is the gated form.
+    b : numpy.ndarray
+        The ``m`` eigenvalue scales b_l >= 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.general_preference import score_matrix
+    >>> P = np.array([[0.0, 1.0, -2.0], [-1.0, 0.0, 0.5], [2.0, -0.5, 0.0]])
+    >>> V, b = spectral_embeddings(P)
+    >>> V.shape, bool(np.allclose(score_matrix(V), P))
+    ((3, 2), True)
     """
     P = check_skew(P)
     k = P.shape[0]
@@ -66,13 +114,47 @@ def spectral_embeddings(P, tol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
 
 
 def complex_embeddings(P) -> np.ndarray:
-    """Theorem A.2: U (k x m complex) with Im(u_i^H u_j) = P[i, j]; u = x + i y over the 2x2 blocks."""
+    """Complex embeddings with Im(u_i^H u_j) = P[i, j] (Theorem A.2).
+
+    Parameters
+    ----------
+    P : array_like
+        ``k x k`` real skew-symmetric matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``k x m`` complex embeddings, u = x + i y over the 2x2 blocks of :func:`spectral_embeddings`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> P = np.array([[0.0, 1.0], [-1.0, 0.0]])
+    >>> bool(np.allclose(complex_score_matrix(complex_embeddings(P)), P))
+    True
+    """
     V, _ = spectral_embeddings(P)
     return V[:, 0::2] + 1j * V[:, 1::2]
 
 
 def complex_score_matrix(U) -> np.ndarray:
-    """S[i, j] = Im(<u_i, u_j>) = Im(sum_l conj(u_il) u_jl) (Appendix A.1)."""
+    """Scores of complex embeddings, S[i, j] = Im(sum_l conj(u_il) u_jl) (Appendix A.1).
+
+    Parameters
+    ----------
+    U : array_like
+        ``k x m`` complex embeddings.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``k x k`` real skew-symmetric score matrix.
+
+    Examples
+    --------
+    >>> complex_score_matrix([[1.0 + 0j], [1j]]).tolist()
+    [[0.0, 1.0], [-1.0, 0.0]]
+    """
     U = check_finite_array("U", U, ndim=2, dtype=complex)
     return np.imag(U.conj() @ U.T)
 
@@ -84,10 +166,34 @@ def relative_error(P, S) -> float:
 
 
 def block_form_of_operator(A, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
-    """Proposition A.1: an operator that is skew-symmetric and magnitude preserving equals Q R Q^T, Q orthogonal.
+    """Block form of a skew-symmetric, magnitude-preserving operator: A = Q R Q^T (Proposition A.1).
 
-    Checks both properties (errors name ``A``), computes the real Schur form and returns (Q, block matrix)
-    with Q orthogonal and Q^T A Q = block_operator(d) up to ``tol``.
+    Parameters
+    ----------
+    A : array_like
+        ``d x d`` operator, d even.
+    tol : float
+        Tolerance of the skew-symmetry and A^T A = I checks.
+
+    Returns
+    -------
+    Q : numpy.ndarray
+        Orthogonal ``d x d`` matrix.
+    B : numpy.ndarray
+        Q^T A Q, equal to ``block_operator(d)`` up to ``tol``.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If A is not skew-symmetric, not magnitude preserving, or of odd dimension.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.general_preference import block_operator
+    >>> Q, B = block_form_of_operator(block_operator(4))
+    >>> bool(np.allclose(B, block_operator(4)))
+    True
     """
     A = check_skew(A, "A", rtol=tol)
     d = A.shape[0]
@@ -105,6 +211,7 @@ def block_form_of_operator(A, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarra
 
 
 def random_skew(k: int, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
+    """A random ``k x k`` skew-symmetric matrix (G - G^T) / 2 with G iid N(0, scale^2)."""
     G = rng.normal(scale=scale, size=(k, k))
     return (G - G.T) / 2.0
 

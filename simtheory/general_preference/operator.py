@@ -15,7 +15,28 @@ BLOCK = np.array([[0.0, -1.0], [1.0, 0.0]])
 
 
 def block_operator(dim: int) -> np.ndarray:
-    """R (dim x dim), dim even: block-diagonal with blocks [[0, -1], [1, 0]] (Definition 4.2)."""
+    """The skew-symmetric operator R of Definition 4.2.
+
+    Parameters
+    ----------
+    dim : int
+        Embedding dimension, even and >= 2.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``dim x dim`` block-diagonal matrix with 2x2 blocks [[0, -1], [1, 0]].
+
+    Raises
+    ------
+    SimTheoryInputError
+        If ``dim`` is odd or < 2.
+
+    Examples
+    --------
+    >>> block_operator(2).tolist()
+    [[0.0, -1.0], [1.0, 0.0]]
+    """
     dim = check_positive_int("dim", dim, minimum=2)
     if dim % 2:
         raise SimTheoryInputError("dim", f"must be even (2x2 blocks), got {dim}")
@@ -48,7 +69,28 @@ def _gate(gate, dim: int) -> np.ndarray:
 
 
 def score_matrix(V, gate=None, *, unit_norm: bool = False) -> np.ndarray:
-    """S[i, j] = <R D v_i, v_j> for all rows of V (n x 2m); S is skew-symmetric (eq. 4.1)."""
+    """All pairwise scores S[i, j] = <R D v_i, v_j> (eq. 4.1); S is skew-symmetric.
+
+    Parameters
+    ----------
+    V : array_like
+        ``n x 2m`` embeddings.
+    gate : array_like, optional
+        ``m`` eigenvalue scales lambda_l >= 0 (Sec. 4.2); identity when omitted.
+    unit_norm : bool
+        Normalise each embedding to unit length first.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n x n`` score matrix.
+
+    Examples
+    --------
+    >>> S = score_matrix([[1.0, 0.0], [0.0, 1.0]])
+    >>> S.tolist()
+    [[0.0, 1.0], [-1.0, 0.0]]
+    """
     V = _prep(V, gate, unit_norm, "V")
     d = _gate(gate, V.shape[1])
     R = block_operator(V.shape[1])
@@ -56,7 +98,27 @@ def score_matrix(V, gate=None, *, unit_norm: bool = False) -> np.ndarray:
 
 
 def preference_score(v_i, v_j, gate=None, *, unit_norm: bool = False) -> np.ndarray:
-    """s(y_i > y_j) = <R D v_i, v_j> (eq. 4.1 with the scale gate of Sec. 4.2); rows broadcast pairwise."""
+    """Preference score s(y_i > y_j) = <R D v_i, v_j> (eq. 4.1 with the scale gate of Sec. 4.2).
+
+    Parameters
+    ----------
+    v_i, v_j : array_like
+        Embeddings, one per row (``2m`` columns); rows are paired.
+    gate : array_like, optional
+        ``m`` eigenvalue scales lambda_l >= 0; identity when omitted.
+    unit_norm : bool
+        Normalise the embeddings to unit length first.
+
+    Returns
+    -------
+    numpy.ndarray
+        One score per row pair; s(y_j > y_i) = -s(y_i > y_j).
+
+    Examples
+    --------
+    >>> preference_score([1.0, 0.0], [0.0, 1.0]).tolist()
+    [1.0]
+    """
     Vi = _prep(v_i, gate, unit_norm, "v_i")
     Vj = _prep(v_j, gate, unit_norm, "v_j")
     if Vi.shape[1] != Vj.shape[1]:
@@ -67,5 +129,21 @@ def preference_score(v_i, v_j, gate=None, *, unit_norm: bool = False) -> np.ndar
 
 
 def preference_prob(v_i, v_j, gate=None, *, unit_norm: bool = False) -> np.ndarray:
-    """P(y_i > y_j) = sigmoid(s(y_i > y_j))."""
+    """Preference probability P(y_i > y_j) = sigmoid(s(y_i > y_j)) (eq. 4.1).
+
+    Parameters
+    ----------
+    v_i, v_j, gate, unit_norm
+        As in :func:`preference_score`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities in (0, 1); P(y_j > y_i) = 1 - P(y_i > y_j).
+
+    Examples
+    --------
+    >>> round(float(preference_prob([1.0, 0.0], [0.0, 1.0])[0]), 4)
+    0.7311
+    """
     return expit(preference_score(v_i, v_j, gate, unit_norm=unit_norm))
