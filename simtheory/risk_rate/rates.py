@@ -14,7 +14,27 @@ from simtheory.validation import SimTheoryInputError, check_finite_array, check_
 
 
 def theory_exponent(beta: float, d: int, alpha: float) -> float:
-    """e = (1+alpha) beta / ((1+alpha) beta + d), the polynomial exponent of phi_n (Theorem 10)."""
+    """Polynomial exponent e = (1+alpha) beta / ((1+alpha) beta + d) of phi_n (Theorem 10).
+
+    Parameters
+    ----------
+    beta : float
+        Hoelder smoothness of the true reward, > 0.
+    d : int
+        Input dimension, >= 1.
+    alpha : float
+        Small-value index of the pair distribution, >= 0.
+
+    Returns
+    -------
+    float
+        The exponent e in (0, 1): the risk bound decays like n^(-e) up to log factors.
+
+    Examples
+    --------
+    >>> theory_exponent(2.0, 2, 0.0)
+    0.5
+    """
     beta = check_scalar("beta", beta, low=0.0, low_open=True)
     d = check_scalar("d", d, low=1, integer=True)
     alpha = check_scalar("alpha", alpha, low=0.0)
@@ -23,7 +43,25 @@ def theory_exponent(beta: float, d: int, alpha: float) -> float:
 
 
 def phi_n(n, beta: float, d: int, alpha: float) -> np.ndarray:
-    """phi_n of Theorem 10 (including its constant 2^{...})."""
+    """The rate phi_n of Theorem 10, including its constant 2^{((1+a)b + (3+a)d)/((1+a)b + d)}.
+
+    Parameters
+    ----------
+    n : array_like
+        Sample sizes, >= 1.
+    beta, d, alpha
+        As in :func:`theory_exponent`.
+
+    Returns
+    -------
+    numpy.ndarray
+        phi_n at each n.
+
+    Examples
+    --------
+    >>> float(phi_n([4.0], 2.0, 2, 0.0)[0])  # 2^((2 + 6) / 4) * 4^(-1/2)
+    2.0
+    """
     n = check_finite_array("n", n)
     if np.any(n < 1):
         raise SimTheoryInputError("n", "sample sizes must be >= 1")
@@ -46,8 +84,32 @@ class SlopeFit:
 def fit_slope(n, risk, level: float = 0.05, groups=None) -> SlopeFit:
     """Slope of log(risk) on log(n) by statsmodels OLS, with a t confidence interval.
 
-    Every (n, risk) point (e.g. one per seed) enters; with ``groups`` (e.g. the seed of each point) the SE is
-    cluster-robust over groups. Non-positive risks are rejected (their log is undefined).
+    Parameters
+    ----------
+    n : array_like
+        Sample size of each point (e.g. one point per seed and size).
+    risk : array_like
+        Positive risk estimates, same length.
+    level : float
+        1 - confidence level of the interval.
+    groups : array_like, optional
+        Cluster of each point (e.g. its seed); the SE is then cluster-robust.
+
+    Returns
+    -------
+    SlopeFit
+        Slope, its SE and CI, intercept and number of points.
+
+    Raises
+    ------
+    SimTheoryInputError
+        For non-positive n or risk, length mismatch, or fewer than 2 distinct sizes / 3 points.
+
+    Examples
+    --------
+    >>> fit = fit_slope([100, 200, 400, 800], [0.1, 0.05, 0.025, 0.0125])
+    >>> round(fit.slope, 6)
+    -1.0
     """
     import statsmodels.api as sm
 

@@ -46,7 +46,32 @@ def _term(a: np.ndarray, b: np.ndarray, B: float) -> np.ndarray:
 
 
 def truncated_kl_pointwise(p0, p_hat, B: float = 3.0) -> np.ndarray:
-    """Pointwise term p0^T min(B, log(p0/p_hat)) of eq. 11 for arrays of P(first preferred)."""
+    """Pointwise term p0^T min(B, log(p0 / p_hat)) of the truncated KL risk (Definition 9, eq. 11).
+
+    Parameters
+    ----------
+    p0 : array_like
+        True probabilities that the first response is preferred, in [0, 1].
+    p_hat : array_like
+        Fitted probabilities, same shape.
+    B : float
+        Truncation level, > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        One term per pair, each in [0, B].
+
+    Raises
+    ------
+    SimTheoryInputError
+        If a probability lies outside [0, 1], the shapes differ or ``B <= 0``.
+
+    Examples
+    --------
+    >>> truncated_kl_pointwise([0.5], [0.5]).tolist()
+    [0.0]
+    """
     p0 = _probs("p0", p0)
     q = _probs("p_hat", p_hat)
     if p0.shape != q.shape:
@@ -56,8 +81,26 @@ def truncated_kl_pointwise(p0, p_hat, B: float = 3.0) -> np.ndarray:
 
 
 def truncated_kl_risk(p0, p_hat, B: float = 3.0, weights=None) -> RiskEstimate:
-    """R_B of eq. 11: the mean of the pointwise terms (or their ``weights``-weighted sum, exact for
-    a discrete pair distribution; then se = 0) with its Monte-Carlo standard error."""
+    """Truncated KL risk R_B (eq. 11) with its Monte-Carlo standard error.
+
+    Parameters
+    ----------
+    p0, p_hat, B
+        As in :func:`truncated_kl_pointwise`; the pairs are draws from the pair distribution.
+    weights : array_like, optional
+        Probabilities of a discrete pair distribution (sum 1); the risk is then exact and se = 0.
+
+    Returns
+    -------
+    RiskEstimate
+        ``value`` (mean of the pointwise terms), ``se`` = sd / sqrt(m) and ``m``.
+
+    Examples
+    --------
+    >>> r = truncated_kl_risk([0.9, 0.8], [0.9, 0.8])
+    >>> r.value, r.m
+    (0.0, 2)
+    """
     t = truncated_kl_pointwise(p0, p_hat, B)
     if weights is not None:
         w = check_finite_array("weights", weights)
