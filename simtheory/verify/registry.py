@@ -62,6 +62,10 @@ class Claim:
 
     def __post_init__(self):
         if self.document not in DOCUMENTS:
+            from simtheory.plugins import load_documents  # documents of installed packages (entry points)
+
+            load_documents()
+        if self.document not in DOCUMENTS:
             raise ValueError(f"document: unknown document {self.document!r}")
         self.tests = tuple(self.tests)
 
@@ -89,7 +93,9 @@ CLAIM_MODULES = (
 
 def all_claims() -> list[Claim]:
     """Import every claims module and return the registered claims, sorted by document and id."""
-    for name in CLAIM_MODULES:
+    from simtheory.plugins import claim_modules  # claims of installed packages (entry points)
+
+    for name in (*CLAIM_MODULES, *claim_modules()):
         importlib.import_module(name)
     order = list(DOCUMENTS)
     return sorted(_REGISTRY.values(), key=lambda c: (order.index(c.document), c.id))
