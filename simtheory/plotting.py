@@ -63,6 +63,14 @@ def _axes(ax, figsize):
     return fig, ax
 
 
+def _outside_legend(ax, title) -> None:
+    """Legend outside the axes (above them, or right of them under a title) so it never hides a point."""
+    if title:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    else:
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), frameon=False, borderaxespad=0.0)
+
+
 def loglog_fit(n, y, se=None):
     """OLS (or WLS with weights ``(y/se)**2``) fit of ``log y`` on ``log n`` (statsmodels results).
 
@@ -184,7 +192,7 @@ def rate_curve(n: Sequence[float], y: Sequence[float], se: Sequence[float] | Non
     if title:
         ax.set_title(title)
     if legend:
-        ax.legend(loc="lower left" if slope < 0 else "upper left")
+        _outside_legend(ax, title)
     paths = save(fig, out, name) if out is not None else []
     return RateFigure(fig, ax, paths, slope=slope, se=float(fit.bse[1]), ci=(lo, hi), intercept=icpt)
 
@@ -261,6 +269,6 @@ def q_curve(x: Sequence[float], q: Sequence[float], se: Sequence[float] | None =
     if title:
         ax.set_title(title)
     if legend and ax.get_legend_handles_labels()[1]:
-        ax.legend()
+        _outside_legend(ax, title)
     paths = save(fig, out, name) if out is not None else []
     return CurveFigure(fig, ax, paths)
