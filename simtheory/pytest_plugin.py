@@ -51,6 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim(*ids): the test checks these simtheory claims (registry ids)")
     config.addinivalue_line("markers", "gpu: needs cupy and a CUDA device")
     config.stash[_OUTCOMES] = {}
+    config.pluginmanager.register(_Recorder(config.stash[_OUTCOMES]), "simtheory-recorder")
     _backends(config)  # a bad --simtheory-backends is a one-line usage error
 
 
@@ -104,6 +105,13 @@ def st_backend(request: pytest.FixtureRequest) -> str:
     return name
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        ids = [i for m in item.iter_markers("claim") for i in m.args]
+        if ids:  # user_properties travel with the report (also from xdist workers)
+            item.user_properties.append(("simtheory_claims", ids))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
@@ -111,10 +119,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if seeds and report.failed:
         report.sections.append(("simtheory", f"st_seed = {seeds[0]} (--simtheory-seed "
                                 f"{item.config.getoption('--simtheory-seed')})"))
-    if report.when == "call" or (report.when == "setup" and not report.passed):
-        ids = [i for m in item.iter_markers("claim") for i in m.args]
-        item.config.stash[_OUTCOMES][item.nodeid] = dict(claims=ids, outcome=report.outcome)
     return report
+
+
+class _Recorder:
+    """Records each test's outcome and claim ids into this session's dict (in the xdist controller too)."""
+
+    def __init__(self, record: dict):
+        self.record = record
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            ids = [i for k, v in report.user_properties if k == "simtheory_claims" for i in v]
+            self.record[report.nodeid] = dict(claims=ids, outcome=report.outcome)
 
 
 def _exercised(outcomes: dict[str, dict], claims) -> tuple[list, dict[str, list[dict]], list[str]]:
@@ -153,7 +170,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     out_dir = Path(out)
     if not out_dir.is_absolute():
         out_dir = Path(config.invocation_params.dir) / out_dir
-    claims, tests, unknown = _exercised(config.stash[_OUTCOMES], all_claims())
+    record = {k: v for k, v in config.stash[_OUTCOMES].items() if k != "__summary__"}
+    claims, tests, unknown = _exercised(record, all_claims())
     meta = build_report(claims, out_dir, quick=True, figures_dir=None, root=Path(config.rootpath),
                         progress=False, command=f"pytest --simtheory-report {out}")
     (out_dir / "pytest_claims.json").write_text(json.dumps(
