@@ -48,7 +48,7 @@ def test_mean_false_alarm_rate_is_alpha():
 
 
 def test_welch_and_paired_false_alarm_rates():
-    reps, alpha = 1500, 0.05
+    reps, alpha = 1000, 0.05
     rng = np.random.default_rng(102)
     k_w = sum(not check_means(rng.normal(1, 1, 20), rng.normal(1, 3, 50), alpha=alpha).passed for _ in range(reps))
     assert _consistent(k_w, reps, alpha), f"Welch: {k_w}/{reps}"
@@ -100,7 +100,7 @@ def test_rate_detects_wrong_exponent_and_bounds():
 
 
 def test_ks_false_alarm_rate():
-    reps, alpha = 1000, 0.05
+    reps, alpha = 600, 0.05
     rng = np.random.default_rng(106)
     k = sum(not check_distribution(rng.gamma(2.0, size=200), "gamma", (2.0,), alpha=alpha).passed
             for _ in range(reps))
