@@ -10,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simtheory.bt import fit_bt, fit_thurstone, gradient_descent_bt, simulate_arena, win_matrix
+from simtheory.bt import (
+    fit_bt,
+    fit_thurstone,
+    gradient_descent_bt,
+    simulate_arena,
+    win_matrix,
+)
 from simtheory.plotting import rate_curve
 from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
 

@@ -10,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simtheory.general_preference.games import RPS_PI0, gap_curve, loglog_slope, random_game, rock_paper_scissors
+from simtheory.general_preference.games import (
+    RPS_PI0,
+    gap_curve,
+    loglog_slope,
+    random_game,
+    rock_paper_scissors,
+)
 from simtheory.plotting import rate_curve
 from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
 

@@ -13,9 +13,10 @@ Both functions draw on a new figure (or on ``ax=`` to overlay several series), u
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -125,7 +125,7 @@ def grid_dirs() -> list[Path]:
     for ep in _entry_points(GRIDS_GROUP):
         try:
             mod = importlib.import_module(ep.value.split(":", 1)[0])
-            paths = list(getattr(mod, "__path__", [])) or [str(Path(mod.__file__).parent)]
+            paths = list(getattr(mod, "__path__", [])) or [str(Path(str(mod.__file__)).parent)]
             dirs += [Path(p) for p in paths]
         except Exception as exc:  # noqa: BLE001 - reported, never fatal
             _error(GRIDS_GROUP, ep, exc)
@@ -151,6 +151,7 @@ def grid_from_file(path: str | Path):
     """
     import importlib.util
     import sys
+
     import tomllib
 
     from simtheory.runner.grids import Grid

@@ -117,8 +117,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     seeds = [v for k, v in item.user_properties if k == "simtheory_seed"]
     if seeds and report.failed:
-        report.sections.append(("simtheory", f"st_seed = {seeds[0]} (--simtheory-seed "
-                                f"{item.config.getoption('--simtheory-seed')})"))
+        root = item.config.getoption("--simtheory-seed")
+        report.sections.append(("simtheory", f"st_seed = {seeds[0]} (--simtheory-seed {root})"))
     return report
 
 
@@ -130,8 +130,9 @@ class _Recorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            ids = [i for k, v in report.user_properties if k == "simtheory_claims" for i in v]
-            self.record[report.nodeid] = dict(claims=ids, outcome=report.outcome)
+            props = report.user_properties
+            ids = [i for k, v in props if k == "simtheory_claims" for i in v]  # type: ignore[attr-defined]
+            self.record[report.nodeid] = {"claims": ids, "outcome": report.outcome}
 
 
 def _exercised(outcomes: dict[str, dict], claims) -> tuple[list, dict[str, list[dict]], list[str]]:
@@ -143,7 +144,7 @@ def _exercised(outcomes: dict[str, dict], claims) -> tuple[list, dict[str, list[
     for nid, o in ran.items():
         for cid in o["claims"]:
             if cid in by_id:
-                tests.setdefault(cid, []).append(dict(test=nid, outcome=o["outcome"]))
+                tests.setdefault(cid, []).append({"test": nid, "outcome": o["outcome"]})
             else:
                 unknown.add(cid)
     bare = {nid.split("[", 1)[0]: nid for nid in ran}
@@ -152,7 +153,7 @@ def _exercised(outcomes: dict[str, dict], claims) -> tuple[list, dict[str, list[
             for nid in {t, t.split("[", 1)[0]}:
                 if nid in ran or nid in bare:
                     real = nid if nid in ran else bare[nid]
-                    entry = dict(test=real, outcome=ran[real]["outcome"])
+                    entry = {"test": real, "outcome": ran[real]["outcome"]}
                     if entry not in tests.setdefault(c.id, []):
                         tests[c.id].append(entry)
     chosen = [c for c in claims if c.id in tests]
@@ -176,10 +177,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                         progress=False, command=f"pytest --simtheory-report {out}")
     (out_dir / "pytest_claims.json").write_text(json.dumps(
         {"claims": tests, "unknown_claim_ids": unknown}, indent=2) + "\n")
-    config.stash[_OUTCOMES]["__summary__"] = dict(
-        claims=[], outcome=f"simtheory report: {meta['html']} ({len(claims)} claims exercised: "
-        + ", ".join(f"{n} {v}" for v, n in meta["counts"].items() if n)
-        + (f"; unknown claim ids in markers: {', '.join(unknown)}" if unknown else "") + ")")
+    counts = ", ".join(f"{n} {v}" for v, n in meta["counts"].items() if n)
+    line = f"simtheory report: {meta['html']} ({len(claims)} claims exercised: {counts}"
+    if unknown:
+        line += f"; unknown claim ids in markers: {', '.join(unknown)}"
+    config.stash[_OUTCOMES]["__summary__"] = {"claims": [], "outcome": line + ")"}
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

@@ -44,7 +44,8 @@ def grid_files() -> list[Path]:
     env = os.environ.get("SIMTHEORY_EXPERIMENTS")
     if env:
         files += sorted(Path(env).glob("*.toml"))
-    from simtheory.plugins import grid_files as plugin_grid_files  # "simtheory.grids" entry points
+    # grids of installed packages ("simtheory.grids" entry points)
+    from simtheory.plugins import grid_files as plugin_grid_files
 
     return files + plugin_grid_files()
 
@@ -84,7 +85,8 @@ def available_grids() -> dict[str, Grid]:
 
 
 def get_grid(name: str) -> Grid:
-    if name.endswith(".toml"):  # a grid file from anywhere: python -m simtheory.run path/to/grid.toml
+    if name.endswith(".toml"):
+        # a grid file from anywhere: python -m simtheory.run path/to/grid.toml
         from simtheory.plugins import grid_from_file
 
         return grid_from_file(name)

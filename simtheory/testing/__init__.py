@@ -28,7 +28,11 @@ from simtheory.testing.assertions import (
     check_rate,
     detectable_effect,
 )
-from simtheory.testing.sequential import SequentialResult, assert_sequential, sequential_mean
+from simtheory.testing.sequential import (
+    SequentialResult,
+    assert_sequential,
+    sequential_mean,
+)
 
 __all__ = [
     "CheckResult", "MonteCarloAssertionError", "RateResult", "SequentialResult", "assert_distribution",

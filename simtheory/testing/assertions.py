@@ -23,8 +23,9 @@ Decision rules (``alpha`` = false-alarm probability when the claim holds exactly
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -41,7 +42,7 @@ __all__ = [
 class MonteCarloAssertionError(AssertionError):
     """A Monte-Carlo check failed; ``.result`` holds the :class:`CheckResult`."""
 
-    def __init__(self, result: "CheckResult"):
+    def __init__(self, result: CheckResult):
         self.result = result
         super().__init__(result.message)
 
@@ -85,7 +86,7 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.passed
 
-    def raise_if_failed(self) -> "CheckResult":
+    def raise_if_failed(self) -> CheckResult:
         """Raise :class:`MonteCarloAssertionError` unless the check passed; return self."""
         if not self.passed:
             raise MonteCarloAssertionError(self)
@@ -143,7 +144,7 @@ def detectable_effect(n: int, sd: float, alpha: float = 0.05, power: float = 0.8
     >>> round(detectable_effect(10_000, 1.0, alpha=0.05, power=0.8), 4)
     0.028
     """
-    n = check_scalar("n", n, low=1, integer=True)
+    n = int(check_scalar("n", n, low=1, integer=True))
     sd = check_scalar("sd", sd, low=0)
     alpha = check_scalar("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
     power = check_scalar("power", power, low=0, high=1, low_open=True, high_open=True)

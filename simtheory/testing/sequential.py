@@ -20,8 +20,8 @@ the bound, ``"violated"`` when its upper end is below; ``side="<="`` mirrors it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from scipy import stats
@@ -29,7 +29,7 @@ from scipy import stats
 from simtheory.testing.assertions import MonteCarloAssertionError, detectable_effect
 from simtheory.validation import SimTheoryInputError, check_scalar
 
-__all__ = ["SequentialResult", "sequential_mean", "assert_sequential"]
+__all__ = ["SequentialResult", "assert_sequential", "sequential_mean"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class SequentialResult:
     def __bool__(self) -> bool:
         return self.passed
 
-    def raise_if_failed(self) -> "SequentialResult":
+    def raise_if_failed(self) -> SequentialResult:
         if not self.passed:
             raise MonteCarloAssertionError(self)  # type: ignore[arg-type]
         return self
@@ -138,8 +138,9 @@ def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *
         raise SimTheoryInputError("side", f"must be '>=' or '<=', got {side!r}")
     alpha = check_scalar("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
     tol = check_scalar("tol", tol, low=0)
-    n0 = check_scalar("n0", n0, low=2, integer=True)
-    budget = check_scalar("budget", budget, low=n0, integer=True)
+    n0 = int(check_scalar("n0", n0, low=2, integer=True))
+    budget = int(check_scalar("budget", budget, low=n0, integer=True))
+    ref = float(value if value is not None else bound)  # type: ignore[arg-type]
     sizes = _schedule(n0, budget)
     K = len(sizes)
     q = float(stats.norm.ppf(1 - alpha / (2 * K)))
@@ -166,16 +167,16 @@ def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *
         var = max(total_sq / n - mean_c ** 2, 0.0) * n / (n - 1)
         se = math.sqrt(var / n)
         lo, hi = est - q * se, est + q * se
-        history.append(dict(n=n, estimate=est, se=se, lo=lo, hi=hi))
+        history.append({"n": n, "estimate": est, "se": se, "lo": lo, "hi": hi})
         if value is not None:
             if hi < value - tol or lo > value + tol:
                 decision = "violated"
             elif tol > 0 and lo >= value - tol and hi <= value + tol:
                 decision = "holds"
         elif side == ">=":
-            decision = "holds" if lo > bound else ("violated" if hi < bound else "undecided")
+            decision = "holds" if lo > ref else ("violated" if hi < ref else "undecided")
         else:
-            decision = "holds" if hi < bound else ("violated" if lo > bound else "undecided")
+            decision = "holds" if hi < ref else ("violated" if lo > ref else "undecided")
         if decision != "undecided":
             break
     claim = (f"mean == {value:g}" + (f" +- {tol:g}" if tol else "")) if value is not None else f"mean {side} {bound:g}"
@@ -187,7 +188,7 @@ def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *
            f"CI [{lo:.6g}, {hi:.6g}] at level 1 - {alpha:g}/{K} per look (Bonferroni over planned looks, "
            f"overall error <= {alpha:g}); smallest violation detectable with 80% power at n {n}: {det:.3g}")
     return SequentialResult(decision, est, se, n, len(history), K, (lo, hi), seed, msg, passed,
-                            statistic=(est - (value if value is not None else bound)) / se if se > 0 else 0.0,
+                            statistic=(est - ref) / se if se > 0 else 0.0,
                             detectable=det, check=claim, history=history)
 
 

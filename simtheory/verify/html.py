@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import html as _html
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 __all__ = ["render", "render_string"]
 
@@ -116,7 +117,7 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
     figs = _figures_for(row, figures)
     seconds = row.get("seconds")
     try:
-        sec = f"{float(seconds):.1f} s"
+        sec = f"{float(seconds):.1f} s"  # type: ignore[arg-type]
     except (TypeError, ValueError):
         sec, seconds = "", 0.0
     ours = e(row.get("value")) + (f" <span class='muted'>({e(row.get('ci'))})</span>" if row.get("ci") else "")
@@ -174,7 +175,9 @@ def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | N
     """
     e = _e
     if documents is None:
-        from simtheory.verify.registry import DOCUMENTS as documents  # noqa: N811
+        from simtheory.verify.registry import DOCUMENTS
+
+        documents = DOCUMENTS
     rows = [dict(r) for r in report.get("claims", [])]
     figures = {k: [str(p) for p in v] for k, v in (figures or {}).items()}
     all_figs = [f for v in figures.values() for f in v]

@@ -62,7 +62,8 @@ class Claim:
 
     def __post_init__(self):
         if self.document not in DOCUMENTS:
-            from simtheory.plugins import load_documents  # documents of installed packages (entry points)
+            # documents of installed packages (entry points)
+            from simtheory.plugins import load_documents
 
             load_documents()
         if self.document not in DOCUMENTS:
@@ -93,7 +94,8 @@ CLAIM_MODULES = (
 
 def all_claims() -> list[Claim]:
     """Import every claims module and return the registered claims, sorted by document and id."""
-    from simtheory.plugins import claim_modules  # claims of installed packages (entry points)
+    # claims of installed packages (entry points)
+    from simtheory.plugins import claim_modules
 
     for name in (*CLAIM_MODULES, *claim_modules()):
         importlib.import_module(name)

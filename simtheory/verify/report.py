@@ -60,7 +60,8 @@ def collect_claims() -> tuple[list[Claim], dict[str, str]]:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001 - reported in the report
             errors[name] = _one_line(exc)
-    from simtheory.plugins import import_claim_modules  # claims of installed packages (entry points)
+    # claims of installed packages (entry points)
+    from simtheory.plugins import import_claim_modules
 
     errors.update(import_claim_modules())
     order = list(DOCUMENTS)
@@ -468,7 +469,8 @@ def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: b
          "error": r.error, "tests": list(r.claim.tests), "missing_tests": r.missing, "command": r.claim.command}
         for r in rows]
     write_json(out / "report.json", {**meta, "claims": claims_json})
-    from simtheory.verify.html import render  # the page: figures beside claims, filters, fits 1366 px
+    # the page: figures beside claims, filters, fits 1366 px
+    from simtheory.verify.html import render
 
     htm = render({**meta, "claims": [dict(c, figures=[_rel(f, out, root) for f in _claim_figures(r)])
                                      for c, r in zip(claims_json, rows)]}, out / "report.html",

@@ -27,7 +27,7 @@ def test_rate_curve_writes_pdf_png_and_agrees_with_check_rate(tmp_path):
 def test_theory_line_passes_through_the_anchor(anchor, point):
     y = 5.0 / N  # data with slope -1, theory -1/2: the line must pass through the anchor, not the data
     f = rate_curve(N, y, expected_slope=-0.5, anchor=anchor)
-    theory = [ln for ln in f.ax.get_lines() if ln.get_linestyle() == "--"][0]
+    theory = next(ln for ln in f.ax.get_lines() if ln.get_linestyle() == "--")
     gx, gy = theory.get_data()
     at = np.interp(np.log(point[0]), np.log(gx), np.log(gy))
     expected_y = point[1] if anchor != "first" and anchor != "last" else y[0 if anchor == "first" else -1]

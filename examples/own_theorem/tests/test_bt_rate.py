@@ -3,9 +3,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from own_theorem.grid import rmse_table
 from own_theorem.theory import asymptotic_mse_per_round, squared_error, true_scores
+
 from simtheory.testing import assert_mean, assert_rate
 
 THETA = true_scores(16, 0.5, seed=0)

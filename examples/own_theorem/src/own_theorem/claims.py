@@ -9,11 +9,10 @@ from simtheory.verify.registry import Claim, Outcome, register
 
 def compute(quick: bool) -> Outcome:
     """Run the grid (quick: 5 values of m x 100 replicates) and check the slope's CI against -1/2."""
+    from own_theorem.grid import rmse_table
     from simtheory.runner.grids import run_grid
     from simtheory.runner.store import ResultStore
     from simtheory.testing import check_rate
-
-    from own_theorem.grid import rmse_table
 
     out = Path(os.environ.get("OWN_THEOREM_RESULTS", "results")) / ("own_theorem_bt_rate" + ("_quick" if quick else ""))
     run_grid("own_theorem_bt_rate", quick=quick, seed=0, out=out, progress=False)
