@@ -6,7 +6,8 @@ list of row dicts) and writes a page with
 * one card per claim, its figure(s) beside it (from the row's ``figures`` key, or any
   figure whose file name the row's command / computed / value text mentions);
 * filters by verdict and by document, and sorting (document, verdict, id, seconds), in a
-  few lines of inline JavaScript (no external assets);
+  few lines of inline JavaScript (no external assets); the URL can preselect them:
+  ``report.html#verdict=does%20not%20hold&document=own_theorem&sort=seconds``;
 * a layout that fits a 1366 px laptop screen without horizontal scrolling (cards reflow
   to one column below 1000 px; long code wraps).
 
@@ -66,7 +67,7 @@ dt{color:#555;font-size:12px}dd{margin:0;overflow-wrap:anywhere}
 
 _JS = """
 (function(){
- var order=%s;
+ var order=__VERDICT_ORDER__;
  function apply(){
   var v=document.getElementById('fv').value,d=document.getElementById('fd').value,
       s=document.getElementById('sort').value,shown=0;
@@ -82,6 +83,11 @@ _JS = """
    sec.style.display=n?'':'none';shown+=n;});
   document.getElementById('count').textContent=shown+' shown';
  }
+ // preselect from the URL: report.html#verdict=does%20not%20hold&document=...&sort=verdict
+ var keys={verdict:'fv',document:'fd',sort:'sort'};
+ location.hash.replace(/^#/,'').split('&').forEach(function(kv){
+  var p=kv.split('='),el=document.getElementById(keys[decodeURIComponent(p[0])]);
+  if(el&&p.length>1){el.value=decodeURIComponent(p[1]);}});
  ['fv','fd','sort'].forEach(function(i){document.getElementById(i).addEventListener('change',apply);});
  apply();
 })();
@@ -236,7 +242,8 @@ def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | N
     if versions:
         parts.append("<p class='muted'>" + e(", ".join(f"{k} {v}" for k, v in versions.items() if k != "platform"))
                      + "</p>")
-    parts.append(f"<script>{_JS % json.dumps(list(VERDICT_ORDER))}</script></body></html>")
+    script = _JS.replace("__VERDICT_ORDER__", json.dumps(list(VERDICT_ORDER)))
+    parts.append(f"<script>{script}</script></body></html>")
     return "\n".join(parts) + "\n"
 
 

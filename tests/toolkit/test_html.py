@@ -60,6 +60,11 @@ def test_page_fits_a_laptop_screen(tmp_path):
     assert m, dom[:500]
     scroll_width, inner_width = int(m.group(1)), int(m.group(2))
     assert inner_width == 1366 and scroll_width <= inner_width, (scroll_width, inner_width)
+    # the inline filter: a URL hash preselects the verdict; the page counts the cards it shows
+    n_fail = sum(c.get("verdict") == "does not hold" for c in report["claims"])
+    dom = subprocess.run([*flags, "--virtual-time-budget=5000", "--dump-dom", page.as_uri() + "#verdict=does%20not%20hold"],
+                         capture_output=True, text=True, timeout=120, check=False).stdout
+    assert f"<span id=\"count\" class=\"muted\">{n_fail} shown</span>" in dom, re.findall(r"\d+ shown", dom)
     shot = tmp_path / "report.png"
     subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120, check=False)
     assert shot.stat().st_size > 10_000
