@@ -155,3 +155,27 @@ def test_outcome_verdict_is_derived():
     rng = np.random.default_rng(7)
     assert check_mean(rng.normal(0, 1, 100), 0.0, seed=7).outcome("x").verdict == "holds"
     assert check_mean(rng.normal(1, 1, 100), 0.0, seed=7).outcome("x").verdict == "does not hold"
+
+
+@settings(max_examples=25, deadline=None)
+@given(scale=st.floats(1e-6, 1e6), power=st.floats(0.2, 5.0), seed=st.integers(0, 2**32 - 1))
+def test_rate_slope_ignores_units_of_n_and_y(scale, power, seed):
+    """Rescaling y (units of the error) or n (units of the budget) moves only the intercept."""
+    ns = np.array([10.0, 20.0, 40.0, 80.0, 160.0])
+    y = ns ** -0.7 * np.exp(np.random.default_rng(seed).normal(0, 0.05, ns.size))
+    a = check_rate(ns, y, expected=-0.7)
+    b = check_rate(ns * power, y * scale, expected=-0.7)
+    assert math.isclose(a.estimate, b.estimate, rel_tol=1e-7, abs_tol=1e-9)
+    assert a.passed == b.passed
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_sequential_is_reproducible_from_its_seed(seed):
+    def sampler(rng, m):
+        return rng.exponential(1.0, m)
+
+    a = sequential_mean(sampler, bound=0.9, n0=50, budget=3200, seed=seed)
+    b = sequential_mean(sampler, bound=0.9, n0=50, budget=3200, seed=seed)
+    assert (a.decision, a.n, a.estimate) == (b.decision, b.n, b.estimate)
+    assert a.looks <= a.planned_looks == 7
