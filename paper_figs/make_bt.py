@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simtheory.bt import fit_bt, fit_thurstone, gradient_descent_bt, simulate_arena, win_matrix
+from simtheory.bt import (
+    fit_bt,
+    fit_thurstone,
+    gradient_descent_bt,
+    simulate_arena,
+    win_matrix,
+)
+from simtheory.plotting import rate_curve
 from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
 
 OUT = Path(__file__).parent / "bt"
@@ -36,17 +43,15 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     df = consistency(rng)
-    agg = df.groupby("K")["mse"].mean().pow(0.5).rename("rmse").reset_index()
-    slope, icpt = np.polyfit(np.log(agg.K), np.log(agg.rmse), 1)
+    g = df.groupby("K")["mse"]
+    agg = pd.DataFrame({"K": g.mean().index, "rmse": g.mean().pow(0.5).values,
+                        # delta method: SE(sqrt(MSE)) = SE(MSE) / (2 sqrt(MSE))
+                        "rmse_se": (g.std(ddof=1) / np.sqrt(g.count()) / (2 * g.mean().pow(0.5))).values})
     agg.to_csv(OUT / "consistency.csv", index=False)
-    fig, ax = plt.subplots()
-    ax.loglog(agg.K, agg.rmse, "o", label="BT MLE (50 reps)")
-    ax.loglog(agg.K, np.exp(icpt) * agg.K ** slope, "-", label=f"fit slope {slope:.3f}")
-    ax.set_xlabel("matches per pair K")
-    ax.set_ylabel("RMSE of scores")
-    ax.legend()
-    save_figure(fig, OUT, "consistency")
-    plt.close(fig)
+    rc = rate_curve(agg.K, agg.rmse, agg.rmse_se, expected_slope=-0.5, anchor="center", label="BT MLE (50 reps)",
+                    xlabel="matches per pair K", ylabel="RMSE of scores", out=OUT, name="consistency")
+    slope = rc.slope
+    plt.close(rc.fig)
 
     n = 30
     W = win_matrix(*simulate_arena(np.linspace(-2, 2, n), 60_000, np.random.default_rng(0)), n)
@@ -77,7 +82,7 @@ def main():
     plt.close(fig)
     pd.DataFrame(h[::100], columns=["A", "B", "C"]).assign(step=np.arange(0, h.shape[0], 100)).to_csv(
         OUT / "walkthrough.csv", index=False)
-    summary = dict(consistency_slope=float(slope), bt_thurstone_scale=scale, gd_2000=h[2000].tolist(),
+    summary = dict(consistency_slope=float(slope), consistency_slope_ci95=list(rc.ci), bt_thurstone_scale=scale, gd_2000=h[2000].tolist(),
                    gd_20000=h[-1].tolist(), penalised_lam_1e_3=pen.tolist())
     write_json(OUT / "summary.json", summary)
     write_json(OUT / "meta.json", run_metadata(script="paper_figs/make_bt.py", seed=SEED))

@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simtheory.general_preference.games import RPS_PI0, gap_curve, loglog_slope, random_game, rock_paper_scissors
+from simtheory.general_preference.games import (
+    RPS_PI0,
+    gap_curve,
+    loglog_slope,
+    random_game,
+    rock_paper_scissors,
+)
+from simtheory.plotting import rate_curve
 from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
 
 OUT = Path(__file__).parent / "general_preference"
@@ -40,12 +47,13 @@ def gap_figure() -> dict:
         rows += [{"game": name, **r} for r in g]
         s, ci = loglog_slope(Ts, [r["gap"] for r in g])
         slopes[name] = {"slope": s, "ci95": ci}
-        ax.loglog(Ts, [r["gap"] for r in g], "o-", ms=3, color=f"C{i}", label=f"{name} (slope {s:.2f})")
+        # log-log points, OLS slope with its 95 % band (deterministic curves: no error bars)
+        rate_curve(Ts, [r["gap"] for r in g], ax=ax, color=f"C{i}", label=name, legend=False)
         ax.loglog(Ts, [r["bound"] for r in g], ":", color=f"C{i}", lw=0.8)
+    ax.plot([], [], ":", color="k", lw=0.8, label="regret bound (dotted)")
     ax.set_xlabel("T (GPO / MWU iterations)")
     ax.set_ylabel("duality gap of averaged policy")
-    ax.legend(fontsize=6)
-    fig.tight_layout()
+    ax.legend(fontsize=6, loc="lower left", bbox_to_anchor=(0.0, 1.02), frameon=False, ncol=2)
     save_figure(fig, OUT, "gpo_duality_gap")
     plt.close(fig)
     pd.DataFrame(rows).to_csv(OUT / "gpo_duality_gap.csv", index=False)

@@ -13,7 +13,7 @@ EXTRAS = {"torch": "models", "lightgbm": "models", "dask": "dask", "distributed"
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m simtheory.run", description="Run a Monte-Carlo grid (simtheory/<topic>/*.toml).")
-    p.add_argument("grid", nargs="?", help="grid name (see --list)")
+    p.add_argument("grid", nargs="?", help="grid name (see --list) or path/to/grid.toml")
     p.add_argument("--list", action="store_true", help="list the available grids and exit")
     p.add_argument("--quick", action="store_true", help="small version of the grid (seconds to a minute)")
     p.add_argument("--backend", default="auto", help="numpy | numba | cupy | auto (default: auto)")

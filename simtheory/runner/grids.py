@@ -44,7 +44,10 @@ def grid_files() -> list[Path]:
     env = os.environ.get("SIMTHEORY_EXPERIMENTS")
     if env:
         files += sorted(Path(env).glob("*.toml"))
-    return files
+    # grids of installed packages ("simtheory.grids" entry points)
+    from simtheory.plugins import grid_files as plugin_grid_files
+
+    return files + plugin_grid_files()
 
 
 @dataclass
@@ -82,6 +85,11 @@ def available_grids() -> dict[str, Grid]:
 
 
 def get_grid(name: str) -> Grid:
+    if name.endswith(".toml"):
+        # a grid file from anywhere: python -m simtheory.run path/to/grid.toml
+        from simtheory.plugins import grid_from_file
+
+        return grid_from_file(name)
     grids = available_grids()
     for grid in grids.values():
         if name in grid.aliases:
@@ -130,7 +138,7 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     grid = get_grid(name)
     params = grid.resolved_params(quick, overrides)
     backend = resolve_backend(backend)
-    out = Path(out) if out is not None else Path("results") / (name + ("_quick" if quick else ""))
+    out = Path(out) if out is not None else Path("results") / (grid.name + ("_quick" if quick else ""))
     out.mkdir(parents=True, exist_ok=True)
     mod = grid.load_module()
     cells = mod.cells(params)

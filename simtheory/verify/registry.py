@@ -62,6 +62,11 @@ class Claim:
 
     def __post_init__(self):
         if self.document not in DOCUMENTS:
+            # documents of installed packages (entry points)
+            from simtheory.plugins import load_documents
+
+            load_documents()
+        if self.document not in DOCUMENTS:
             raise ValueError(f"document: unknown document {self.document!r}")
         self.tests = tuple(self.tests)
 
@@ -89,7 +94,10 @@ CLAIM_MODULES = (
 
 def all_claims() -> list[Claim]:
     """Import every claims module and return the registered claims, sorted by document and id."""
-    for name in CLAIM_MODULES:
+    # claims of installed packages (entry points)
+    from simtheory.plugins import claim_modules
+
+    for name in (*CLAIM_MODULES, *claim_modules()):
         importlib.import_module(name)
     order = list(DOCUMENTS)
     return sorted(_REGISTRY.values(), key=lambda c: (order.index(c.document), c.id))

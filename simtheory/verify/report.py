@@ -60,6 +60,10 @@ def collect_claims() -> tuple[list[Claim], dict[str, str]]:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001 - reported in the report
             errors[name] = _one_line(exc)
+    # claims of installed packages (entry points)
+    from simtheory.plugins import import_claim_modules
+
+    errors.update(import_claim_modules())
     order = list(DOCUMENTS)
     # the registry itself (all_claims() would re-raise the broken module's import error)
     claims = sorted(registry._REGISTRY.values(), key=lambda c: (order.index(c.document), c.id))
@@ -458,13 +462,20 @@ def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: b
     }
     figures = find_figures(Path(figures_dir) if figures_dir is not None else None, out)
     md = write_markdown(rows, out / "report.md", meta, figures, root)
-    htm = write_html(rows, out / "report.html", meta, figures, root)
-    write_json(out / "report.json", {**meta, "claims": [
+    claims_json = [
         {"id": r.claim.id, "document": r.claim.document, "where": r.claim.where, "statement": r.claim.statement,
          "paper_value": r.claim.paper_value, "value": str(r.outcome.value), "ci": r.outcome.ci,
          "verdict": r.outcome.verdict, "computed": r.outcome.computed, "seconds": r.seconds, "cached": r.cached,
          "error": r.error, "tests": list(r.claim.tests), "missing_tests": r.missing, "command": r.claim.command}
-        for r in rows]})
+        for r in rows]
+    write_json(out / "report.json", {**meta, "claims": claims_json})
+    # the page: figures beside claims, filters, fits 1366 px
+    from simtheory.verify.html import render
+
+    htm = render({**meta, "claims": [dict(c, figures=[_rel(f, out, root) for f in _claim_figures(r)])
+                                     for c, r in zip(claims_json, rows)]}, out / "report.html",
+                 figures={fam: [_rel(p, out, root) for p in pngs] for fam, pngs in figures.items()},
+                 problems=_problems(rows, meta))
     meta.update(markdown=md, html=htm, rows=rows)
     return meta
 

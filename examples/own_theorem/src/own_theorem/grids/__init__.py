@@ -1,0 +1,1 @@
+"""Grid declarations of own_theorem (``*.toml``), found through the ``simtheory.grids`` entry point."""
