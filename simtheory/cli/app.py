@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, List, Optional
+from typing import Any
 
 import typer
 
@@ -216,7 +217,7 @@ def regenerate(ctx: typer.Context) -> None:
 
 # ----------------------------------------------------------------------------- bench, figures
 
-def _bench(name: str, out: Optional[Path], extra: list[str], fmt: Format) -> None:
+def _bench(name: str, out: Path | None, extra: list[str], fmt: Format) -> None:
     from simtheory.cli.bench import run_benchmark
 
     echo = (lambda line: print(line, file=sys.stderr)) if fmt is Format.json else print
@@ -237,42 +238,45 @@ _BENCH_ARGS = typer.Argument(None, help="options for the script, after --")
 
 @bench_app.command("engines", epilog=_examples("simtheory bench engines",
                                                "simtheory bench engines -- --sizes 1e6 --kernels pair_stats"))
-def bench_engines(extra: Optional[List[str]] = _BENCH_ARGS, out: Optional[Path] = _BENCH_OUT,
+def bench_engines(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
                   fmt: Format = FORMAT) -> None:
     """Pairs/second and peak memory of the Monte-Carlo kernels per backend (benchmarks/bench_engines.py)."""
     _bench("engines", out, extra or [], fmt)
 
 
 @bench_app.command("bt", epilog=_examples("simtheory bench bt", "simtheory bench bt -- --per-player 10"))
-def bench_bt(extra: Optional[List[str]] = _BENCH_ARGS, out: Optional[Path] = _BENCH_OUT,
+def bench_bt(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
              fmt: Format = FORMAT) -> None:
     """Bradley-Terry fit vs choix: time and agreement (benchmarks/bench_bt_vs_choix.py)."""
     _bench("bt", out, extra or [], fmt)
 
 
 @bench_app.command("embed", epilog=_examples("simtheory bench embed"))
-def bench_embed(extra: Optional[List[str]] = _BENCH_ARGS, out: Optional[Path] = _BENCH_OUT,
+def bench_embed(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
                 fmt: Format = FORMAT) -> None:
     """Embedding throughput and the real-data run's wall time (benchmarks/bench_embed.py)."""
     _bench("embed", out, extra or [], fmt)
 
 
 @bench_app.command("backends")
-def bench_backends(extra: Optional[List[str]] = _BENCH_ARGS, out: Optional[Path] = _BENCH_OUT,
+def bench_backends(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
                    fmt: Format = FORMAT) -> None:
     """pair_stats per backend and thread count (benchmarks/bench_backends.py)."""
     _bench("backends", out, extra or [], fmt)
 
 
 @bench_app.command("gpm")
-def bench_gpm(extra: Optional[List[str]] = _BENCH_ARGS, out: Optional[Path] = _BENCH_OUT,
+def bench_gpm(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
               fmt: Format = FORMAT) -> None:
     """General-preference model query cost vs embedding dimension (benchmarks/bench_gpm_query.py)."""
     _bench("gpm", out, extra or [], fmt)
 
 
+_FIG_NAMES = typer.Argument(None, help="scripts paper_figs/make_NAME.py (default: all)")
+
+
 @app.command(epilog=_examples("simtheory figures", "simtheory figures cross_prompt bt --quick"))
-def figures(names: Optional[List[str]] = typer.Argument(None, help="scripts paper_figs/make_NAME.py (default: all)"),
+def figures(names: list[str] | None = _FIG_NAMES,
             quick: bool = typer.Option(False, "--quick", help="pass --quick to the scripts that accept it"),
             fmt: Format = FORMAT) -> None:
     """Re-draw the paper figures (runs paper_figs/make_*.py). Exit 1 if a script fails."""
@@ -320,8 +324,11 @@ class What(str, enum.Enum):
     all = "all"
 
 
+_WHAT = typer.Argument(What.grids, help="grids | claims | benchmarks | figures | all")
+
+
 @app.command("list", epilog=_examples("simtheory list", "simtheory list claims", "simtheory list all --format json"))
-def list_(what: What = typer.Argument(What.grids, help="grids | claims | benchmarks | figures | all"),
+def list_(what: What = _WHAT,
           fmt: Format = FORMAT) -> None:
     """List the grids (simtheory run GRID), claims (simtheory report), benchmarks and figure scripts."""
     out: dict[str, list[dict[str, Any]]] = {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import IO, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
 VERDICT_STYLE = {"holds": "green", "holds within tolerance": "yellow green", "does not hold": "bold red",
                  "not checkable": "dim", "counter-example": "magenta", "still holds": "cyan"}
