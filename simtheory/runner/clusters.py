@@ -3,7 +3,7 @@
 * ``FILE`` - a scheduler file written by ``dask scheduler --scheduler-file FILE`` (the usual way to
   share a scheduler's address on a cluster's shared file system);
 * ``slurm:KEY=VALUE,...`` / ``pbs:KEY=VALUE,...`` - a ``dask_jobqueue.SLURMCluster`` / ``PBSCluster``
-  started for the run, with the keyword arguments given (values read as TOML: numbers stay numbers,
+  started for the run, with the keyword arguments given (numbers and true/false are read as such,
   anything else is a string), e.g. ``slurm:queue=normal,account=abc,cores=8,memory=16GB,walltime=01:00:00``.
   ``jobs=N`` sets how many batch jobs to submit (default: ``--workers``). ``slurm:`` alone takes every
   setting from Dask's jobqueue configuration (``~/.config/dask/jobqueue.yaml``).
@@ -11,10 +11,11 @@
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from simtheory.validation import SimTheoryInputError
 
@@ -39,10 +40,12 @@ class SchedulerFile:
 
 
 def _value(raw: str) -> Any:
+    """Numbers and booleans as such; anything else (``16GB``, ``01:00:00``, a queue name) stays a string."""
     try:
-        return tomllib.loads(f"v = {raw}")["v"]
+        value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+    return value if isinstance(value, (int, float, bool)) else raw
 
 
 def parse_jobqueue(spec: str) -> JobqueueSpec:
