@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from simtheory.cli.app import main
 from simtheory.cli import bench as B
+from simtheory.cli.app import main
 from simtheory.validation import SimTheoryInputError
 
 FAKE_ENGINES = textwrap.dedent('''

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from simtheory.runner.clusters import JobqueueSpec, SchedulerFile, parse_jobqueue, parse_scheduler
+from simtheory.runner.clusters import (
+    JobqueueSpec,
+    SchedulerFile,
+    parse_jobqueue,
+    parse_scheduler,
+)
 from simtheory.validation import SimTheoryInputError
 
 REPO = Path(__file__).resolve().parents[2]

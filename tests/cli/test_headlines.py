@@ -45,7 +45,7 @@ def test_general_preference_table1_against_paper():
 
 
 def test_risk_rate_uses_the_slope_ci():
-    base = dict(beta=0.75, d=1, alpha=0.5, theory_exponent=0.53, n_min=500, n_max=32000, points=21)
+    base = {"beta": 0.75, "d": 1, "alpha": 0.5, "theory_exponent": 0.53, "n_min": 500, "n_max": 32000, "points": 21}
     ok = H.headlines("risk_rate", {"slopes": [{**base, "measured_exponent": 0.5, "ci_lo": -0.6, "ci_hi": -0.4,
                                                "at_least_theory": True}]})[0]
     assert ok.verdict == "holds" and ok.ours == "0.500 [0.400, 0.600]"
@@ -61,7 +61,7 @@ def test_bounds_rows_count_and_empty_premise():
 
 def test_bt_sparsity_consistency_row():
     def rec(n, ratio, rmse, exists):
-        return dict(N=n, ratio=ratio, rmse=rmse, rmse_sd=0.05, max_err=1.0, mle_exists=exists, isolated=0, reps=4)
+        return {"N": n, "ratio": ratio, "rmse": rmse, "rmse_sd": 0.05, "max_err": 1.0, "mle_exists": exists, "isolated": 0, "reps": 4}
     table = [rec(50, 0.1, 2.5, 0.0), rec(50, 8.0, 0.30, 1.0), rec(200, 0.1, 2.6, 0.0), rec(200, 8.0, 0.27, 1.0)]
     rows = H.headlines("bt_sparsity", {"table": table})
     assert [r.verdict for r in rows] == ["holds", "holds", "holds"]
