@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -153,6 +154,13 @@ def draw_figure(name: str, out: Path) -> Path | None:
     import pandas as pd
 
     csvs = sorted(out.glob("*.csv"))
+    if not csvs:  # a script that writes JSON rows only (bench_bt_vs_choix): tabulate them first
+        for js in sorted(out.glob("*.json")):
+            rows = json.loads(js.read_text()).get("rows") if js.name != "provenance.json" else None
+            if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+                pd.DataFrame(rows).to_csv(js.with_suffix(".csv"), index=False)
+                csvs = [js.with_suffix(".csv")]
+                break
     if not csvs:
         return None
     df = pd.read_csv(csvs[0])
@@ -167,7 +175,17 @@ def draw_figure(name: str, out: Path) -> Path | None:
         df = df.assign(config=label, case=df[groups].astype(str).agg(" n=".join, axis=1) if groups else "all")
         pivot = df.pivot_table(index="case", columns="config", values="pairs_per_second")
         ax = pivot.plot.bar(logy=True, figsize=(6.4, 3.2), rot=0)
+        ax.set_ylim(bottom=float(df["pairs_per_second"].min()) / 10)  # bars visibly start below the slowest
         ax.set_ylabel("pairs per second")
+    elif {"N", "ours_s", "choix_s"} <= set(df.columns):  # bench_bt_vs_choix: fit time vs players
+        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        for ref, g in df.groupby("reference" if "reference" in df.columns else (lambda _: "choix")):
+            ax.loglog(g["N"], g["choix_s"], "o--", label=f"choix {ref}")
+        ours = df.groupby("N")["ours_s"].min()
+        ax.loglog(ours.index, ours.values, "s-", color="k", label="simtheory fit_bt")
+        ax.set_xlabel("players N")
+        ax.set_ylabel("seconds")
+        ax.legend(fontsize=7)
     else:
         num = df.select_dtypes("number")
         if num.empty:

@@ -49,6 +49,21 @@ def test_bench_writes_csv_figure_and_provenance(fake_repo, tmp_path, capsys):
     assert {"versions", "git_commit", "cpu_count", "wall_seconds"} <= set(prov)
 
 
+def test_bench_json_rows_become_csv_and_figure(fake_repo, tmp_path):
+    (fake_repo / "benchmarks" / "bench_bt_vs_choix.py").write_text(textwrap.dedent('''
+        import argparse, json
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--out")
+        rows = [dict(N=n, reference=r, ours_s=0.01 * n, choix_s=0.02 * n) for n in (100, 1000)
+                for r in ("ilsr_pairwise", "opt_pairwise")]
+        json.dump({"rows": rows}, open(ap.parse_args().out, "w"))
+    '''))
+    prov = B.run_benchmark("bt", tmp_path / "bt", echo=lambda line: None)
+    assert prov["returncode"] == 0
+    assert {"bench_bt_vs_choix.json", "bench_bt_vs_choix.csv", "bench_bt_vs_choix.png"} <= set(prov["files"])
+    assert (tmp_path / "bt" / "bench_bt_vs_choix.csv").read_text().startswith("N,reference,ours_s,choix_s")
+
+
 def test_bench_missing_script_and_outside_a_checkout(fake_repo, tmp_path, monkeypatch, capsys):
     assert main(["bench", "embed", "--out", str(tmp_path / "x")]) == 2  # no benchmarks/bench_embed.py here
     assert capsys.readouterr().err.startswith("error: benchmark: 'embed' needs")
