@@ -178,7 +178,7 @@ def draw_figure(name: str, out: Path) -> Path | None:
         ax.set_ylim(bottom=float(df["pairs_per_second"].min()) / 10)  # bars visibly start below the slowest
         ax.set_ylabel("pairs per second")
     elif {"N", "ours_s", "choix_s"} <= set(df.columns):  # bench_bt_vs_choix: fit time vs players
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        _, ax = plt.subplots(figsize=(6.4, 3.2))
         for ref, g in df.groupby("reference" if "reference" in df.columns else (lambda _: "choix")):
             ax.loglog(g["N"], g["choix_s"], "o--", label=f"choix {ref}")
         ours = df.groupby("N")["ours_s"].min()

@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 #: agreement rule: |ours - paper| <= Z * SE + rounding of the paper's printed digits
 Z = 5.0

@@ -9,7 +9,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 def _tested_block(text: str) -> str:
     marker = text.index("<!-- tested:")
-    return re.search(r"```python\n(.*?)```", text[marker:], re.S).group(1)
+    return re.search(r"```python\n(.*?)```", text[marker:], re.DOTALL).group(1)
 
 
 @pytest.mark.slow  # a 2-process LocalCluster + 16 small cells: ~10-20 s on 2 busy cores
@@ -17,7 +17,7 @@ def test_cluster_md_localcluster_example(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     monkeypatch.chdir(tmp_path)
     code = _tested_block((DOCS / "cluster.md").read_text())
-    exec(compile(code, "docs/cluster.md", "exec"), {"__name__": "docs_example"})  # its own assert compares
+    exec(compile(code, "docs/cluster.md", "exec"), {"__name__": "docs_example"})  # noqa: S102 - the documented example; its own assert compares
     assert (tmp_path / "results" / "bt_dask" / "results.csv").is_file()
 
 
