@@ -374,22 +374,24 @@ def list_(what: What = _WHAT,
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (``simtheory``, ``python -m simtheory``); returns the exit code."""
     try:  # typer >= 0.26 vendors click as typer._click
-        from typer._click import exceptions as click_exc
+        from typer._click.exceptions import UsageError
     except ImportError:  # pragma: no cover - older typer on click
-        from click import exceptions as click_exc
+        from click.exceptions import UsageError
     try:
         rv = app(args=argv, prog_name="simtheory", standalone_mode=False)
     except SimTheoryInputError as exc:
         C.error(str(exc))
         return EXIT_BAD_INPUT
-    except click_exc.UsageError as exc:
+    except UsageError as exc:
         exc.show()
         return EXIT_BAD_INPUT
-    except (KeyboardInterrupt, click_exc.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except click_exc.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
+    except SystemExit as exc:  # shell completion exits on its own
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_BAD_INPUT)
     return int(rv) if isinstance(rv, int) else EXIT_OK
 
 

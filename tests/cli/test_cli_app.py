@@ -122,3 +122,12 @@ def test_list_json_has_every_section(capsys):
     assert set(data) == {"grids", "claims", "benchmarks", "figures"}
     assert {"cross_prompt", "bt_sparsity"} <= {g["name"] for g in data["grids"]}
     assert any(c["id"] == "rbt.example1.qpair" for c in data["claims"])
+
+
+def test_shell_completion_completes_commands():
+    import os
+
+    env = dict(os.environ, _SIMTHEORY_COMPLETE="complete_bash", COMP_WORDS="simtheory bench e", COMP_CWORD="2")
+    res = subprocess.run([sys.executable, "-m", "simtheory"], env=env, capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert res.returncode == 0 and set(res.stdout.split()) == {"engines", "embed"}, res.stderr
