@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # typer >= 0.26 vendors click as typer._click
         from typer._click.exceptions import UsageError
     except ImportError:  # pragma: no cover - older typer on click
-        from click.exceptions import UsageError
+        from click.exceptions import UsageError  # type: ignore[assignment]
     try:
         rv = app(args=argv, prog_name="simtheory", standalone_mode=False)
     except SimTheoryInputError as exc:

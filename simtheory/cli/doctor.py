@@ -65,7 +65,7 @@ def numba_info() -> dict[str, Any]:
     info: dict[str, Any] = {"available": True, "version": numba.__version__,
                             "num_threads": int(numba.get_num_threads()),
                             "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS"),
-                            "configured_layer": str(numba.config.THREADING_LAYER)}
+                            "configured_layer": str(getattr(numba.config, "THREADING_LAYER", "default"))}
     try:
         info["threading_layer"] = numba.threading_layer()  # valid once a parallel kernel has run
     except ValueError:
