@@ -110,8 +110,7 @@ def run(ctx: typer.Context, fmt: Format = FORMAT) -> None:
             rc = _run_checked(lambda: _passthrough(runner_cli.main, args + ["--no-progress"]))
     finally:
         H.QUIET = False
-    if rc == 0 and H.LAST:
-        C.print_json({**H.LAST, "exit_code": rc})
+    C.print_json({**H.LAST, "exit_code": rc})  # also on failure: {"exit_code": ...}, the error is on stderr
     raise typer.Exit(rc)
 
 

@@ -326,7 +326,13 @@ def print_headlines(grid: str, out: Path | str, file=None) -> list[Headline]:
     LAST.update(grid=name, out=str(out), headlines=[r.as_dict() for r in rows])
     if QUIET or not rows:
         return rows
-    from simtheory.cli.console import headline_table
-
-    headline_table(rows, title=f"{name}: findings (ours = 95% CI; verdict: {Z:g}-SE rule)", file=file or sys.stdout)
+    title = f"{name}: findings (ours = 95% CI; verdict: {Z:g}-SE rule)"
+    try:
+        from simtheory.cli.console import headline_table
+    except ImportError:  # rich missing: plain lines
+        print(title, *(f"  {r.claim} | paper {r.paper} | ours {r.ours} | {r.verdict}" + (f" ({r.note})" if r.note
+                                                                                          else "") for r in rows),
+              sep="\n", file=file or sys.stdout)
+        return rows
+    headline_table(rows, title=title, file=file or sys.stdout)
     return rows
