@@ -32,6 +32,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"simtheory {version('simtheory')}")
+        except PackageNotFoundError:  # a source tree on PYTHONPATH, not installed
+            typer.echo("simtheory (not installed; source tree)")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                            help="print the version and exit")) -> None:
+    """Numerical checks of the theory of preference-based reward modeling."""
+
+
 bench_app = typer.Typer(help="Benchmarks (benchmarks/*.py) into a folder with CSV, figure and provenance.json.",
                         no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
