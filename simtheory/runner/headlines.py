@@ -295,7 +295,7 @@ def headlines(grid: str, summary: dict | None) -> list[Headline]:
         return []
     try:
         return fn(summary)
-    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a finished run must not crash on its headline table
         return [Headline(f"{grid} headlines", "-", "-", "not checkable",
                          f"summary not readable: {type(exc).__name__}: {exc}")]
 
@@ -307,10 +307,22 @@ LAST: dict[str, Any] = {}
 
 
 def print_headlines(grid: str, out: Path | str, file=None) -> list[Headline]:
-    """Print the headline table of the run in ``out`` (reads ``out/summary.json``).
+    """Print the headline table of the run in ``out`` (reads ``out/summary.json``, writes ``out/headlines.json``).
 
-    Returns the rows (also kept in :data:`LAST`); prints nothing when :data:`QUIET` is set
-    or when the grid has no headline rows.
+    Parameters
+    ----------
+    grid : str
+        Grid name or alias, as given on the command line.
+    out : Path or str
+        The run's output folder.
+    file : text stream, optional
+        Where to print (default stdout).
+
+    Returns
+    -------
+    list of Headline
+        The rows (also kept in :data:`LAST`); nothing is printed when :data:`QUIET` is set or
+        when the grid has no headline rows.
     """
     from simtheory.runner.grids import get_grid
 
@@ -324,6 +336,10 @@ def print_headlines(grid: str, out: Path | str, file=None) -> list[Headline]:
     rows = headlines(name, summary)
     LAST.clear()
     LAST.update(grid=name, out=str(out), headlines=[r.as_dict() for r in rows])
+    if rows:
+        from simtheory.runner.store import write_json
+
+        write_json(out / "headlines.json", LAST)
     if QUIET or not rows:
         return rows
     title = f"{name}: findings (ours = 95% CI; verdict: {Z:g}-SE rule)"

@@ -84,3 +84,4 @@ def test_print_headlines_reads_summary_json(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Example 1" in out and "0.6749" in out and "does not hold" in out
     assert H.LAST["headlines"][0]["verdict"] == rows[0].verdict == "does not hold"
+    assert json.loads((tmp_path / "headlines.json").read_text()) == json.loads(json.dumps(H.LAST))
