@@ -84,6 +84,23 @@ def parse_scheduler(text: str) -> JobqueueSpec | SchedulerFile | None:
     return None
 
 
+def cluster_kwargs(spec: JobqueueSpec) -> dict[str, Any]:
+    """Keyword arguments for the Dask-Jobqueue cluster class: the spec's options, plus (unless the spec sets a
+    ``job_script_prologue``) ``export NUMBA_NUM_THREADS=cores // processes`` so that each worker's numba kernels
+    use its own share of the job's cores instead of every core of the node."""
+    kwargs = dict(spec.options)
+    cores, processes = kwargs.get("cores"), kwargs.get("processes")
+    if "job_script_prologue" not in kwargs and isinstance(cores, int) and isinstance(processes, int) and processes > 0:
+        try:  # keep the prologue of Dask's jobqueue configuration, if any
+            import dask.config
+
+            configured = list(dask.config.get(f"jobqueue.{spec.kind}.job-script-prologue", default=None) or [])
+        except ImportError:
+            configured = []
+        kwargs["job_script_prologue"] = [*configured, f"export NUMBA_NUM_THREADS={max(1, cores // processes)}"]
+    return kwargs
+
+
 def jobqueue_cluster(spec: JobqueueSpec, n_jobs: int):
     """Start the Dask-Jobqueue cluster of ``spec`` and submit ``spec.jobs`` (else ``n_jobs``) batch jobs."""
     try:
@@ -93,7 +110,7 @@ def jobqueue_cluster(spec: JobqueueSpec, n_jobs: int):
                                                  "pip install 'simtheory[cluster]'") from None
     cls = getattr(dask_jobqueue, JOBQUEUE[spec.kind])
     try:
-        cluster = cls(**spec.options)
+        cluster = cls(**cluster_kwargs(spec))
     except (TypeError, ValueError) as exc:
         raise SimTheoryInputError("--scheduler", f"{spec.kind}: {' '.join(str(exc).split())}") from None
     cluster.scale(jobs=spec.jobs or n_jobs)

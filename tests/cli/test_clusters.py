@@ -45,13 +45,16 @@ def test_addresses_and_files(tmp_path):
 
 def test_slurm_spec_builds_the_job_script():
     dask_jobqueue = pytest.importorskip("dask_jobqueue")
-    spec = parse_jobqueue("slurm:queue=normal,account=abc,cores=8,memory=16GB,walltime=01:00:00")
-    cluster = dask_jobqueue.SLURMCluster(**spec.options, scheduler_options={"host": "127.0.0.1"})
+    from simtheory.runner.clusters import cluster_kwargs
+
+    spec = parse_jobqueue("slurm:queue=normal,account=abc,cores=8,processes=4,memory=16GB,walltime=01:00:00")
+    cluster = dask_jobqueue.SLURMCluster(**cluster_kwargs(spec), scheduler_options={"host": "127.0.0.1"})
     try:
         script = cluster.job_script()
     finally:
         cluster.close()
     assert "#SBATCH -p normal" in script and "#SBATCH -A abc" in script and "#SBATCH -t 01:00:00" in script
+    assert "export NUMBA_NUM_THREADS=2" in script  # 8 cores / 4 worker processes
 
 
 def test_missing_dask_jobqueue_is_one_line(monkeypatch):
