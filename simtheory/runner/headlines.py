@@ -181,10 +181,13 @@ def risk_rate(summary: dict) -> list[Headline]:
                                 f"exponent >= {e:.3f}", "-", "not checkable", str(s.get("note", ""))))
             continue
         lo, hi = -float(s["ci_hi"]), -float(s["ci_lo"])
+        note = f"n = {s['n_min']}..{s['n_max']}, {s['points']} fits"
+        if lo <= 0:  # the CI cannot even tell that the risk falls: no power to test the rate
+            verdict, note = "not checkable", note + "; CI includes no decay"
+        else:
+            verdict = "holds" if s.get("at_least_theory") else "does not hold"
         out.append(Headline(f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
-                            f"exponent >= {e:.3f}", f"{float(m):.3f} [{lo:.3f}, {hi:.3f}]",
-                            "holds" if s.get("at_least_theory") else "does not hold",
-                            f"n = {s['n_min']}..{s['n_max']}, {s['points']} fits"))
+                            f"exponent >= {e:.3f}", f"{float(m):.3f} [{lo:.3f}, {hi:.3f}]", verdict, note))
     return out
 
 

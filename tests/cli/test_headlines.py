@@ -49,6 +49,12 @@ def test_risk_rate_uses_the_slope_ci():
     ok = H.headlines("risk_rate", {"slopes": [{**base, "measured_exponent": 0.5, "ci_lo": -0.6, "ci_hi": -0.4,
                                                "at_least_theory": True}]})[0]
     assert ok.verdict == "holds" and ok.ours == "0.500 [0.400, 0.600]"
+    wide = H.headlines("risk_rate", {"slopes": [{**base, "measured_exponent": 0.78, "ci_lo": -12.0, "ci_hi": 10.4,
+                                                 "at_least_theory": True}]})[0]
+    assert wide.verdict == "not checkable"  # 3 points: the CI includes 'no decay at all'
+    short = H.headlines("risk_rate", {"slopes": [{**base, "measured_exponent": 0.3, "ci_lo": -0.4, "ci_hi": -0.2,
+                                                  "at_least_theory": False}]})[0]
+    assert short.verdict == "does not hold"
     bad = H.headlines("risk_rate", {"slopes": [{**base, "measured_exponent": float("nan")}]})[0]
     assert bad.verdict == "not checkable"
 
