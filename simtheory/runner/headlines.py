@@ -195,15 +195,22 @@ def _bounds(summary: dict) -> list[Headline]:
     b = summary.get("bounds") or {}
     if not b:
         return []
-    return [_count_rows("Eq. 18 (conditional) bound", "holds", b.get("eq18_conditional_holds")),
-            _count_rows("Eq. 18 (global) bound, Prop. 14 premise", "holds", b.get("eq18_global_holds")),
-            _count_rows("Eq. 19 bound", "holds", b.get("eq19_holds")),
-            _count_rows("Eq. 21 bound", "holds", b.get("eq21_holds"))]
+    return [_count_rows("Eq. 18 (conditional) bound", "bound holds", b.get("eq18_conditional_holds")),
+            _count_rows("Eq. 18 (global) bound, Prop. 14 premise", "bound holds", b.get("eq18_global_holds")),
+            _count_rows("Eq. 19 bound", "bound holds", b.get("eq19_holds")),
+            _count_rows("Eq. 21 bound", "bound holds", b.get("eq21_holds"))]
+
+
+def _num(x: Any) -> float:
+    """A summary number as float; None (e.g. an SE over a single seed) becomes NaN."""
+    return float("nan") if x is None else float(x)
 
 
 def _diff_row(label: str, paper: str, pair: Any, positive: bool = True) -> Headline:
-    d, se = float(pair[0]), float(pair[1])
-    z = d / se if se > 0 else math.copysign(math.inf, d)
+    d, se = _num(pair[0]), _num(pair[1])
+    if not (math.isfinite(se) and se > 0):
+        return Headline(label, paper, f"{d:.3f}", "not checkable", "no SE (one seed): run with more seeds")
+    z = d / se
     ok = z > -Z if positive else z < Z
     return Headline(label, paper, _ci(d, se, 3), "holds" if ok else "does not hold", f"z = {z:.1f}")
 
@@ -228,9 +235,9 @@ def reward_models_quantity(summary: dict) -> list[Headline]:
     out = []
     for model, res in (f.get("clf_beats_bt_at_every_n") or {}).items():
         diffs = res.get("diffs") or []
-        worst = min(diffs, key=lambda p: p[0] / p[1] if p[1] else p[0]) if diffs else None
+        worst = min(diffs, key=lambda p: _num(p[0]) / _num(p[1]) if _num(p[1]) > 0 else _num(p[0])) if diffs else None
         out.append(Headline(f"{model} >= bt_mlp at every n", "yes (Fig. 3)",
-                            f"worst diff {_ci(worst[0], worst[1], 3)}" if worst else "-",
+                            f"worst diff {_ci(_num(worst[0]), _num(worst[1]), 3)}" if worst else "-",
                             "holds" if res.get("holds") else "does not hold"))
     for model, steps in (f.get("steps_up") or {}).items():
         k, n = (int(x) for x in str(steps).split("/"))
@@ -247,8 +254,8 @@ def reward_models_cross_prompt(summary: dict) -> list[Headline]:
     gains = f.get("xprompt_gain") or {}
     if gains:
         n = len(gains)
-        k_sig_neg = sum(1 for d, se in gains.values() if se > 0 and d / se < -Z)
-        k_pos = sum(1 for d, _ in gains.values() if d > 0)
+        k_sig_neg = sum(1 for d, se in gains.values() if _num(se) > 0 and _num(d) / _num(se) < -Z)
+        k_pos = sum(1 for d, _ in gains.values() if _num(d) > 0)
         out.append(Headline("cross-prompt >= same-prompt (best-of-N gain)", "yes (Fig. 6)",
                             f"{k_pos}/{n} cells positive, {k_sig_neg} below -{Z:g} SE",
                             "holds" if k_sig_neg == 0 else "does not hold"))

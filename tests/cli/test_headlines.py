@@ -91,3 +91,11 @@ def test_print_headlines_reads_summary_json(tmp_path, capsys):
     assert "Example 1" in out and "0.6749" in out and "does not hold" in out
     assert H.LAST["headlines"][0]["verdict"] == rows[0].verdict == "does not hold"
     assert json.loads((tmp_path / "headlines.json").read_text()) == json.loads(json.dumps(H.LAST))
+
+
+def test_one_seed_gives_not_checkable_rows_not_a_crash():
+    f = {"relative_drop_hi_to_lo_beta": {"bt_mlp": 0.14, "clf_mlp": 0.41}, "clf_more_robust": {"clf_mlp": False},
+         "bt_minus_clf_low_noise": {"clf_mlp@10": [-0.376, None]}}
+    robust, low_noise = H.headlines("reward_models_quality", {"findings": f})
+    assert robust.verdict == "does not hold" and "41.0% vs 14.0%" in robust.ours
+    assert low_noise.verdict == "not checkable" and low_noise.ours == "-0.376"
