@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
@@ -101,7 +104,7 @@ def _help_then_passthrough(ctx: typer.Context, main: Callable, args: list[str]) 
 @app.command(context_settings=PASSTHROUGH, epilog=_examples(
     "simtheory run cross_prompt --quick",
     "simtheory run cross_prompt --quick --format json > findings.json",
-    "simtheory run reward_models_quality --quick --set seeds=2 --out results/rmq",
+    "simtheory run reward_models_quality --quick --set n_seeds=2 --out results/rmq",
     "simtheory run cross_prompt --scheduler local --workers 2",
     "simtheory run cross_prompt --scheduler slurm:cores=8,memory=16GB,walltime=01:00:00,jobs=4",
     "simtheory run --list"))
@@ -135,6 +138,8 @@ def _run_checked(fn: Callable[[], int]) -> int:
     """A grid whose cells failed (e.g. on Dask) is a failed check: one line, exit 1."""
     try:
         return fn()
+    except (typer.Exit, typer.Abort):  # RuntimeError subclasses in typer >= 0.26: not a failed grid
+        raise
     except RuntimeError as exc:
         C.error(str(exc))
         return EXIT_CHECK_FAILED
@@ -161,6 +166,7 @@ def report(ctx: typer.Context, fmt: Format = FORMAT,
     if "-h" in args or "--help" in args:
         raise typer.Exit(_help_then_passthrough(ctx, R.main, args))
     listing = "--list" in args
+    started = time.time()
     with contextlib.redirect_stdout(sys.stderr) if fmt is Format.json and not listing else contextlib.nullcontext():
         rc = _passthrough(R.main, args)
     if listing or rc == EXIT_BAD_INPUT:
@@ -168,8 +174,8 @@ def report(ctx: typer.Context, fmt: Format = FORMAT,
     ns, _ = R.build_parser().parse_known_args(args)
     out = Path(ns.out) if ns.out else Path(R.DEFAULT_OUT)
     summary = report_summary(out / "report.json")
-    if summary is None:
-        C.error(f"--out: no report.json in {out}")
+    if summary is None or (out / "report.json").stat().st_mtime < started - 1:  # never a stale report
+        C.error(f"--out: this run wrote no report.json in {out}")
         raise typer.Exit(EXIT_CHECK_FAILED)
     if summary["errors"]:
         rc = max(rc, EXIT_CHECK_FAILED)
