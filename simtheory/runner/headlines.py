@@ -236,9 +236,11 @@ def reward_models_quantity(summary: dict) -> list[Headline]:
     for model, res in (f.get("clf_beats_bt_at_every_n") or {}).items():
         diffs = res.get("diffs") or []
         worst = min(diffs, key=lambda p: _num(p[0]) / _num(p[1]) if _num(p[1]) > 0 else _num(p[0])) if diffs else None
+        has_se = bool(diffs) and all(_num(p[1]) > 0 for p in diffs)
         out.append(Headline(f"{model} >= bt_mlp at every n", "yes (Fig. 3)",
                             f"worst diff {_ci(_num(worst[0]), _num(worst[1]), 3)}" if worst else "-",
-                            "holds" if res.get("holds") else "does not hold"))
+                            ("holds" if res.get("holds") else "does not hold") if has_se else "not checkable",
+                            "" if has_se else "no SE (one seed): run with more seeds"))
     for model, steps in (f.get("steps_up") or {}).items():
         k, n = (int(x) for x in str(steps).split("/"))
         out.append(Headline(f"{model}: gain rises at every doubling of n", "more annotations help",
@@ -256,9 +258,11 @@ def reward_models_cross_prompt(summary: dict) -> list[Headline]:
         n = len(gains)
         k_sig_neg = sum(1 for d, se in gains.values() if _num(se) > 0 and _num(d) / _num(se) < -Z)
         k_pos = sum(1 for d, _ in gains.values() if _num(d) > 0)
+        n_se = sum(1 for _, se in gains.values() if _num(se) > 0)
         out.append(Headline("cross-prompt >= same-prompt (best-of-N gain)", "yes (Fig. 6)",
                             f"{k_pos}/{n} cells positive, {k_sig_neg} below -{Z:g} SE",
-                            "holds" if k_sig_neg == 0 else "does not hold"))
+                            ("holds" if k_sig_neg == 0 else "does not hold") if n_se else "not checkable",
+                            "" if n_se == n else f"{n - n_se} cells without SE"))
     if "fig6" in f:
         g = f["fig6"]
         out.append(Headline("gain falls as same-prompt |dr| grows (Fig. 6)", "negative slope",
