@@ -97,5 +97,13 @@ def test_one_seed_gives_not_checkable_rows_not_a_crash():
     f = {"relative_drop_hi_to_lo_beta": {"bt_mlp": 0.14, "clf_mlp": 0.41}, "clf_more_robust": {"clf_mlp": False},
          "bt_minus_clf_low_noise": {"clf_mlp@10": [-0.376, None]}}
     robust, low_noise = H.headlines("reward_models_quality", {"findings": f})
-    assert robust.verdict == "does not hold" and "41.0% vs 14.0%" in robust.ours
+    assert robust.verdict == "not checkable" and "41.0% vs 14.0%" in robust.ours  # a point comparison only
     assert low_noise.verdict == "not checkable" and low_noise.ours == "-0.376"
+
+
+def test_quantity_worst_n_uses_the_paired_se():
+    f = {"clf_beats_bt_at_every_n": {"clf_mlp": {"holds": False, "diffs": [[0.01, 0.02], [-0.05, 0.02]]},
+                                     "clf_lgb": {"holds": False, "diffs": [[-0.46, 0.02], [-0.10, 0.03]]}}}
+    mlp, lgb = H.headlines("reward_models_quantity", {"findings": f})
+    assert mlp.verdict == "holds" and mlp.note == "z = -2.5"  # below 0 but within 5 SE: not contradicted
+    assert lgb.verdict == "does not hold" and lgb.note == "z = -23.0"
