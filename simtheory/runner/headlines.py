@@ -132,13 +132,17 @@ def bt_sparsity(summary: dict) -> list[Headline]:
         k = round(r["mle_exists"] * reps)
         lo, up = _clopper_pearson(k, reps)
         expect_exists = ratio >= 1
-        if expect_exists:
-            verdict = "holds" if up >= 0.5 and k == reps else ("does not hold" if up < 0.5 else "not checkable")
+        # "w.h.p." read as P > 1/2: established when the 95% CI is above 1/2, contradicted when below
+        if lo > 0.5:
+            verdict = "holds" if expect_exists else "does not hold"
+        elif up < 0.5:
+            verdict = "does not hold" if expect_exists else "holds"
         else:
-            verdict = "holds" if lo <= 0.5 and k == 0 else ("does not hold" if lo > 0.5 else "not checkable")
+            verdict = "not checkable"
         out.append(Headline(f"MLE exists at {ratio:g} N log N comparisons (N={ns[-1]})",
                             "yes (w.h.p.)" if expect_exists else "no (too sparse)",
-                            f"{k}/{reps} reps [{lo:.2f}, {up:.2f}]", verdict, "Clopper-Pearson 95% CI"))
+                            f"{k}/{reps} reps [{lo:.2f}, {up:.2f}]", verdict,
+                            "Clopper-Pearson 95% CI" + ("; too few reps" if verdict == "not checkable" else "")))
     return out
 
 

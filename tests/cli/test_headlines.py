@@ -70,7 +70,11 @@ def test_bt_sparsity_consistency_row():
         return {"N": n, "ratio": ratio, "rmse": rmse, "rmse_sd": 0.05, "max_err": 1.0, "mle_exists": exists, "isolated": 0, "reps": 4}
     table = [rec(50, 0.1, 2.5, 0.0), rec(50, 8.0, 0.30, 1.0), rec(200, 0.1, 2.6, 0.0), rec(200, 8.0, 0.27, 1.0)]
     rows = H.headlines("bt_sparsity", {"table": table})
-    assert [r.verdict for r in rows] == ["holds", "holds", "holds"]
+    # 0/4 and 4/4 reps: Clopper-Pearson 95% CIs [0, 0.60] and [0.40, 1] straddle 1/2: too few reps
+    assert [r.verdict for r in rows] == ["holds", "not checkable", "not checkable"]
+    for r in table:
+        r["reps"] = 10  # 0/10 -> [0, 0.31], 10/10 -> [0.69, 1]
+    assert [r.verdict for r in H.headlines("bt_sparsity", {"table": table})] == ["holds", "holds", "holds"]
     table[3]["rmse"] = 0.6  # error grows with N beyond 5 SE: not consistent
     assert H.headlines("bt_sparsity", {"table": table})[0].verdict == "does not hold"
 
