@@ -7,9 +7,11 @@ when a grid writes its own). Verdicts are computed from the summary's numbers an
 standard errors, never written as literals:
 
 * ``holds`` - ours agrees with the paper within ``Z`` standard errors plus the paper's
-  rounding (or the stated inequality is not contradicted beyond ``Z`` SE);
+  rounding, or the stated inequality is not contradicted beyond ``Z`` SE, or (a "with high
+  probability" statement) the Clopper-Pearson 95% interval of the frequency lies above 1/2;
 * ``does not hold`` - it is contradicted beyond that;
-* ``not checkable`` - the summary lacks what the check needs (e.g. no row met a bound's premise);
+* ``not checkable`` - the summary lacks what the check needs: no SE (one seed, a point
+  comparison), an interval too wide to decide, no row meeting a bound's premise;
 * ``counter-example`` / ``still holds`` - rows where a theorem's assumption is deliberately
   broken: the theorem makes no claim, the row reports what happens.
 
