@@ -101,7 +101,7 @@ def _help_then_passthrough(ctx: typer.Context, main: Callable, args: list[str]) 
 
 # ----------------------------------------------------------------------------- run
 
-@app.command(context_settings=PASSTHROUGH, epilog=_examples(
+@app.command(context_settings=PASSTHROUGH, options_metavar="[OPTIONS] GRID [RUN OPTIONS]", epilog=_examples(
     "simtheory run cross_prompt --quick",
     "simtheory run cross_prompt --quick --format json > findings.json",
     "simtheory run reward_models_quality --quick --set n_seeds=2 --out results/rmq",
@@ -147,7 +147,7 @@ def _run_checked(fn: Callable[[], int]) -> int:
 
 # ----------------------------------------------------------------------------- report
 
-@app.command(context_settings=PASSTHROUGH, epilog=_examples(
+@app.command(context_settings=PASSTHROUGH, options_metavar="[OPTIONS] [REPORT OPTIONS]", epilog=_examples(
     "simtheory report --quick", "simtheory report --quick --only rbt. --open",
     "simtheory report --format json --strict", "simtheory report --list"))
 def report(ctx: typer.Context, fmt: Format = FORMAT,
@@ -225,13 +225,14 @@ def print_report_summary(s: dict[str, Any]) -> None:
 
 # ----------------------------------------------------------------------------- embed, regenerate
 
-@app.command(context_settings=PASSTHROUGH, epilog=_examples("simtheory embed --help"))
+@app.command(context_settings=PASSTHROUGH, options_metavar="[EMBED OPTIONS]", epilog=_examples("simtheory embed --help"))
 def embed(ctx: typer.Context) -> None:
     """Real-embedding checks (passes through to `python -m simtheory.embed`)."""
     raise typer.Exit(_passthrough(_lazy_main("simtheory.embed", "embed"), list(ctx.args)))
 
 
-@app.command(context_settings=PASSTHROUGH, epilog=_examples("simtheory regenerate --help"))
+@app.command(context_settings=PASSTHROUGH, options_metavar="[REGENERATE OPTIONS]",
+             epilog=_examples("simtheory regenerate --help"))
 def regenerate(ctx: typer.Context) -> None:
     """Re-create the committed results (passes through to `python -m simtheory.regenerate`)."""
     raise typer.Exit(_passthrough(_lazy_main("simtheory.regenerate", "regenerate"), list(ctx.args)))
