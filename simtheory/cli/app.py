@@ -171,8 +171,7 @@ def report(ctx: typer.Context, fmt: Format = FORMAT,
         rc = _passthrough(R.main, args)
     if listing or rc == EXIT_BAD_INPUT:
         raise typer.Exit(rc)
-    ns, _ = R.build_parser().parse_known_args(args)
-    out = Path(ns.out) if ns.out else Path(R.DEFAULT_OUT)
+    out = _option_value(args, "--out") or Path(getattr(R, "DEFAULT_OUT", "paper_figs/report"))
     summary = report_summary(out / "report.json")
     if summary is None or (out / "report.json").stat().st_mtime < started - 1:  # never a stale report
         C.error(f"--out: this run wrote no report.json in {out}")
@@ -192,6 +191,17 @@ def report(ctx: typer.Context, fmt: Format = FORMAT,
 
         webbrowser.open((out / "report.html").resolve().as_uri())
     raise typer.Exit(rc)
+
+
+def _option_value(args: list[str], name: str) -> Path | None:
+    """The last ``name VALUE`` / ``name=VALUE`` in ``args`` (argparse semantics), as a path."""
+    value = None
+    for i, a in enumerate(args):
+        if a == name and i + 1 < len(args):
+            value = args[i + 1]
+        elif a.startswith(name + "="):
+            value = a.split("=", 1)[1]
+    return Path(value) if value else None
 
 
 def report_summary(path: Path) -> dict[str, Any] | None:
