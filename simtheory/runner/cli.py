@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
               f"pip install -e '.[{EXTRAS[top]}]'", file=sys.stderr)
         return 2
     print(f"wrote {out}/ (results.csv, meta.json, figures)")
+    from simtheory.runner.headlines import print_headlines  # the findings table (claim, paper, ours, verdict)
+    print_headlines(args.grid, out)
     return 0
 
 

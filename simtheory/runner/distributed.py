@@ -28,6 +28,7 @@ import sys
 import zlib
 from typing import Any, Callable
 
+from simtheory.runner.clusters import JobqueueSpec, SchedulerFile, jobqueue_cluster, parse_scheduler
 from simtheory.runner.store import ResultStore, cell_key
 from simtheory.validation import SimTheoryInputError, check_positive_int
 
@@ -38,10 +39,14 @@ def _check_scheduler(scheduler: Any) -> Any:
     if scheduler == "local":
         return scheduler
     if isinstance(scheduler, str):
+        parsed = parse_scheduler(scheduler)  # slurm:/pbs: specs, scheduler files
+        if parsed is not None:
+            return parsed
         if _ADDRESS.match(scheduler.strip()):
             return scheduler.strip()
         raise SimTheoryInputError("--scheduler",
-                                  f"expected 'local' or an address like tcp://HOST:PORT, got {scheduler!r}")
+                                  f"expected 'local', an address like tcp://HOST:PORT, a scheduler file or "
+                                  f"slurm:KEY=VALUE,... / pbs:..., got {scheduler!r}")
     if hasattr(scheduler, "submit") and hasattr(scheduler, "scheduler_info"):  # an existing distributed.Client
         return scheduler
     raise SimTheoryInputError("--scheduler", "expected 'local', tcp://HOST:PORT or a distributed.Client, "
@@ -104,9 +109,15 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
             if progress:
                 print(f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}",
                       file=sys.stderr)
+        elif isinstance(scheduler, JobqueueSpec):
+            cluster = jobqueue_cluster(scheduler, n_workers)
+            client = Client(cluster)
+            if progress:
+                print(f"dask: {type(cluster).__name__}, dashboard {client.dashboard_link}", file=sys.stderr)
         elif own_client:
             try:
-                client = Client(scheduler, timeout=connect_timeout)
+                client = (Client(scheduler_file=scheduler.path, timeout=connect_timeout)
+                          if isinstance(scheduler, SchedulerFile) else Client(scheduler, timeout=connect_timeout))
             except (OSError, TimeoutError) as exc:
                 raise SimTheoryInputError("--scheduler", f"cannot connect to {scheduler}: {exc}") from None
         else:
