@@ -422,12 +422,12 @@ def write_markdown(rows: list[Row], path: Path, meta: dict, figures: dict[str, l
         for r in doc_rows:
             c, o = r.claim, r.outcome
             figs = " ".join(f"[fig]({_rel(f, out, root)})" for f in _figures_of(r))
-            reason = f" — {o.decision.reason}" if o.decision and o.decision.reason else ""
-            want = f" To hold: {o.decision.would_hold}." if o.decision and o.decision.would_hold else ""
+            reason = f" — {_md(o.decision.reason)}" if o.decision and o.decision.reason else ""
+            want = f" To hold: {_md(o.decision.would_hold)}." if o.decision and o.decision.would_hold else ""
             lines.append("| " + " | ".join([
                 f"`{c.id}`", _md(c.where), _md(c.statement), _md(c.kind), _md(_rule_text(c)),
                 _md(c.paper_value), _md(_ours(o)) + f"<br>{_md(o.computed)}" + (f" {figs}" if figs else ""),
-                f"**{o.verdict}**{_md(reason)}{_md(want)}",
+                f"**{o.verdict}**{reason}{want}",
                 _md(r.expected) + ("" if r.matches_expected else " (**differs**)"),
                 f"`{_md(c.command)}`"]) + " |")
         lines.append("")
