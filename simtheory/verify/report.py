@@ -192,6 +192,8 @@ def _check_in_process(claim: Claim, quick: bool) -> dict:
     error = None
     try:
         out = outcome_to_dict(claim.check(quick))
+        if out["verdict"] == "not checkable":
+            error = str(out["computed"])
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, ... all go into the report
         error = _one_line(exc)
         last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
