@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from simtheory.verify.registry import (FAILS, HOLDS, IDENTITY, SIMULATION, THEOREM, Claim, Outcome,
-                                       register)
+from simtheory.verify.registry import (
+    FAILS,
+    HOLDS,
+    IDENTITY,
+    SIMULATION,
+    THEOREM,
+    Claim,
+    Outcome,
+    register,
+)
 from simtheory.verify.rules import Agreement, AllOf, GoodnessOfFit, Identity, Inequality
 
 TUT = "bradley_terry_tutorial"
@@ -64,6 +72,7 @@ def _recovery(quick: bool) -> Outcome:
 
 def _choix(quick: bool) -> Outcome:
     import choix
+
     from simtheory.bt import fit_bt, simulate_arena, win_matrix
     n = 100
     rng = np.random.default_rng(12345 + n)

@@ -6,10 +6,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from simtheory.cross_prompt.theory import (CONTROLS, COUNTER_EXAMPLES, PAPER_BETAS, PAPER_Q_PAIR, compare_designs,
-                                           q_pair_gaussian, sample_tau, tau_cdf)
+from simtheory.cross_prompt.theory import (
+    CONTROLS,
+    COUNTER_EXAMPLES,
+    PAPER_BETAS,
+    PAPER_Q_PAIR,
+    compare_designs,
+    q_pair_gaussian,
+    sample_tau,
+    tau_cdf,
+)
 from simtheory.engine.utility_samplers import SYMMETRIC_UNIMODAL, PromptPopulation
-from simtheory.verify.registry import FAILS, HOLDS, SIMULATION, THEOREM, Claim, Outcome, register
+from simtheory.verify.registry import (
+    FAILS,
+    HOLDS,
+    SIMULATION,
+    THEOREM,
+    Claim,
+    Outcome,
+    register,
+)
 from simtheory.verify.rules import AllOf, Each, GoodnessOfFit, Identity, Inequality
 
 DOC = "rethinking_bradley_terry"

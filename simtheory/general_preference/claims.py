@@ -1,11 +1,18 @@
 """Claims of the GPM paper (*Beyond Bradley-Terry*), checked by :mod:`simtheory.general_preference`."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from simtheory.verify.registry import FAILS, HOLDS, IDENTITY, SIMULATION, THEOREM, Claim, Outcome, register
+from simtheory.verify.registry import (
+    FAILS,
+    HOLDS,
+    IDENTITY,
+    SIMULATION,
+    THEOREM,
+    Claim,
+    Outcome,
+    register,
+)
 from simtheory.verify.rules import Identity, Inequality, NoViolation
 
 DOC = "general_preference_model"
@@ -30,8 +37,13 @@ def _bt_case(quick: bool) -> Outcome:
 
 
 def _expressive(quick: bool) -> Outcome:
-    from simtheory.general_preference import complex_embeddings, complex_score_matrix, exact_embeddings_2k, score_matrix
-    from simtheory.general_preference import spectral_embeddings
+    from simtheory.general_preference import (
+        complex_embeddings,
+        complex_score_matrix,
+        exact_embeddings_2k,
+        score_matrix,
+        spectral_embeddings,
+    )
     from simtheory.general_preference.embedding import random_skew, relative_error
 
     rng = np.random.default_rng(7)
@@ -67,7 +79,12 @@ def _propA1(quick: bool) -> Outcome:
 
 
 def _cyclic_runs(quick: bool):
-    from simtheory.general_preference.cyclic import PAPER_TABLE1, accuracy, fit_scores, paper_subdataset
+    from simtheory.general_preference.cyclic import (
+        PAPER_TABLE1,
+        accuracy,
+        fit_scores,
+        paper_subdataset,
+    )
 
     sizes = {0: 216, 1: 250, 2: 300, 3: 363}
     out = []
@@ -89,7 +106,11 @@ def _table1(quick: bool) -> Outcome:
 
 
 def _random_guess_literal(quick: bool) -> Outcome:
-    from simtheory.general_preference.cyclic import accuracy, best_transitive_accuracy, cycle_matrix
+    from simtheory.general_preference.cyclic import (
+        accuracy,
+        best_transitive_accuracy,
+        cycle_matrix,
+    )
 
     P = cycle_matrix(3)
     best = best_transitive_accuracy(P)
@@ -125,7 +146,13 @@ def _random_guess_fitted(quick: bool) -> Outcome:
 
 
 def _thm51(quick: bool) -> Outcome:
-    from simtheory.general_preference.games import RPS_PI0, gap_curve, loglog_slope, random_game, rock_paper_scissors
+    from simtheory.general_preference.games import (
+        RPS_PI0,
+        gap_curve,
+        loglog_slope,
+        random_game,
+        rock_paper_scissors,
+    )
 
     Ts = np.unique(np.geomspace(100, 5000 if quick else 30_000, 8 if quick else 12).astype(int))
     parts, viol, cases = [], 0, 0

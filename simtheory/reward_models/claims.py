@@ -11,7 +11,17 @@ import math
 
 import numpy as np
 
-from simtheory.verify.registry import FAILS, HOLDS, INCONCLUSIVE, SIMULATION, THEOREM, IDENTITY, Claim, Outcome, register
+from simtheory.verify.registry import (
+    FAILS,
+    HOLDS,
+    IDENTITY,
+    INCONCLUSIVE,
+    SIMULATION,
+    THEOREM,
+    Claim,
+    Outcome,
+    register,
+)
 from simtheory.verify.rules import AllOf, Each, Inequality, NoViolation
 
 DOC = "rethinking_bradley_terry"

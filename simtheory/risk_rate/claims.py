@@ -12,7 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from simtheory.verify.registry import HOLDS, INCONCLUSIVE, SIMULATION, Claim, Outcome, register
+from simtheory.verify.registry import (
+    HOLDS,
+    INCONCLUSIVE,
+    SIMULATION,
+    Claim,
+    Outcome,
+    register,
+)
 from simtheory.verify.rules import Each, Inequality
 
 DOC = "rethinking_bradley_terry"

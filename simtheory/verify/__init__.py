@@ -1,6 +1,40 @@
 """The verify layer: the claim registry, decision rules and the verification report."""
-from simtheory.verify.registry import DOCUMENTS, KINDS, VERDICTS, Claim, Outcome, all_claims, register
-from simtheory.verify.rules import Agreement, AllOf, Decision, Each, GoodnessOfFit, Identity, Inequality, NoViolation, Rule
+from simtheory.verify.registry import (
+           DOCUMENTS,
+           KINDS,
+           VERDICTS,
+           Claim,
+           Outcome,
+           all_claims,
+           register,
+)
+from simtheory.verify.rules import (
+           Agreement,
+           AllOf,
+           Decision,
+           Each,
+           GoodnessOfFit,
+           Identity,
+           Inequality,
+           NoViolation,
+           Rule,
+)
 
-__all__ = ["DOCUMENTS", "KINDS", "VERDICTS", "Claim", "Outcome", "all_claims", "register", "Rule", "Decision",
-           "Inequality", "Agreement", "Identity", "NoViolation", "GoodnessOfFit", "AllOf", "Each"]
+__all__ = [
+           "DOCUMENTS",
+           "KINDS",
+           "VERDICTS",
+           "Agreement",
+           "AllOf",
+           "Claim",
+           "Decision",
+           "Each",
+           "GoodnessOfFit",
+           "Identity",
+           "Inequality",
+           "NoViolation",
+           "Outcome",
+           "Rule",
+           "all_claims",
+           "register",
+]

@@ -12,14 +12,35 @@ and the verdict we expect. Its check returns numbers (an :class:`Outcome` withou
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from simtheory.verify.rules import (DECIDED, FAILS, HOLDS, INCONCLUSIVE, NOT_CHECKABLE, VERDICTS, Decision,
-                                    Rule)
+from simtheory.verify.rules import (
+    DECIDED,
+    FAILS,
+    HOLDS,
+    INCONCLUSIVE,
+    NOT_CHECKABLE,
+    VERDICTS,
+    Decision,
+    Rule,
+)
 
-__all__ = ["VERDICTS", "KINDS", "DOCUMENTS", "Outcome", "Claim", "register", "all_claims", "CLAIM_MODULES",
-           "HOLDS", "FAILS", "INCONCLUSIVE", "NOT_CHECKABLE"]
+__all__ = [
+    "CLAIM_MODULES",
+    "DOCUMENTS",
+    "FAILS",
+    "HOLDS",
+    "INCONCLUSIVE",
+    "KINDS",
+    "NOT_CHECKABLE",
+    "VERDICTS",
+    "Claim",
+    "Outcome",
+    "all_claims",
+    "register",
+]
 
 DOCUMENTS = {
     "rethinking_bradley_terry": "Rethinking the Bradley-Terry Models in Preference-based Reward Modeling",
@@ -67,7 +88,7 @@ class Outcome:
         return self.decision.verdict if self.decision is not None else NOT_CHECKABLE
 
     @classmethod
-    def not_checkable(cls, why: str) -> "Outcome":
+    def not_checkable(cls, why: str) -> Outcome:
         """The harness's outcome for a check that raised, timed out or returned nothing usable."""
         return cls("-", why, decision=Decision(NOT_CHECKABLE, why, "runs without error"))
 
@@ -115,7 +136,7 @@ class Claim:
         if self.kind not in KINDS:
             raise ValueError(f"kind: claim {self.id!r} must declare one of {list(KINDS)}, got {self.kind!r}")
         if not isinstance(self.rule, Rule):
-            raise ValueError(f"rule: claim {self.id!r} must declare a decision rule")
+            raise ValueError(f"rule: claim {self.id!r} must declare a decision rule")  # noqa: TRY004
         for name in ("expected", "expected_quick"):
             v = getattr(self, name)
             if (v is not None or name == "expected") and v not in DECIDED:

@@ -32,14 +32,15 @@ import pickle
 import sys
 import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from simtheory.verify.registry import DOCUMENTS, KINDS, VERDICTS, Claim, Outcome
-from simtheory.verify.rules import Decision
 from simtheory.runner.store import git_commit, jsonable, package_versions, write_json
 from simtheory.validation import SimTheoryInputError
+from simtheory.verify.registry import DOCUMENTS, KINDS, VERDICTS, Claim, Outcome
+from simtheory.verify.rules import Decision
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 REPO_ROOT = PACKAGE_ROOT.parent if (PACKAGE_ROOT.parent / "pyproject.toml").exists() else Path.cwd()
@@ -57,7 +58,7 @@ VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "inconclusive": "to
 def collect_claims() -> tuple[list[Claim], dict[str, str]]:
     """Import every topic's claims module (:data:`~simtheory.verify.registry.CLAIM_MODULES`); a module
     that fails to import is reported (module -> one-line error) instead of stopping the report."""
-    import simtheory.verify.registry as registry
+    from simtheory.verify import registry
 
     errors: dict[str, str] = {}
     for name in registry.CLAIM_MODULES:
@@ -209,7 +210,7 @@ def _worker(spec: tuple) -> dict:
         if blob is not None:
             claim = pickle.loads(blob)
         else:
-            import simtheory.verify.registry as registry
+            from simtheory.verify import registry
 
             for m in modules:
                 importlib.import_module(m)

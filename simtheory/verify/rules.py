@@ -18,8 +18,9 @@ The same rule is used in quick and full mode; only the sample size changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 HOLDS = "holds"
 FAILS = "does not hold"
@@ -127,7 +128,7 @@ class Inequality(Rule):
                 f"{'below' if self.op == '>=' else 'above'}, inconclusive if it spans it")
 
     def decide(self, numbers: Mapping[str, Any]) -> Decision:
-        est, lo, hi, text = _interval(numbers, self.z)
+        _est, lo, hi, text = _interval(numbers, self.z)
         e = self.edge
         good, bad = (lo >= e, hi < e) if self.op == ">=" else (hi <= e, lo > e)
         reason = f"{self.quantity} = {text} against {self.op} {_g(e)}"
@@ -166,7 +167,7 @@ class Agreement(Rule):
                 f"{_g(self.reference + self.tol)}], does not hold if entirely outside")
 
     def decide(self, numbers: Mapping[str, Any]) -> Decision:
-        est, lo, hi, text = _interval(numbers, self.z)
+        _est, lo, hi, text = _interval(numbers, self.z)
         a, b = self.reference - self.tol, self.reference + self.tol
         reason = f"{self.quantity} = {text} against [{_g(a)}, {_g(b)}]"
         if a <= lo and hi <= b:

@@ -13,8 +13,8 @@ import pytest
 
 from simtheory.verify import report
 from simtheory.verify.registry import VERDICTS, Claim, Outcome, all_claims
-from simtheory.verify.rules import Agreement, Identity
 from simtheory.verify.report import REPO_ROOT, build_report, missing_tests
+from simtheory.verify.rules import Agreement, Identity
 
 HERE = "tests/verify/test_report.py"
 
@@ -281,7 +281,7 @@ def test_empty_registry_and_module_import_error(tmp_path, monkeypatch):
 
 
 def test_module_entry_point_lists_claims():
-    res = subprocess.run([sys.executable, "-m", "simtheory.verify.report", "--list"], capture_output=True, text=True,
+    res = subprocess.run([sys.executable, "-m", "simtheory.verify.report", "--list"], capture_output=True, text=True, check=False,
                          cwd=REPO_ROOT, timeout=120)
     assert res.returncode in (0, 1), res.stderr  # 1 only if a claims module fails to import
     assert len([ln for ln in res.stdout.splitlines() if ln.strip()]) == len(all_claims())
