@@ -71,8 +71,9 @@ def _cor11(quick: bool) -> Outcome:
     """Reward-difference error |dr - dr_hat| grows towards p0 -> 0, 1 (eq. 14)."""
     from simtheory.risk_rate.experiment import run_fit
 
-    rows = run_fit(d=1, beta=2.5, alpha=0.5, n=2000 if quick else 16000, seed=np.random.SeedSequence(11),
-                   m_test=50_000, restarts=1, max_steps=600 if quick else 2000)
+    n, m_test, steps = (1000, 20_000, 300) if quick else (16000, 50_000, 2000)
+    rows = run_fit(d=1, beta=2.5, alpha=0.5, n=n, seed=np.random.SeedSequence(11),
+                   m_test=m_test, restarts=1, max_steps=steps)
     bins = [r for r in rows if r["kind"] == "cor11"]
     mid = [b for b in bins if b["p_lo"] >= 0.3 and b["p_hi"] <= 0.7]
     tail = [b for b in bins if b["p_hi"] <= 0.01 or b["p_lo"] >= 0.99]
@@ -81,7 +82,7 @@ def _cor11(quick: bool) -> Outcome:
     e_tail = float(np.mean([b["dr_err"] for b in tail]))
     se_tail = float(np.sqrt(np.mean([b["dr_err_se"] ** 2 for b in tail])) / math.sqrt(len(tail)))
     return Outcome(value=f"mean |dr - dr_hat|: {e_mid:.3f} for p0 in [0.3, 0.7] vs {e_tail:.3f} for p0 < 0.01 or > 0.99",
-                   ci=f"SE {se_mid:.3f} / {se_tail:.3f} (50k held-out pairs, seed 11)",
+                   ci=f"SE {se_mid:.3f} / {se_tail:.3f} (n = {n}, {m_test} held-out pairs, seed 11)",
                    numbers={"estimate": e_tail - e_mid, "se": math.hypot(se_mid, se_tail)},
                    computed="binned reward-difference error of a Siamese MLP BT fit (d=1, beta=2.5, alpha=0.5)")
 

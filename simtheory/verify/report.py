@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures as cf
+import contextlib
 import datetime as _dt
 import hashlib
 import html
@@ -227,6 +228,27 @@ def _worker(spec: tuple) -> dict:
     return res
 
 
+#: the worker runs single-threaded BLAS / OpenMP / torch: checks are small, and on a shared machine threads
+#: only contend (the embedding check runs 5x slower with them); results do not depend on the thread count
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def _worker_env():
+    """Set :data:`WORKER_ENV` (unless the user set them) while a worker process is spawned."""
+    old = {k: os.environ.get(k) for k in WORKER_ENV}
+    for k, v in WORKER_ENV.items():
+        os.environ.setdefault(k, v)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 class ContainedRunner:
     """Runs checks one at a time in a spawned worker process, restarted after a crash or a timeout."""
 
@@ -266,7 +288,8 @@ class ContainedRunner:
             modules.append(mod)
         t0 = time.perf_counter()
         try:
-            fut = self._get().submit(_worker, (modules, claim.id, blob, quick))
+            with _worker_env():  # the pool spawns its worker on the first submit
+                fut = self._get().submit(_worker, (modules, claim.id, blob, quick))
             return fut.result(timeout=self.timeout)
         except cf.TimeoutError:
             self._kill()
