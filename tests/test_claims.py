@@ -74,3 +74,10 @@ def test_readme_findings_table_is_current():
     text = readme.read_text()
     assert findings_table.replace_block(text, findings_table.table(CLAIMS)) == text, \
         "README findings table is stale: run python -m simtheory.verify.findings_table"
+
+
+def test_claim_figures_exist():
+    if not (ROOT / "paper_figs").is_dir():
+        pytest.skip("no paper_figs/ (installed copy)")
+    missing = {c.id: f for c in CLAIMS for f in c.figures if not (ROOT / f).is_file()}
+    assert not missing, missing

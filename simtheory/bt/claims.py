@@ -139,12 +139,12 @@ register(Claim("tut.walkthrough.first_step", TUT, "Manual numerical walkthrough,
                "(+0.033, -0.011, -0.022)", (A + "test_tutorial_walkthrough",),
                "pytest tests/bt/test_arena.py::test_tutorial_walkthrough", _walk_first,
                rule=Identity(5e-4, "max |r - printed| (half a unit of the printed digit)"),
-               kind=THEOREM, expected=HOLDS))
+               figures=("paper_figs/bt/walkthrough.png",), kind=THEOREM, expected=HOLDS))
 register(Claim("tut.walkthrough.converged", TUT, "Manual numerical walkthrough, after ~2000 steps",
                "Running the loop ~2000 steps recovers r ~ (1.5, -0.1, -1.4)", "(1.5, -0.1, -1.4)",
                (A + "test_tutorial_walkthrough",), "pytest tests/bt/test_arena.py::test_tutorial_walkthrough",
                _walk_converged, rule=Identity(0.05, "max |r_GD(2000) - printed| (printed to 1 decimal)"),
-               kind=THEOREM, expected=FAILS,
+               figures=("paper_figs/bt/walkthrough.png",), kind=THEOREM, expected=FAILS,
                note="The tutorial prints (1.5, -0.1, -1.4) after ~2000 GD steps on its 9 games. Two independent "
                     "computations disagree with it: plain GD for 2000 steps gives (3.55, -1.43, -2.12) and is still "
                     "moving, and a penalised Newton fit gives (3.37, -1.34, -2.02). A won all its games, so the "
@@ -174,13 +174,13 @@ register(Claim("rbt.sec2.consistency_rate", RBT, "Section 2 (BT consistency; Han
                "ML estimates converge at rate 1/sqrt(matches); O(N log N) random comparisons suffice", "slope -1/2",
                (A + "test_consistency_rate", "tests/bt/test_grid_sparsity.py::test_bt_sparsity_quick"),
                "python -m simtheory.run bt_sparsity --out paper_figs/bt/bt_sparsity", _consistency,
-               rule=Agreement(-0.5, 0.1, "slope of log RMSE on log K"), kind=THEOREM, expected=HOLDS))
+               rule=Agreement(-0.5, 0.1, "slope of log RMSE on log K"), figures=("paper_figs/bt/consistency.png",), kind=THEOREM, expected=HOLDS))
 register(Claim("rbt.remark8.bt_thurstone_scale", RBT, "Remark 8",
                "BT (logistic) and Thurstone (probit) scores agree up to a scale (about 1.7)",
                "no number in the paper; eqs. (7)-(8) only",
                (M + "test_remark8_bt_vs_thurstone_scale",),
                "pytest tests/bt/test_models.py::test_remark8_bt_vs_thurstone_scale", _scale,
-               rule=Agreement(1.7, 0.1, "BT/Thurstone scale"), kind=SIMULATION, expected=HOLDS))
+               rule=Agreement(1.7, 0.1, "BT/Thurstone scale"), figures=("paper_figs/bt/bt_vs_thurstone.png",), kind=SIMULATION, expected=HOLDS))
 register(Claim("rbt.remark4.gumbel_logistic", RBT, "Remark 4",
                "Differences of iid Gumbel biases are logistic, giving the BT model", None,
                (M + "test_remark4_gumbel_difference_is_logistic",),

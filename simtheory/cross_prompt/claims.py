@@ -182,7 +182,7 @@ register(Claim("rbt.example1.qpair", DOC, "Example 1, eq. 24",
                 T + "test_example1_paper_numbers_are_q_pair_with_sigma2_the_variance_of_the_difference",
                 T + "test_example1_monte_carlo_matches_quadrature"),
                "pytest tests/cross_prompt/test_cross_prompt.py -k example1", _example1,
-               rule=Identity(1.5e-4, "max |Q_pair (stated model) - printed|"), kind=THEOREM, expected=FAILS,
+               rule=Identity(1.5e-4, "max |Q_pair (stated model) - printed|"), figures=("paper_figs/cross_prompt/q_vs_beta_sigma.png",), kind=THEOREM, expected=FAILS,
                note="Example 1 states r ~ N(mu, sigma^2) for each response, so Var(r1 - r2) = 2 sigma^2. Quadrature "
                     "gives 0.7252 / 0.7780 / 0.8280 / 0.8833 and Monte Carlo agrees (the example1 Monte-Carlo "
                     "test); the printed 0.6749 / 0.7251 / 0.7781 / 0.8428 are Q_pair with Var(r1 - r2) = sigma^2 to "

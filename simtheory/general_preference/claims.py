@@ -189,7 +189,7 @@ for c in [
           "BT 62.4 / 61.6 / 50.0 / 62.9 %, GPM 100 %", (TC + "test_paper_subdataset_beside_table1",
                                                      TC + "test_trained_bt_vs_gpm_on_3cycles"),
           "python -m simtheory.run general_preference_cyclic", _table1,
-          rule=Identity(0.0, "1 - min GPM accuracy"), kind=SIMULATION, expected=HOLDS),
+          rule=Identity(0.0, "1 - min GPM accuracy"), figures=("paper_figs/general_preference/gpm_cyclic/gpm_accuracy_vs_dim.png",), kind=SIMULATION, expected=HOLDS),
     Claim("gpm.bt_random_guess.literal", DOC, "Abstract / Sec. 1",
           "on cyclic preferences any BT reward model behaves like a random guess (read literally: no BT model "
           "beats 1/2)", "~50 %", (TC + "test_bt_ceiling_by_enumeration",),
@@ -214,7 +214,7 @@ for c in [
           "O(1/sqrt T) (no constant)", (TG + "test_gap_rate_theorem_5_1", TG + "test_nash_by_lp",
                                          _PC51 + "test_mwu_gap_constant_is_2_sqrt_2L_over_T"),
           "python paper_figs/make_general_preference.py", _thm51,
-          rule=NoViolation("(game, T) horizons of gap <= 2 sqrt(2 L / T)"), kind=THEOREM, expected=HOLDS,
+          rule=NoViolation("(game, T) horizons of gap <= 2 sqrt(2 L / T)"), figures=("paper_figs/general_preference/gpo_duality_gap.png",), kind=THEOREM, expected=HOLDS,
           note="The source fixes only the O(1/sqrt T) rate. The constant 2 sqrt(2 L / T) with eta = sqrt(2 L / T) "
                "is ours (Hoeffding's lemma over a payoff range of 2, and <pi, S pi> = 0 in self-play), derived in "
                "proofs_check/check_thm5_1_constant.py; the check is of that bound."),
