@@ -81,3 +81,11 @@ def test_claim_figures_exist():
         pytest.skip("no paper_figs/ (installed copy)")
     missing = {c.id: f for c in CLAIMS for f in c.figures if not (ROOT / f).is_file()}
     assert not missing, missing
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("claim", CLAIMS, ids=IDS)
+def test_full_verdict_is_the_expected_one(claim: Claim):
+    """The full checks (minutes in all; the reward-model and risk-rate claims read the shipped full-grid rows)."""
+    out = claim.check(False)
+    assert out.verdict == claim.expected, (claim.id, out.verdict, out.decision.reason)
