@@ -155,7 +155,7 @@ def fingerprint(claim: Claim) -> str:
         h.update(part.encode() + b"\0")
     if claim.compute is not None:
         try:
-            h.update(Path(inspect.getsourcefile(claim.compute)).read_bytes())
+            h.update(Path(inspect.getsourcefile(claim.compute) or "").read_bytes())
         except (TypeError, OSError):
             h.update(repr(claim.compute).encode())
     return h.hexdigest()[:16]
@@ -603,7 +603,7 @@ def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: b
     finally:
         if runner is not None:
             runner.close()
-    meta = {
+    meta: dict[str, Any] = {
         "git_commit": git_commit(), "quick": quick, "n_claims": len(rows),
         "command": command or ("python -m simtheory.report" + (" --quick" if quick else "")),
         "import_errors": dict(import_errors or {}), "versions": package_versions(),
