@@ -416,9 +416,9 @@ def write_markdown(rows: list[Row], path: Path, meta: dict, figures: dict[str, l
     out = path.parent
     counts = verdict_counts(rows)
     lines = ["# simtheory verification report", "",
-             f"Commit `{meta.get('git_commit') or 'unknown'}`; {'quick' if meta['quick'] else 'full'} checks; "
-             f"{meta['n_claims']} claims. Rebuild: `{meta['command']}`. How to read a verdict: "
-             "`docs/reading_verdicts.md`.", ""]
+             f"{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. Rebuild: `{meta['command']}`. "
+             "How to read a verdict: `docs/reading_verdicts.md`. Commit, versions and timings: `report.json` "
+             "(kept out of this page so that rebuilding an unchanged report does not change it).", ""]
     if meta["quick"]:
         lines += ["Quick mode: small samples and the same rules as the full report, so some claims are "
                   "inconclusive here that the full report (`python -m simtheory.report`) decides.", ""]
@@ -512,9 +512,9 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
     parts = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
              "<title>simtheory verification report</title>", f"<style>{_CSS}</style></head><body>",
              "<h1>simtheory verification report</h1>",
-             f"<p>Commit <code>{e(str(meta.get('git_commit') or 'unknown'))}</code>; "
-             f"{'quick' if meta['quick'] else 'full'} checks; {meta['n_claims']} claims. "
-             f"Rebuild: <code>{e(meta['command'])}</code></p>"]
+             f"<p>{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. "
+             f"Rebuild: <code>{e(meta['command'])}</code>. Commit, versions and timings: "
+             "<code>report.json</code>.</p>"]
     docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
     by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
     parts.append("<h2>Summary</h2><table><tr><th>verdict</th><th>claims</th>"
