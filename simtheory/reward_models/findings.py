@@ -1,4 +1,8 @@
-"""Verdicts on the Section-6 findings of *Rethinking BT*, read off the grid results (``results.csv``).
+"""The Section-6 findings of *Rethinking BT*, recomputed from the raw grid rows (``results.csv``).
+
+The raw rows of the full grids ship with the package (``simtheory/reward_models/results/<grid>.csv.gz``,
+with the command and commit that produced them in ``results/PROVENANCE.json``), so an installed copy
+can check the claims without the repository.
 
 A difference counts as established when it exceeds 2 standard errors of the paired (same cell, same
 seed) difference over seeds; the measured numbers are returned with every verdict.
@@ -12,17 +16,48 @@ import numpy as np
 from simtheory.reward_models import grid_common as C
 
 CLF = ("clf_mlp", "clf_lgb")
-ROOT = Path(__file__).resolve().parents[2] / "paper_figs" / "reward_models"
+#: the packaged raw rows of the full grids (package data)
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def load(grid: str, root: Path | str = ROOT):
-    """DataFrame of ``root/grid/results.csv`` (cell columns expanded), or None if absent."""
-    from simtheory.runner.store import ResultStore
+def provenance(grid: str) -> dict:
+    """Command, commit and parameters that produced the packaged rows of ``grid``."""
+    import json
 
-    path = Path(root) / grid / "results.csv"
+    return json.loads((RESULTS / "PROVENANCE.json").read_text())[grid]
+
+
+def _parse(v):
+    if v is None or v == "":
+        return None
+    for conv in (int, float):
+        try:
+            return conv(v)
+        except ValueError:
+            pass
+    if v in ("True", "False"):
+        return v == "True"
+    return v
+
+
+def load(grid: str, root: Path | str | None = None):
+    """DataFrame of the rows of ``grid`` (cell columns expanded), or None if absent.
+
+    Parameters
+    ----------
+    grid : "rm_quality", "rm_quantity" or "rm_cross_prompt".
+    root : a folder holding ``<grid>/results.csv`` (a fresh run); None reads the packaged full-grid rows.
+    """
+    import csv
+    import gzip
+
+    path = RESULTS / f"{grid}.csv.gz" if root is None else Path(root) / grid / "results.csv"
     if not path.exists():
         return None
-    return C.frame(ResultStore(path).read_rows())
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="") as fh:
+        rows = [{k: _parse(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+    return C.frame(rows)
 
 
 def _gain(df, key, model):

@@ -1,4 +1,40 @@
-"""The verify layer: the claim registry and the verification report."""
-from simtheory.verify.registry import DOCUMENTS, VERDICTS, Claim, Outcome, all_claims, register
+"""The verify layer: the claim registry, decision rules and the verification report."""
+from simtheory.verify.registry import (
+           DOCUMENTS,
+           KINDS,
+           VERDICTS,
+           Claim,
+           Outcome,
+           all_claims,
+           register,
+)
+from simtheory.verify.rules import (
+           Agreement,
+           AllOf,
+           Decision,
+           Each,
+           GoodnessOfFit,
+           Identity,
+           Inequality,
+           NoViolation,
+           Rule,
+)
 
-__all__ = ["DOCUMENTS", "VERDICTS", "Claim", "Outcome", "all_claims", "register"]
+__all__ = [
+           "DOCUMENTS",
+           "KINDS",
+           "VERDICTS",
+           "Agreement",
+           "AllOf",
+           "Claim",
+           "Decision",
+           "Each",
+           "GoodnessOfFit",
+           "Identity",
+           "Inequality",
+           "NoViolation",
+           "Outcome",
+           "Rule",
+           "all_claims",
+           "register",
+]

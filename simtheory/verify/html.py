@@ -194,8 +194,12 @@ def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | N
     verdicts = list(dict.fromkeys([*reversed(VERDICT_ORDER), *(r.get("verdict") or "not checkable" for r in rows)]))
     counts = {d: {v: sum(1 for r in rows if r.get("document") == d and (r.get("verdict") or "not checkable") == v)
                   for v in verdicts} for d in docs}
-    meta_line = (f"Generated {e(report.get('created_utc'))} from commit <code>{e(report.get('git_commit'))}</code>; "
-                 f"{'quick' if report.get('quick') else 'full'} checks; {len(rows)} claims")
+    meta_line = ""
+    if report.get("created_utc"):
+        meta_line += f"Generated {e(report.get('created_utc'))}; "
+    if report.get("git_commit"):
+        meta_line += f"commit <code>{e(report.get('git_commit'))}</code>; "
+    meta_line += f"{'quick' if report.get('quick') else 'full'} checks; {len(rows)} claims"
     if isinstance(report.get("seconds_total"), (int, float)):
         meta_line += f"; {report['seconds_total']:.1f} s"
     meta_line += f". Rebuild: <code>{e(report.get('command'))}</code>"

@@ -3,52 +3,116 @@
 Each topic package has a module ``simtheory/<topic>/claims.py`` that calls
 :func:`register` at import time. :func:`all_claims` imports every topic's claims
 module (:data:`CLAIM_MODULES`), so adding a check adds its row to the verification report
-(``python -m simtheory.report``) and the test suite checks that every claim
-names at least one existing test.
+(``python -m simtheory.report``).
+
+A claim declares its decision :class:`~simtheory.verify.rules.Rule`, its kind (:data:`KINDS`)
+and the verdict we expect. Its check returns numbers (an :class:`Outcome` without a verdict);
+:meth:`Claim.check` applies the rule. No claims module writes a verdict.
 """
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-VERDICTS = ("holds", "holds within tolerance", "does not hold", "not checkable")
+from simtheory.verify.rules import (
+    DECIDED,
+    FAILS,
+    HOLDS,
+    INCONCLUSIVE,
+    NOT_CHECKABLE,
+    VERDICTS,
+    Decision,
+    Rule,
+)
+
+__all__ = [
+    "CLAIM_MODULES",
+    "DOCUMENTS",
+    "FAILS",
+    "HOLDS",
+    "INCONCLUSIVE",
+    "KINDS",
+    "NOT_CHECKABLE",
+    "VERDICTS",
+    "Claim",
+    "Outcome",
+    "all_claims",
+    "register",
+]
+
 DOCUMENTS = {
     "rethinking_bradley_terry": "Rethinking the Bradley-Terry Models in Preference-based Reward Modeling",
     "bradley_terry_tutorial": "The Bradley-Terry Model for Preferences (tutorial)",
     "general_preference_model": "Beyond Bradley-Terry Models: A General Preference Model (GPM)",
 }
 
+IDENTITY = "exact identity"
+THEOREM = "theorem verified numerically"
+SIMULATION = "empirical finding in simulation"
+REAL_DATA = "finding on real data"
+#: what a verdict is evidence of (the report groups and colours by it)
+KINDS = {
+    IDENTITY: "cannot fail by construction when the code is right; a check of the code",
+    THEOREM: "holds for any input when the code and the statement are right; a check of both",
+    SIMULATION: "depends on the simulated setup the claim states; evidence about that setup only",
+    REAL_DATA: "measured on a real data set; evidence about that data set",
+}
+
 
 @dataclass
 class Outcome:
-    """What a claim's check computed.
+    """What a claim's check computed: numbers for its rule, and text for the report.
 
-    value: our number(s) as text; ci: its confidence interval / standard error as text;
-    verdict: one of :data:`VERDICTS`; computed: one line on what was computed.
+    Parameters
+    ----------
+    value : our number(s) as one line of text.
+    computed : one line on what was computed (sample size, seed).
+    numbers : the inputs of the claim's rule (see :mod:`simtheory.verify.rules`).
+    ci : the interval / standard error as text.
+    details : anything JSON-able for the report.
+
+    The verdict is not an argument: :meth:`Claim.check` sets :attr:`decision` from the rule.
     """
 
     value: str
-    verdict: str
     computed: str
+    numbers: dict[str, Any] = field(default_factory=dict)
     ci: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    decision: Decision | None = None
 
-    def __post_init__(self):
-        if self.verdict not in VERDICTS:
-            raise ValueError(f"verdict: must be one of {VERDICTS}, got {self.verdict!r}")
+    @property
+    def verdict(self) -> str:
+        return self.decision.verdict if self.decision is not None else NOT_CHECKABLE
+
+    @classmethod
+    def not_checkable(cls, why: str) -> Outcome:
+        """The harness's outcome for a check that raised, timed out or returned nothing usable."""
+        return cls("-", why, decision=Decision(NOT_CHECKABLE, why, "runs without error"))
 
 
 @dataclass
 class Claim:
     """A claim of a source document and how simtheory checks it.
 
-    id: stable identifier ("rbt.example1.qpair"); document: key of :data:`DOCUMENTS`;
-    where: equation/theorem ("Example 1, eq. 24"); statement: one line;
-    paper_value: the document's number(s) as text (or None);
-    tests: pytest node ids that check the claim ("tests/test_x.py::test_y");
-    command: the shell command that reproduces the number;
-    compute: ``compute(quick: bool) -> Outcome`` (quick must run in seconds).
+    Parameters
+    ----------
+    id : stable identifier ("rbt.example1.qpair").
+    document : key of :data:`DOCUMENTS`.
+    where : equation/theorem ("Example 1, eq. 24").
+    statement : one line, what the source says.
+    paper_value : the source's number(s) as text, or None.
+    tests : pytest node ids of the mechanism tests behind the check.
+    command : the shell command that reproduces the number.
+    compute : ``compute(quick) -> Outcome`` (numbers, no verdict); quick runs in seconds.
+    rule : the decision rule (same in quick and full mode).
+    kind : one of :data:`KINDS`.
+    expected : the verdict we expect (``tests/test_claims.py`` checks it in quick mode).
+    expected_quick : where quick mode cannot decide, what it gives instead.
+    note : the referee note (required when ``expected`` is not "holds").
+    figures : figures of the claim (paths relative to the repository).
     """
 
     id: str
@@ -59,6 +123,12 @@ class Claim:
     tests: tuple[str, ...]
     command: str
     compute: Callable[[bool], Outcome] | None = None
+    rule: Rule | None = None
+    kind: str | None = None
+    expected: str | None = None
+    expected_quick: str | None = None
+    note: str | None = None
+    figures: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.document not in DOCUMENTS:
@@ -68,7 +138,31 @@ class Claim:
             load_documents()
         if self.document not in DOCUMENTS:
             raise ValueError(f"document: unknown document {self.document!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind: claim {self.id!r} must declare one of {list(KINDS)}, got {self.kind!r}")
+        if not isinstance(self.rule, Rule):
+            raise ValueError(f"rule: claim {self.id!r} must declare a decision rule")  # noqa: TRY004
+        for name in ("expected", "expected_quick"):
+            v = getattr(self, name)
+            if (v is not None or name == "expected") and v not in DECIDED:
+                raise ValueError(f"{name}: claim {self.id!r}: must be one of {DECIDED}, got {v!r}")
+        if self.expected != HOLDS and not self.note:
+            raise ValueError(f"note: claim {self.id!r} is expected '{self.expected}' and needs a referee note")
         self.tests = tuple(self.tests)
+        self.figures = tuple(self.figures)
+
+    def expected_in(self, quick: bool) -> str:
+        return (self.expected_quick or self.expected) if quick else self.expected  # type: ignore[return-value]
+
+    def check(self, quick: bool) -> Outcome:
+        """Run the check and decide its verdict by :attr:`rule` (exceptions propagate)."""
+        if self.compute is None:
+            return Outcome.not_checkable("no numerical check registered")
+        out = self.compute(quick)
+        if not isinstance(out, Outcome):
+            raise TypeError(f"compute returned {type(out).__name__}, expected Outcome")
+        out.decision = self.rule.decide(out.numbers)  # type: ignore[union-attr]
+        return out
 
 
 _REGISTRY: dict[str, Claim] = {}
