@@ -92,20 +92,34 @@ class CheckResult:
             raise MonteCarloAssertionError(self)
         return self
 
+    def numbers(self) -> dict:
+        """The inputs of a decision rule (:mod:`simtheory.verify.rules`): estimate, SE, n, and the
+        interval ``lo``/``hi`` where the check has one."""
+        out = {"estimate": self.estimate, "se": self.se, "n": self.n}
+        ci = getattr(self, "ci", None)
+        if ci is not None and all(math.isfinite(x) for x in ci):
+            out.update(lo=float(ci[0]), hi=float(ci[1]))
+        return out
+
     def outcome(self, computed: str, *, value: str | None = None):
         """The report row (:class:`simtheory.verify.registry.Outcome`) of this check.
 
-        The verdict is derived from :attr:`passed` ("holds" / "does not hold").
+        The verdict is derived from the test's decision (:attr:`passed`): "holds" when the check
+        passed, "does not hold" when it rejected; the reason carries the estimate, SE, n and seed.
         """
         from simtheory.verify.registry import Outcome
+        from simtheory.verify.rules import FAILS, HOLDS, Decision
 
         ci = f"SE {self.se:.3g}; n {self.n}; seed {self.seed}; {self.check}"
         if math.isfinite(self.p_value):
             ci += f"; p {self.p_value:.3g}"
-        return Outcome(value=value if value is not None else f"{self.estimate:.4g}",
-                       verdict="holds" if self.passed else "does not hold", computed=computed, ci=ci,
+        decision = Decision(HOLDS if self.passed else FAILS, f"{self.check}: estimate {self.estimate:.4g}, {ci}",
+                            None if self.passed else f"the {self.check} not rejected at its level")
+        return Outcome(value=value if value is not None else f"{self.estimate:.4g}", computed=computed, ci=ci,
+                       numbers=self.numbers(),
                        details={"statistic": self.statistic, "p_value": self.p_value,
-                                "detectable": self.detectable, **self.extra})
+                                "detectable": self.detectable, **self.extra},
+                       decision=decision)
 
 
 # ----------------------------------------------------------------------------- power

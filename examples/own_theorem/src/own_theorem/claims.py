@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from simtheory.verify.registry import Claim, Outcome, register
+from simtheory.verify.rules import Agreement
 
 
 def compute(quick: bool) -> Outcome:
@@ -33,4 +34,7 @@ CLAIM = register(Claim(
     tests=("tests/test_bt_rate.py::test_rmse_decays_as_inverse_sqrt_m",),  # relative to this project
     command="python -m simtheory.run own_theorem_bt_rate",
     compute=compute,
+    rule=Agreement(reference=-0.5, tol=0.05, quantity="slope of log RMSE on log m (99% CI)"),
+    kind="theorem verified numerically",
+    expected="holds",
 ))
