@@ -7,7 +7,7 @@ a traceback from deep inside numpy.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 

@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m simtheory.run``; returns the exit status (0, 1 failed cell, 2 bad input, 130)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from simtheory.runner.grids import RunInterrupted, available_grids, parse_override, run_grid
+    from simtheory.runner.grids import (
+        RunInterrupted,
+        available_grids,
+        parse_override,
+        run_grid,
+    )
 
     command = "python -m simtheory.run " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 #: BLAS threads per cell (recorded in every manifest)
 BLAS_THREADS_PER_CELL = 1

@@ -31,7 +31,8 @@ import os
 import re
 import sys
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from simtheory.runner.store import cell_key
 from simtheory.validation import SimTheoryInputError, check_positive_int

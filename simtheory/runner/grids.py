@@ -30,13 +30,14 @@ import math
 import os
 import sys
 import time
-import tomllib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
+import tomllib
 
 from simtheory.runner.store import cell_key
 from simtheory.validation import SimTheoryInputError
@@ -159,7 +160,7 @@ def _check_value(name: str, declared: Any, value: Any) -> Any:
         if got != "list":
             raise SimTheoryInputError(name, f"expected a list like [1, 2], got {value!r}")
         kinds = {_kind(x) for x in declared}
-        if len(kinds) == 1 and declared and (k := kinds.pop()) in ("int", "float", "str", "bool"):
+        if len(kinds) == 1 and declared and kinds.pop() in ("int", "float", "str", "bool"):
             return [_check_value(f"{name}[{i}]", declared[0], x) for i, x in enumerate(value)]
     return value
 
@@ -313,7 +314,14 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     from simtheory.engine.backends import resolve_backend
     from simtheory.runner import provenance as prov
     from simtheory.runner.runstore import FolderLock, RunStore, folder_state
-    from simtheory.runner.store import atomic_write, csv_text, jsonable, package_versions, write_json, ResultStore
+    from simtheory.runner.store import (
+        ResultStore,
+        atomic_write,
+        csv_text,
+        jsonable,
+        package_versions,
+        write_json,
+    )
 
     grid = get_grid(name)
     seed = check_seed(seed)
@@ -386,7 +394,7 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
         meta["sessions"] = store.sessions()
         meta["mixed_code"] = len({s["source_sha256"] for s in meta["sessions"] if s["cells_saved"]}) > 1
         after = _snapshot(out)
-        from simtheory.runner.runstore import EXPORTS, _STORE_FILES
+        from simtheory.runner.runstore import _STORE_FILES, EXPORTS
         new_files = sorted(n for n, st in after.items()
                            if n not in _STORE_FILES and not n.startswith(".simtheory-tmp-")
                            and (before.get(n) != st or n in EXPORTS))

@@ -34,7 +34,7 @@ COMMITTED_MARKER = ".simtheory-committed"
 
 def _git(*args: str, cwd: Path = PACKAGE_DIR) -> subprocess.CompletedProcess | None:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=20)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -48,7 +48,7 @@ def git_state() -> dict[str, Any]:
     untracked = _git("ls-files", "--others", "--exclude-standard", "--", ".")
     diff_bytes = diff.stdout if diff is not None else b""
     names = sorted(untracked.stdout.decode(errors="replace").split()) if untracked is not None else []
-    names = [n for n in names if n.endswith(".py") or n.endswith(".toml")]
+    names = [n for n in names if n.endswith((".py", ".toml"))]
     dirty = bool(diff_bytes) or bool(names)
     h = hashlib.sha256(diff_bytes)
     for n in names:  # untracked sources count as part of the diff
@@ -107,8 +107,8 @@ def cpu_info() -> dict[str, Any]:
         out["numpy_simd"] = cfg.get("SIMD Extensions")
         blas = cfg.get("Build Dependencies", {}).get("blas", {})
         out["numpy_blas"] = {k: blas.get(k) for k in ("name", "version", "openblas configuration") if k in blas}
-    except Exception:  # noqa: BLE001 - older numpy without mode="dicts"
-        pass
+    except Exception as exc:  # noqa: BLE001 - older numpy without mode="dicts"
+        out["numpy_simd"] = f"unavailable: {type(exc).__name__}"
     return out
 
 
@@ -119,8 +119,8 @@ def thread_settings() -> dict[str, Any]:
         import numba
 
         out["numba_threads"] = numba.get_num_threads()
-    except Exception:  # noqa: BLE001
-        pass
+    except Exception as exc:  # noqa: BLE001
+        out["numba_threads"] = f"unavailable: {type(exc).__name__}"
     if "torch" in sys.modules:  # do not import torch (seconds) just to ask
         torch = sys.modules["torch"]
         out["torch_threads"] = torch.get_num_threads()
@@ -131,8 +131,8 @@ def thread_settings() -> dict[str, Any]:
         out["threadpools"] = [{k: p.get(k) for k in ("user_api", "internal_api", "num_threads", "version",
                                                      "architecture", "threading_layer")}
                               for p in threadpool_info()]
-    except Exception:  # noqa: BLE001 - threadpoolctl is optional
-        pass
+    except Exception as exc:  # noqa: BLE001 - threadpoolctl is optional
+        out["threadpools"] = f"unavailable: {type(exc).__name__}"
     return out
 
 

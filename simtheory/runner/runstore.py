@@ -27,8 +27,9 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from simtheory.runner.store import TMP_PREFIX, cell_key, jsonable
 from simtheory.validation import SimTheoryInputError

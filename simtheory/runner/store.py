@@ -25,8 +25,9 @@ import platform
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 _VERSIONED = ["numpy", "scipy", "numba", "sympy", "statsmodels", "matplotlib", "pandas",
               "torch", "lightgbm", "cupy", "dask", "distributed", "choix"]

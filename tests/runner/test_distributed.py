@@ -11,11 +11,11 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from simtheory.runner.distributed import dask_executor  # noqa: E402
-from simtheory.runner.grids import run_grid  # noqa: E402
-from simtheory.runner.runstore import finished_count  # noqa: E402
-from simtheory.runner.store import ResultStore  # noqa: E402
-from simtheory.validation import SimTheoryInputError  # noqa: E402
+from simtheory.runner.distributed import dask_executor
+from simtheory.runner.grids import run_grid
+from simtheory.runner.runstore import finished_count
+from simtheory.runner.store import ResultStore
+from simtheory.validation import SimTheoryInputError
 
 GRIDS = Path(__file__).resolve().parent / "_grids"
 if str(GRIDS) not in sys.path:  # before the cluster spawns, so workers inherit it
@@ -91,7 +91,7 @@ def test_worker_killed_from_outside_mid_grid(cluster, serial, tmp_path):
 
     with Client(cluster.scheduler_address) as client:
         pids = client.run(os.getpid)
-    victim = sorted(pids.values())[0]
+    victim = min(pids.values())
     result = {}
 
     def go():
