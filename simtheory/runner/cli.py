@@ -58,7 +58,10 @@ def _one_line(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m simtheory.run``; returns the exit status (0, 1 failed cell, 2 bad input, 130)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a bad argument (2, one line printed)
+        return int(exc.code or 0)
     from simtheory.runner.grids import (
         RunInterrupted,
         available_grids,
