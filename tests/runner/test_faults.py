@@ -6,6 +6,7 @@ Kills: 12 on the tiny grid (8 cells) and 10 on a shrunk real grid (cross_prompt,
 12 cells), at random moments spread over the grid (seed 2026, see the test).
 Runs are forked from the test process (imports already done), so a kill costs milliseconds.
 """
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -23,10 +24,10 @@ from simtheory.runner.grids import run_grid
 from simtheory.runner.runstore import STORE, finished_count
 
 CASES = {
-    "tiny": dict(name="tiny", seed=7, overrides={"n_draws": 200_000}, kills=12),
-    "cross_prompt": dict(name="cross_prompt", seed=1, quick=True, backend="numpy", kills=10,
-                         overrides={"n_pairs": 4000, "families": ["gaussian"], "beta_sigma": [1.0],
-                                    "s2_values": [1.0]}),
+    "tiny": {"name": "tiny", "seed": 7, "overrides": {"n_draws": 200_000}, "kills": 12},
+    "cross_prompt": {"name": "cross_prompt", "seed": 1, "quick": True, "backend": "numpy", "kills": 10,
+                         "overrides": {"n_pairs": 4000, "families": ["gaussian"], "beta_sigma": [1.0],
+                                    "s2_values": [1.0]}},
 }
 
 
@@ -79,7 +80,7 @@ def test_kill_9_at_random_moments_then_resume_equals_uninterrupted(label, refere
     uniform(0, 2 x mean cell time) (seed 2026): kills land in start-up, inside cells and inside
     commits all along the grid, and at the end in the exports."""
     case = CASES[label]
-    ref_out, ref_csv, ref_cells, cell_s = references[label]
+    _, ref_csv, ref_cells, cell_s = references[label]
     rng = np.random.default_rng(2026)
     ctx = mp.get_context("fork")
     out = tmp_path / "run"
@@ -92,7 +93,8 @@ def test_kill_9_at_random_moments_then_resume_equals_uninterrupted(label, refere
         while finished_count(out) < target and p.is_alive() and time.monotonic() < deadline:
             time.sleep(0.001)
         time.sleep(rng.uniform(0, 2 * cell_s))
-        os.kill(p.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have finished on its own
+            os.kill(p.pid, signal.SIGKILL)
         p.join()
         if (out / STORE).exists():
             stored = _stored(out)
@@ -110,7 +112,8 @@ def _kill_mid_run(case, out, at):
     p = mp.get_context("fork").Process(target=_child, args=(case, out))
     p.start()
     time.sleep(at)
-    os.kill(p.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(p.pid, signal.SIGKILL)
     p.join()
 
 
@@ -121,7 +124,7 @@ def test_truncated_or_garbled_files_resume_to_the_same_results(damage, reference
     from simtheory.runner.cli import main
 
     case = CASES["tiny"]
-    ref_out, ref_csv, ref_cells, wall = references["tiny"]
+    _, ref_csv, ref_cells, _ = references["tiny"]
     out = tmp_path / "run"
     slow = {**case, "overrides": {**case["overrides"], "delay": 0.05}}
     _kill_mid_run(slow, out, at=0.6)  # leaves a WAL with committed cells behind
@@ -154,7 +157,7 @@ def test_two_processes_on_one_folder(references, tmp_path, capsys):
     with one line; the first completes with the uninterrupted results."""
     from simtheory.runner.cli import main
 
-    ref_out, ref_csv, *_ = references["tiny"]
+    _, ref_csv, *_ = references["tiny"]
     out = tmp_path / "run"
     argv = ["tiny", "--seed", "7", "--set", "n_draws=200000", "--set", "delay=0.2", "--out", str(out),
             "--no-progress"]

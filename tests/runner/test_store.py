@@ -103,7 +103,7 @@ def test_fresh_validates_first_and_keeps_old_results_on_failure(done, capsys, tm
 
 
 def test_fresh_replaces_results_summary_and_figures(done, capsys):
-    out, first = done
+    out, _first = done
     assert (out / "tiny_8.png").exists()
     code, _ = _cli(capsys, "tiny", "--fresh", "--seed", 3, "--set", "n_cells=4", "--out", out)
     assert code == 0
