@@ -20,6 +20,7 @@ import csv
 import datetime as _dt
 import io
 import json
+import math
 import os
 import platform
 import subprocess
@@ -49,7 +50,7 @@ def package_versions() -> dict[str, str]:
 def git_commit() -> str | None:
     here = Path(__file__).resolve().parent
     try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return res.stdout.strip() or None
@@ -69,7 +70,7 @@ def jsonable(obj: Any) -> Any:
         return obj.item()
     if isinstance(obj, Path):
         return str(obj)
-    if isinstance(obj, float) and obj != obj:  # NaN -> null
+    if isinstance(obj, float) and math.isnan(obj):  # NaN -> null
         return None
     return obj
 

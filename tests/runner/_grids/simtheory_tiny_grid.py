@@ -31,7 +31,8 @@ def run_cell(cell, params, seed, backend):
         raise ValueError(f"cell {cell['i']} fails on purpose")
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, cell["scale"], size=int(params["n_draws"]))
-    return [{"stat": "mean", "value": float(x.mean())}, {"stat": "var", "value": float(x.var(ddof=1))}]
+    return [{"stat": "mean", "value": float(x.mean()), "value_se": float(x.std(ddof=1) / np.sqrt(x.size))},
+            {"stat": "var", "value": float(x.var(ddof=1))}]
 
 
 def summarize(rows, out_dir, params):

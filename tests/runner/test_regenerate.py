@@ -1,0 +1,73 @@
+"""``python -m simtheory.regenerate``: a recorded tiny run regenerates exactly; exact columns catch a
+1-ulp change; rows declared stochastic (tiny.toml: the "mean" rows, tolerance 3 SE) pass a 2-SE
+change and fail a 4-SE change; bad paths are one line with exit 2."""
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from simtheory.runner.grids import run_grid
+from simtheory.runner.regenerate import main
+
+
+@pytest.fixture
+def recorded(tmp_path):
+    return run_grid("tiny", seed=11, out=tmp_path / "rec", progress=False, overrides={"n_cells": 4})
+
+
+def _edit(folder, fn):
+    path = folder / "results.csv"
+    rows = list(csv.DictReader(path.open(newline="")))
+    fn(rows)
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_regenerates_exactly(recorded, capsys):
+    assert main([str(recorded)]) == 0
+    out = capsys.readouterr().out
+    assert "verdict: SAME" in out and "8 rows" in out
+
+
+def test_exact_columns_catch_one_ulp(recorded, capsys):
+    import numpy as np
+
+    def bump(rows):
+        var = next(r for r in rows if r["stat"] == "var")
+        var["value"] = repr(float(np.nextafter(float(var["value"]), np.inf)))
+
+    _edit(recorded, bump)
+    assert main([str(recorded)]) == 1
+    assert "verdict: DIFFERS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("n_se, code", [(2.0, 0), (4.0, 1)])
+def test_stochastic_rows_within_tolerance_in_se_units(recorded, capsys, n_se, code):
+    def shift(rows):
+        mean = next(r for r in rows if r["stat"] == "mean")
+        mean["value"] = repr(float(mean["value"]) + n_se * float(mean["value_se"]))
+
+    _edit(recorded, shift)
+    assert main([str(recorded)]) == code
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("value "))
+    assert f"{n_se:.3g}" in line and ("within 3 SE" if code == 0 else "DIFFERS") in line
+
+
+def test_bad_paths_are_one_line(tmp_path, recorded, capsys):
+    assert main([str(tmp_path / "nothing")]) == 2
+    meta = json.loads((recorded / "meta.json").read_text())
+    meta["params"]["retired_param"] = 1
+    (recorded / "meta.json").write_text(json.dumps(meta))
+    assert main([str(recorded / "meta.json")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and err[0].startswith("error: PATH:") and "retired_param" in err[1]
+
+
+def test_module_alias(recorded):
+    res = subprocess.run([sys.executable, "-m", "simtheory.regenerate", str(recorded)], capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert res.returncode == 0 and "verdict: SAME" in res.stdout, res.stderr
