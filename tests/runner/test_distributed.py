@@ -58,7 +58,7 @@ def serial(tmp_path_factory):
     finally:
         del os.environ["SIMTHEORY_EXPERIMENTS"]
     rows = _rows(out)
-    assert len(rows) == 16  # 8 cells x 2 statistics
+    assert len(rows) == 24  # 8 cells x 3 statistics
     return rows
 
 

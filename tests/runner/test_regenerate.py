@@ -30,7 +30,7 @@ def _edit(folder, fn):
 def test_regenerates_exactly(recorded, capsys):
     assert main([str(recorded)]) == 0
     out = capsys.readouterr().out
-    assert "verdict: SAME" in out and "8 rows" in out
+    assert "verdict: SAME" in out and "12 rows" in out
 
 
 def test_exact_columns_catch_one_ulp(recorded, capsys):

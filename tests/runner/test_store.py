@@ -110,7 +110,7 @@ def test_fresh_replaces_results_summary_and_figures(done, capsys):
     meta = json.loads((out / "meta.json").read_text())
     assert meta["seed"] == 3 and meta["n_cells"] == 4 and len(meta["sessions"]) == 1
     assert not (out / "tiny_8.png").exists() and (out / "tiny_4.png").exists()
-    assert len((out / "results.csv").read_text().splitlines()) == 1 + 4 * 2
+    assert len((out / "results.csv").read_text().splitlines()) == 1 + 4 * 3
 
 
 def test_second_run_on_locked_folder_fails_with_one_line(done, capsys):
