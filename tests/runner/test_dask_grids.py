@@ -9,9 +9,9 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from simtheory.runner.distributed import dask_executor  # noqa: E402
-from simtheory.runner.grids import run_grid  # noqa: E402
-from simtheory.runner.store import ResultStore  # noqa: E402
+from simtheory.runner.distributed import dask_executor
+from simtheory.runner.grids import run_grid
+from simtheory.runner.store import ResultStore
 
 RM = {"n_annotations": 300, "n_seeds": 1, "epochs": 1, "hidden": 8, "n_estimators": 5, "n_test_prompts": 5,
       "bon_n": 20, "n_eval_pairs": 500, "n_oc_pairs": 500}
