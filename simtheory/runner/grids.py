@@ -255,6 +255,9 @@ def _watch_sigint():
         yield
         return
     previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):  # Ctrl-C ignored by the caller (nohup, ...): leave it so
+        yield
+        return
 
     def handler(signum, frame):
         _SIGINT_SEEN[0] = True
@@ -314,14 +317,6 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     from simtheory.engine.backends import resolve_backend
     from simtheory.runner import provenance as prov
     from simtheory.runner.runstore import FolderLock, RunStore, folder_state
-    from simtheory.runner.store import (
-        ResultStore,
-        atomic_write,
-        csv_text,
-        jsonable,
-        package_versions,
-        write_json,
-    )
 
     grid = get_grid(name)
     seed = check_seed(seed)
@@ -377,35 +372,55 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
         except BaseException:
             store.end_session("failed")
             raise
-        store.finish_fresh()
-        wall = round(time.perf_counter() - t0, 3)
-        before = _snapshot(out)
-        fields, rows = store.export_rows()
-        written = {"results.csv": atomic_write(out / "results.csv", csv_text(fields, rows))}
-        meta = {"created_utc": provenance_time(), "git_commit": provenance["git"].get("commit"),
-                "versions": package_versions(), **manifest, "n_cells_resumed": n_resumed,
-                "wall_seconds": wall, "complete": store.n_finished() == len(cells),
-                "allow_dirty": bool(allow_dirty), "fingerprint": fingerprint, "provenance": provenance}
-        rows_back = ResultStore(out / "results.csv").read_rows()
-        if hasattr(mod, "summarize"):
-            meta["summary"] = mod.summarize(rows_back, out, params)
-            write_json(out / "summary.json", meta["summary"])
-        store.end_session("finished")
-        meta["sessions"] = store.sessions()
-        meta["mixed_code"] = len({s["source_sha256"] for s in meta["sessions"] if s["cells_saved"]}) > 1
-        after = _snapshot(out)
-        from simtheory.runner.runstore import _STORE_FILES, EXPORTS
-        new_files = sorted(n for n, st in after.items()
-                           if n not in _STORE_FILES and not n.startswith(".simtheory-tmp-")
-                           and (before.get(n) != st or n in EXPORTS))
-        meta["files"] = sorted(set(new_files) | {"meta.json"} | set(written))
-        write_json(out / "meta.json", jsonable(meta))
-        store.record_files({n: None for n in meta["files"]})
+        try:
+            _export(store, out, mod, params, manifest, provenance, n_resumed=n_resumed, allow_dirty=allow_dirty,
+                    wall=round(time.perf_counter() - t0, 3), n_cells=len(cells))
+        except KeyboardInterrupt:
+            store.end_session("interrupted")
+            raise RunInterrupted(store.n_finished(), len(cells)) from None
     finally:
         if store is not None:
             store.close()
         lock.release()
     return out
+
+
+def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, provenance: dict, *, n_resumed: int,
+            allow_dirty: bool, wall: float, n_cells: int) -> None:
+    """Write results.csv, summary.json, figures and meta.json from the store (each file atomically)."""
+    from simtheory.runner.runstore import _STORE_FILES, EXPORTS
+    from simtheory.runner.store import (
+        TMP_PREFIX,
+        ResultStore,
+        atomic_write,
+        csv_text,
+        jsonable,
+        package_versions,
+        write_json,
+    )
+
+    store.finish_fresh()
+    before = _snapshot(out)
+    fields, rows = store.export_rows()
+    written = {"results.csv": atomic_write(out / "results.csv", csv_text(fields, rows))}
+    meta = {"created_utc": provenance_time(), "git_commit": provenance["git"].get("commit"),
+            "versions": package_versions(), **manifest, "n_cells_resumed": n_resumed,
+            "wall_seconds": wall, "complete": store.n_finished() == n_cells,
+            "allow_dirty": bool(allow_dirty), "fingerprint": store.fingerprint, "provenance": provenance}
+    rows_back = ResultStore(out / "results.csv").read_rows()
+    if hasattr(mod, "summarize"):
+        meta["summary"] = mod.summarize(rows_back, out, params)
+        write_json(out / "summary.json", meta["summary"])
+    store.end_session("finished")
+    meta["sessions"] = store.sessions()
+    meta["mixed_code"] = len({s["source_sha256"] for s in meta["sessions"] if s["cells_saved"]}) > 1
+    after = _snapshot(out)
+    new_files = sorted(n for n, st in after.items()
+                       if n not in _STORE_FILES and not n.startswith(TMP_PREFIX)
+                       and (before.get(n) != st or n in EXPORTS))
+    meta["files"] = sorted(set(new_files) | {"meta.json"} | set(written))
+    write_json(out / "meta.json", jsonable(meta))
+    store.record_files(dict.fromkeys(meta["files"]))
 
 
 def provenance_time() -> str:
