@@ -111,6 +111,8 @@ def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, An
                     continue
             c["n_judged_diff"] += 1
             c["ok"] = False
+            if "largest" not in c or diff >= c["largest"][0]:
+                c["largest"] = (diff, key[0], va, vb)
     missing = sorted(set(old) - set(new))
     extra = sorted(set(new) - set(old))
     same = not missing and not extra and all(c["ok"] for c in cols.values())
@@ -180,6 +182,9 @@ def format_report(res: dict[str, Any]) -> str:
         else:
             verdict = "DIFFERS"
         lines.append(f"{name:<32} {c['max_abs_diff']:>12.4g} {c['max_diff_se']:>12.3g} {c['n_diff']:>12}  {verdict}")
+        if "largest" in c:
+            _, cell, va, vb = c["largest"]
+            lines.append(f"    largest at cell {cell}: recorded {va!r}, re-run {vb!r}")
     n_same = sum(1 for c in res["columns"].values() if c["n_diff"] == 0)
     lines.append(f"{n_same} columns identical")
     if res["missing_rows"] or res["extra_rows"]:
