@@ -15,8 +15,13 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-#: BLAS threads per cell (recorded in every manifest)
+#: BLAS threads per cell; ``SIMTHEORY_CELL_BLAS_THREADS=0`` leaves BLAS alone (recorded in the manifest)
 BLAS_THREADS_PER_CELL = 1
+
+
+def blas_threads_per_cell() -> int:
+    raw = os.environ.get("SIMTHEORY_CELL_BLAS_THREADS", "")
+    return int(raw) if raw.strip().isdigit() else BLAS_THREADS_PER_CELL
 
 #: environment for Dask workers before they start (belt and braces with :func:`cell_threads`)
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -25,13 +30,18 @@ WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
 
 @contextlib.contextmanager
 def cell_threads() -> Iterator[None]:
-    """Limit BLAS to :data:`BLAS_THREADS_PER_CELL` threads while a cell runs (no-op without threadpoolctl)."""
+    """Limit BLAS to :data:`BLAS_THREADS_PER_CELL` threads while a cell runs (no-op without threadpoolctl,
+    or with ``SIMTHEORY_CELL_BLAS_THREADS=0``)."""
+    n = blas_threads_per_cell()
+    if n == 0:
+        yield
+        return
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn / dask stacks
         yield
         return
-    with threadpool_limits(limits=BLAS_THREADS_PER_CELL, user_api="blas"):
+    with threadpool_limits(limits=n, user_api="blas"):
         yield
 
 

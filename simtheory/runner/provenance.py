@@ -27,7 +27,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: CPU flags that BLAS, numpy, numba/LLVM and oneDNN choose kernels by
 _SIMD_FLAG = re.compile(r"^(sse\d?(_\d)?|ssse3|avx\S*|fma\S*|f16c|bmi\d|amx\S*|vnni|sha_ni|aes)$")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS",
-              "NUMBA_THREADING_LAYER", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+              "NUMBA_THREADING_LAYER", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
+              "SIMTHEORY_CELL_BLAS_THREADS")
 #: marker file: a folder (or any parent) holding it keeps committed results
 COMMITTED_MARKER = ".simtheory-committed"
 
@@ -114,7 +115,10 @@ def cpu_info() -> dict[str, Any]:
 
 def thread_settings() -> dict[str, Any]:
     """Thread-related environment and the pools the numerical libraries actually use."""
-    out: dict[str, Any] = {"env": {k: os.environ.get(k) for k in THREAD_ENV if k in os.environ}}
+    from simtheory.runner.determinism import blas_threads_per_cell
+
+    out: dict[str, Any] = {"env": {k: os.environ.get(k) for k in THREAD_ENV if k in os.environ},
+                           "blas_threads_per_cell": blas_threads_per_cell()}
     try:
         import numba
 
