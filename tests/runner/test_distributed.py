@@ -199,3 +199,14 @@ def test_interrupted_run_keeps_finished_cells(cluster, serial, tmp_path):
                    executor=dask_executor(cluster.scheduler_address))
     assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 3
     assert _rows(out) == serial
+
+
+def test_cli_failed_cell_on_dask_is_one_line_exit_1(cluster, tmp_path, capsys):
+    from simtheory.runner.cli import main
+
+    code = main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress", "--set", "fail_cell=2",
+                 "--scheduler", cluster.scheduler_address])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and err.count("\n") == 0, err
+    assert err.startswith("error: 1 of 8 cells failed on Dask") and "fails on purpose" in err
+    assert finished_count(tmp_path) == 7
