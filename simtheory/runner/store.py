@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import io
 import json
 import math
@@ -36,6 +37,11 @@ _VERSIONED = ["numpy", "scipy", "numba", "sympy", "statsmodels", "matplotlib", "
 
 def package_versions() -> dict[str, str]:
     """Versions of Python, simtheory and the scientific stack (only those importable)."""
+    return dict(_package_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _package_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version(), "platform": platform.platform()}
