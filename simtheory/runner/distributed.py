@@ -170,10 +170,11 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
             if cluster is not None:
                 cluster.close()
         if failed:
-            cell, exc = failed[0]
-            msg = " ".join(str(exc).split())
+            first_cell, first_exc = failed[0]
+            msg = " ".join(str(first_exc).split())
             raise CellsFailed(f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
-                               f"resume); first: cell {cell_key(cell)}: {type(exc).__name__}: {msg}") from exc
+                              f"resume); first: cell {cell_key(first_cell)}: {type(first_exc).__name__}: {msg}"
+                              ) from first_exc
 
-    execute.scheduler = scheduler  # for introspection / tests
+    execute.scheduler = scheduler  # type: ignore[attr-defined]  # for introspection / tests
     return execute

@@ -184,7 +184,7 @@ class RunStore:
     """SQLite run store of one output folder (see the module docstring). Use :meth:`open`."""
 
     def __init__(self, out: Path, conn: sqlite3.Connection, session: int, *, pending_fresh: bool,
-                 fingerprint: dict, manifest: dict, positions: dict[str, int]):
+                 fingerprint: dict, manifest: dict, positions: dict[str, int], legacy: bool = False):
         self.out = Path(out)
         self.conn = conn
         self.session = session
@@ -193,6 +193,8 @@ class RunStore:
         self.manifest = manifest
         self.positions = positions
         self._lock = threading.Lock()
+        self._legacy = legacy
+        self._old_files: set[str] = set()
         self.n_saved_this_session = 0
 
     # -- opening -------------------------------------------------------------------------
@@ -244,10 +246,8 @@ class RunStore:
                                "VALUES (?, ?, ?, ?, 'running')",
                                (_now(), argv, _dumps(provenance), int(allow_dirty)))
         positions = {cell_key(c): i for i, c in enumerate(cells)}
-        store = cls(out, conn, cur.lastrowid, pending_fresh=pending_fresh, fingerprint=fingerprint,
-                    manifest=manifest, positions=positions)
-        store._legacy = kind == "legacy"
-        return store
+        return cls(out, conn, int(cur.lastrowid or 0), pending_fresh=pending_fresh, fingerprint=fingerprint,
+                   manifest=manifest, positions=positions, legacy=kind == "legacy")
 
     @staticmethod
     @contextlib.contextmanager
@@ -297,8 +297,8 @@ class RunStore:
 
     def _remove_old_files(self) -> None:
         """Delete the old run's exports and figures (after its results left the store)."""
-        names = set(getattr(self, "_old_files", set())) | set(EXPORTS) | _read_meta_files(self.out)
-        if getattr(self, "_legacy", False):
+        names = set(self._old_files) | set(EXPORTS) | _read_meta_files(self.out)
+        if self._legacy:
             names |= {p.name for p in self.out.iterdir() if p.is_file() and p.suffix in _LEGACY_SUFFIXES}
         for n in names:
             p = self.out / n
