@@ -11,7 +11,8 @@ row (rows matched by cell and position within the cell):
   ``X`` that has an SE column ``X_se`` (the recorded SE); their other columns are reported, not judged;
 * timing columns (``*seconds``) and ``[regenerate] ignore_columns`` are skipped.
 
-It prints the largest difference per column and a verdict. Exit status: 0 same, 1 differs,
+It prints the largest difference per column, the true/false findings of ``summary.json`` that the
+re-run would change, and a verdict. Exit status: 0 same, 1 differs (a row or a finding),
 2 bad input (one line ``error: <argument>: <reason>``).
 """
 from __future__ import annotations
@@ -120,6 +121,22 @@ def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, An
             "n_rows": len(old)}
 
 
+def changed_verdicts(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """(path, old, new) of every boolean in the grid summary (``summary.json``) that differs:
+    the summary's true/false findings are what the claims read."""
+    out: list[tuple[str, Any, Any]] = []
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k in old:
+            if k in new:
+                out += changed_verdicts(old[k], new[k], f"{path}.{k}" if path else str(k))
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new)):
+            out += changed_verdicts(a, b, f"{path}[{i}]")
+    elif (isinstance(old, bool) or isinstance(new, bool)) and old != new:
+        out.append((path, old, new))
+    return out
+
+
 def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bool = False) -> dict[str, Any]:
     """Re-run the result recorded at ``path`` and compare (see the module docstring).
 
@@ -157,6 +174,13 @@ def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bo
                  command=f"python -m simtheory.regenerate {folder}")
         result = compare(folder / "results.csv", out / "results.csv", grid.regenerate)
         result["regenerated_meta"] = json.loads((out / "meta.json").read_text())
+    try:
+        old_summary = json.loads((folder / "summary.json").read_text())
+    except (OSError, ValueError):
+        old_summary = None
+    result["changed_verdicts"] = (None if old_summary is None else
+                                  changed_verdicts(old_summary, result["regenerated_meta"].get("summary")))
+    result["same"] = result["same"] and not result["changed_verdicts"]
     result["recorded"] = {"git_commit": meta.get("git_commit"), "provenance": meta.get("provenance")}
     result["folder"] = str(folder)
     return result
@@ -190,7 +214,13 @@ def format_report(res: dict[str, Any]) -> str:
     if res["missing_rows"] or res["extra_rows"]:
         lines.append(f"rows only in the recorded result: {len(res['missing_rows'])}; "
                      f"only in the re-run: {len(res['extra_rows'])}")
-    lines.append("verdict: " + ("SAME (exact, stochastic columns within tolerance)" if res["same"] else "DIFFERS"))
+    cv = res.get("changed_verdicts")
+    if cv is None:
+        lines.append("summary verdicts: no recorded summary.json to compare")
+    else:
+        lines.append(f"summary verdicts (true/false findings in summary.json) that change: {len(cv)}"
+                     + "".join(f"\n    {p}: {a} -> {b}" for p, a, b in cv[:20]))
+    lines.append("verdict: " + ("SAME (exact, stochastic columns within tolerance, same findings)" if res["same"] else "DIFFERS"))
     return "\n".join(lines)
 
 

@@ -30,7 +30,15 @@ def _edit(folder, fn):
 def test_regenerates_exactly(recorded, capsys):
     assert main([str(recorded)]) == 0
     out = capsys.readouterr().out
-    assert "verdict: SAME" in out and "12 rows" in out
+    assert "verdict: SAME" in out and "12 rows" in out and "summary.json) that change: 0" in out
+
+
+def test_changed_summary_verdict_is_named(recorded, capsys):
+    summary = json.loads((recorded / "summary.json").read_text())
+    summary["all_means_small"] = not summary["all_means_small"]
+    (recorded / "summary.json").write_text(json.dumps(summary))
+    assert main([str(recorded)]) == 1  # the rows are the same, but a finding would change
+    assert "that change: 1\n    all_means_small:" in capsys.readouterr().out
 
 
 def test_exact_columns_catch_one_ulp(recorded, capsys):

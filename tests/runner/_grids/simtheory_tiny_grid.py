@@ -41,4 +41,5 @@ def summarize(rows, out_dir, params):
     from simtheory.runner.store import atomic_write
 
     atomic_write(Path(out_dir) / f"tiny_{int(params['n_cells'])}.png", b"not really a png\n")
-    return {"n_rows": len(rows)}
+    means = [r["value"] for r in rows if r["stat"] == "mean"]
+    return {"n_rows": len(rows), "all_means_small": bool(all(abs(m) < 0.1 for m in means))}
