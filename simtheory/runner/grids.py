@@ -316,7 +316,7 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     """
     from simtheory.engine.backends import resolve_backend
     from simtheory.runner import provenance as prov
-    from simtheory.runner.runstore import FolderLock, RunStore, folder_state
+    from simtheory.runner.runstore import STORE, FolderLock, RunStore, folder_state
 
     grid = get_grid(name)
     seed = check_seed(seed)
@@ -350,9 +350,13 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     manifest = {"grid": grid.name, "description": grid.description, "quick": bool(quick), "seed": seed,
                 "backend": backend, "params": params, "inputs": inputs, "grid_file": str(grid.path),
                 "n_cells": len(cells), "command": command}
+    created_dir = not out.exists()
+    new_store = kind == "new" and not (out / STORE).exists()
     out.mkdir(parents=True, exist_ok=True)
     lock = FolderLock(out).acquire()
     store = None
+    finished = 0
+    ok = False
     try:
         kind, _ = folder_state(out)  # again, now that we hold the lock
         store = RunStore.open(out, fingerprint=fingerprint, manifest=manifest, cells=cells, fresh=not resume,
@@ -378,11 +382,26 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
         except KeyboardInterrupt:
             store.end_session("interrupted")
             raise RunInterrupted(store.n_finished(), len(cells)) from None
+        ok = True
     finally:
         if store is not None:
+            finished = store.n_finished()
             store.close()
         lock.release()
+        if new_store and finished == 0 and not ok:
+            _remove_empty_store(out, remove_dir=created_dir)  # a run that stored nothing leaves nothing behind
     return out
+
+
+def _remove_empty_store(out: Path, *, remove_dir: bool) -> None:
+    from simtheory.runner.runstore import LOCK, STORE
+
+    for name in (STORE, STORE + "-wal", STORE + "-shm", STORE + "-journal", LOCK):
+        with contextlib.suppress(OSError):
+            (out / name).unlink()
+    if remove_dir:
+        with contextlib.suppress(OSError):
+            out.rmdir()
 
 
 def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, provenance: dict, *, n_resumed: int,

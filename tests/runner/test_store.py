@@ -90,6 +90,17 @@ def test_other_grid_into_same_folder_is_refused(done, capsys):
     assert code == 2 and "grid: \"tiny\" -> \"bt_sparsity\"" in err
 
 
+def test_failure_before_the_first_cell_leaves_no_folder(tmp_path):
+    out = tmp_path / "new"
+    with pytest.raises(ValueError, match="fails on purpose"):
+        run_grid("tiny", out=out, overrides={"fail_cell": 0}, progress=False)
+    assert not out.exists()
+    out.mkdir()
+    with pytest.raises(ValueError, match="fails on purpose"):
+        run_grid("tiny", out=out, overrides={"fail_cell": 0}, progress=False)
+    assert out.exists() and not list(out.iterdir())  # an existing empty folder stays, empty
+
+
 def test_fresh_validates_first_and_keeps_old_results_on_failure(done, capsys, tmp_path):
     out, first = done
     names = sorted(p.name for p in out.iterdir())
