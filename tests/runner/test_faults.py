@@ -171,3 +171,24 @@ def test_two_processes_on_one_folder(references, tmp_path, capsys):
     assert err.count("\n") == 0 and f"(pid {first.pid})" in err and "in use by another simtheory run" in err
     assert first.wait(timeout=60) == 0, first.stderr.read()
     assert (out / "results.csv").read_bytes() == ref_csv
+
+
+@pytest.mark.slow
+def test_ctrl_c_inside_numba_kernel_is_one_line_and_130(tmp_path):
+    """SIGINT to a real numba run (cross_prompt, 3e6 pairs a cell) once 2 cells are stored: exit 130,
+    one line, the stored cells kept; the same command then finishes."""
+    pytest.importorskip("numba")
+    out = tmp_path / "run"
+    argv = [sys.executable, "-m", "simtheory.run", "cross_prompt", "--quick", "--backend", "numba", "--set",
+            "n_pairs=3000000", "--set", 'families=["gaussian"]', "--out", str(out), "--no-progress"]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while finished_count(out) < 2 and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # inside the next cell's kernel
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert err.strip().count("\n") == 0 and err.startswith("interrupted: ") and "cells saved" in err
+    saved = int(err.split()[1])
+    assert saved == finished_count(out) >= 2
