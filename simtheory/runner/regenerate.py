@@ -182,6 +182,7 @@ def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bo
                                   changed_verdicts(old_summary, result["regenerated_meta"].get("summary")))
     result["same"] = result["same"] and not result["changed_verdicts"]
     result["recorded"] = {"git_commit": meta.get("git_commit"), "provenance": meta.get("provenance")}
+    result["mixed_code"] = bool(meta.get("mixed_code"))
     result["folder"] = str(folder)
     return result
 
@@ -192,6 +193,17 @@ def format_report(res: dict[str, Any]) -> str:
     rec_git = (rec.get("provenance") or {}).get("git") or {"commit": rec.get("git_commit")}
     head = (f"regenerated {res['folder']}: {res['n_rows']} rows; recorded commit {rec_git.get('commit')}"
             f"{' (dirty)' if rec_git.get('dirty') else ''}, now {now.get('commit')}{' (dirty)' if now.get('dirty') else ''}")
+    rec_prov, now_prov = rec.get("provenance") or {}, res["regenerated_meta"].get("provenance") or {}
+
+    def same(a: Any, b: Any) -> str:
+        return "not recorded" if a is None else ("same" if a == b else f"differs ({str(a)[:12]} -> {str(b)[:12]})")
+
+    cpu_a, cpu_b = rec_prov.get("cpu") or {}, now_prov.get("cpu") or {}
+    head += (f"\ncode (source hash): {same(rec_prov.get('source_sha256'), now_prov.get('source_sha256'))}; "
+             f"CPU flags: {same(cpu_a.get('flags_sha256'), cpu_b.get('flags_sha256'))}"
+             f" ({cpu_a.get('model_name', '?')} -> {cpu_b.get('model_name', '?')})")
+    if res.get("mixed_code"):
+        head += "\nwarning: the recorded run's cells were computed by more than one version of the code"
     lines = [head,
              f"{'column':<32} {'max |diff|':>12} {'max diff/SE':>12} {'rows differ':>12}  verdict"]
     for name, c in sorted(res["columns"].items()):
