@@ -352,7 +352,10 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
                 "n_cells": len(cells), "command": command}
     created_dir = not out.exists()
     new_store = kind == "new" and not (out / STORE).exists()
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SimTheoryInputError("--out", f"cannot create the folder {out}: {exc.strerror or exc}") from None
     lock = FolderLock(out).acquire()
     store = None
     finished = 0

@@ -57,6 +57,8 @@ BAD_INPUT = [
     (["bt_sparsity", "--quick", "--set", "reps=abc"], "--set reps"),
     (["no_such_grid"], "grid"),
     (["tiny", "--out", FILE], "--out"),                          # an existing file
+    (["tiny", "--out", FILE / "sub"], "--out"),                  # below a file
+    (["tiny", "--out", "/proc/no/such/dir"], "--out"),           # cannot be created
     (["tiny", "--scheduler", "nonsense"], "--scheduler"),
     (["tiny", "--scheduler", "local", "--workers", "0"], "--workers"),
     (["tiny", "--workers", "x"], "--workers"),
