@@ -178,12 +178,12 @@ def check_overrides(grid: Grid, overrides: dict[str, Any] | None) -> dict[str, A
     declared = {**grid.params, **grid.quick}
     for key, value in (overrides or {}).items():
         if key == "embeddings":
+            if value is None or value == "":
+                continue
             if not grid.uses_embeddings:
                 users = sorted(n for n, g in available_grids().items() if g.uses_embeddings)
                 raise SimTheoryInputError("--embeddings", f"grid {grid.name!r} does not use embeddings "
                                                           f"(grids that do: {', '.join(users) or 'none'})")
-            if value is None:
-                continue
             if value == "example":  # the shipped MiniLM example (simtheory.embeddings.example)
                 out[key] = value
                 continue
