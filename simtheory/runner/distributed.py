@@ -10,9 +10,14 @@
 * rows are appended to the :class:`~simtheory.runner.store.ResultStore` on the client as
   each task finishes (``as_completed``), so an interrupted run loses only the cells
   in flight and the default resume of ``python -m simtheory.run`` picks up the rest;
+* every task runs under :func:`simtheory.runner.determinism.cell_threads` (BLAS pinned to one
+  thread, as in a serial run), and a LocalCluster's workers start with ``OMP/OPENBLAS/MKL_NUM_THREADS=1``,
+  so serial and Dask runs agree bit for bit also for grids that call BLAS;
 * a task whose worker dies is rescheduled on another worker by the scheduler, and a
   task that fails is retried ``retries`` times; cells that still fail are reported
-  at the end (after every other finished cell has been stored).
+  at the end (after every other finished cell has been stored) as :class:`CellsFailed`;
+* bad input (:class:`~simtheory.validation.SimTheoryInputError` inside a task) is not retried:
+  the run stops and the error is raised as is (one line at the command line).
 
 ``scheduler``: ``"local"`` starts a ``LocalCluster(n_workers, threads_per_worker=1,
 processes=True)`` for the run (numba's parallel kernels get ``cores // n_workers`` threads
@@ -26,10 +31,11 @@ import os
 import re
 import sys
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from simtheory.runner.clusters import JobqueueSpec, SchedulerFile, jobqueue_cluster, parse_scheduler
-from simtheory.runner.store import ResultStore, cell_key
+from simtheory.runner.store import cell_key
 from simtheory.validation import SimTheoryInputError, check_positive_int
 
 _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?\[?[A-Za-z0-9_.:-]*\]?:\d+$")
@@ -53,11 +59,28 @@ def _check_scheduler(scheduler: Any) -> Any:
                                              f"got {type(scheduler).__name__}")
 
 
-def _run_cell_task(run_cell: Callable, cell: dict, params: dict, seed: int, backend: str) -> list[dict]:
-    """Body of one Dask task (runs on a worker)."""
+class CellsFailed(RuntimeError):
+    """Some cells raised on Dask (after retries); the others are stored."""
+
+
+_INPUT_ERROR = "__simtheory_input_error__"
+
+
+def _run_cell_task(run_cell: Callable, cell: dict, params: dict, seed: int, backend: str) -> Any:
+    """Body of one Dask task (runs on a worker): (rows, seconds), or an input-error marker
+    (returned, not raised, so that Dask does not retry it)."""
+    import time
+
+    from simtheory.runner.determinism import cell_threads
     from simtheory.runner.grids import cell_seed
 
-    return list(run_cell(cell, params, cell_seed(seed, cell), backend))
+    t0 = time.perf_counter()
+    try:
+        with cell_threads():
+            rows = list(run_cell(cell, params, cell_seed(seed, cell), backend))
+    except SimTheoryInputError as exc:
+        return (_INPUT_ERROR, exc.argument, exc.reason)
+    return rows, round(time.perf_counter() - t0, 4)
 
 
 def _task_key(seed: int, cell: dict) -> str:
@@ -73,6 +96,13 @@ def _worker_env(n_workers: int) -> dict[str, str]:
     if "NUMBA_NUM_THREADS" in os.environ:
         return {}
     return {"NUMBA_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // n_workers))}
+
+
+def _local_worker_env(n_workers: int) -> dict[str, str]:
+    """Environment of a LocalCluster's workers: one BLAS/OpenMP thread, numba's share of the cores."""
+    from simtheory.runner.determinism import WORKER_ENV
+
+    return {**WORKER_ENV, **_worker_env(n_workers)}
 
 
 def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int = 2,
@@ -91,7 +121,7 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
     threads_per_worker = check_positive_int("threads_per_worker", threads_per_worker)
 
     def execute(run_cell: Callable, todo: list[dict], params: dict, seed: int, backend: str,
-                store: ResultStore, progress: bool) -> None:
+                store: Any, progress: bool) -> None:
         if not todo:
             return
         try:
@@ -104,7 +134,7 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
         own_client = not hasattr(scheduler, "submit")
         if scheduler == "local":
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                                   dashboard_address=":0", env=_worker_env(n_workers))
+                                   dashboard_address=":0", env=_local_worker_env(n_workers))
             client = Client(cluster)
             if progress:
                 print(f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}",
@@ -133,11 +163,16 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
                 for fut in as_completed([f for _, f in futures.values()]):
                     cell = futures[fut.key][0]
                     try:
-                        rows = fut.result()
+                        res = fut.result()
                     except Exception as exc:  # noqa: BLE001 - collected and re-raised below
                         failed.append((cell, exc))
                     else:
-                        store.append(cell, rows)
+                        if isinstance(res, tuple) and len(res) == 3 and res[0] == _INPUT_ERROR:
+                            for _, other in futures.values():
+                                other.cancel()
+                            raise SimTheoryInputError(res[1], res[2])
+                        rows, seconds = res
+                        store.append(cell, rows, seconds=seconds)
                     fut.release()
                     bar.update(1)
         finally:
@@ -146,10 +181,11 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
             if cluster is not None:
                 cluster.close()
         if failed:
-            cell, exc = failed[0]
-            msg = " ".join(str(exc).split())
-            raise RuntimeError(f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
-                               f"resume); first: cell {cell_key(cell)}: {type(exc).__name__}: {msg}") from exc
+            first_cell, first_exc = failed[0]
+            msg = " ".join(str(first_exc).split())
+            raise CellsFailed(f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
+                              f"resume); first: cell {cell_key(first_cell)}: {type(first_exc).__name__}: {msg}"
+                              ) from first_exc
 
-    execute.scheduler = scheduler  # for introspection / tests
+    execute.scheduler = scheduler  # type: ignore[attr-defined]  # for introspection / tests
     return execute

@@ -1,4 +1,4 @@
-"""Grids: declared in ``experiments/<name>.toml``, run cell by cell, resumable.
+"""Grids: declared in ``simtheory/<topic>/*.toml``, run cell by cell into a resumable run store.
 
 A grid file names a Python module and its parameters::
 
@@ -10,6 +10,10 @@ A grid file names a Python module and its parameters::
     [quick]           # overrides merged into params under --quick
     n_pairs = 100_000
 
+Optional top-level keys: ``aliases``, ``uses_embeddings = true`` (the grid accepts
+``--embeddings FILE``) and a ``[regenerate]`` table for :mod:`simtheory.regenerate`
+(``ignore_columns``, ``stochastic_rows``, ``tolerance_se``).
+
 The module provides
 
 * ``cells(params) -> list[dict]``: the grid cells (JSON-serialisable dicts);
@@ -20,19 +24,22 @@ The module provides
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
+import math
 import os
 import sys
 import time
-import tomllib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
+import tomllib
 
-from simtheory.runner.store import ResultStore, cell_key, run_metadata, write_json
+from simtheory.runner.store import cell_key
 from simtheory.validation import SimTheoryInputError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +66,8 @@ class Grid:
     quick: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     aliases: list[str] = field(default_factory=list)
+    uses_embeddings: bool = False
+    regenerate: dict[str, Any] = field(default_factory=dict)
 
     def resolved_params(self, quick: bool = False, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         p = dict(self.params)
@@ -80,7 +89,9 @@ def available_grids() -> dict[str, Grid]:
         name = data.get("name", path.stem)
         grids[name] = Grid(name=name, description=data.get("description", ""), module=data["module"],
                            params=data.get("params", {}), quick=data.get("quick", {}), path=path,
-                           aliases=list(data.get("aliases", [])))
+                           aliases=list(data.get("aliases", [])),
+                           uses_embeddings=bool(data.get("uses_embeddings", False)),
+                           regenerate=dict(data.get("regenerate", {})))
     return grids
 
 
@@ -109,54 +120,340 @@ def parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise SimTheoryInputError("--set", f"expected key=value, got {text!r}")
     key, raw = text.split("=", 1)
+    key = key.strip()
+    if not key:
+        raise SimTheoryInputError("--set", f"missing parameter name in {text!r}")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
-        value = raw
-    return key.strip(), value
+        value = raw.strip()
+    return key, value
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float"
+    if isinstance(v, str):
+        return "str"
+    if isinstance(v, list):
+        return "list"
+    if isinstance(v, dict):
+        return "table"
+    return type(v).__name__
+
+
+def _check_value(name: str, declared: Any, value: Any) -> Any:
+    """``value`` checked against the type of the declared default (int stays int, floats finite)."""
+    want, got = _kind(declared), _kind(value)
+    if want == "int":
+        if got != "int":
+            raise SimTheoryInputError(name, f"expected an integer, got {value!r}")
+        if abs(value) >= 2**63:
+            raise SimTheoryInputError(name, f"integer out of range: {value}")
+        return value
+    if want == "float":
+        if got not in ("int", "float"):
+            raise SimTheoryInputError(name, f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise SimTheoryInputError(name, f"must be finite, got {value}")
+        return float(value)
+    if want in ("bool", "str", "table") and got != want:
+        expect = {"bool": "true or false", "str": "a string", "table": "a TOML table"}[want]
+        raise SimTheoryInputError(name, f"expected {expect}, got {value!r}")
+    if want == "list":
+        if got != "list":
+            raise SimTheoryInputError(name, f"expected a list like [1, 2], got {value!r}")
+        kinds = {_kind(x) for x in declared}
+        if len(kinds) == 1 and declared and kinds.pop() in ("int", "float", "str", "bool"):
+            return [_check_value(f"{name}[{i}]", declared[0], x) for i, x in enumerate(value)]
+    return value
+
+
+def check_overrides(grid: Grid, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Overrides checked against the grid's declared parameters (names and types).
+
+    Raises SimTheoryInputError naming ``--set KEY`` for an unknown key or a value of the wrong
+    type (``n_pairs=2.5``, ``abc``, ``nan``, ``1e13`` for an integer), and ``--embeddings`` on a
+    grid that does not declare ``uses_embeddings = true``.
+    """
+    import difflib
+
+    out: dict[str, Any] = {}
+    declared = {**grid.params, **grid.quick}
+    for key, value in (overrides or {}).items():
+        if key == "embeddings":
+            if value is None or value == "":
+                continue
+            if not grid.uses_embeddings:
+                users = sorted(n for n, g in available_grids().items() if g.uses_embeddings)
+                raise SimTheoryInputError("--embeddings", f"grid {grid.name!r} does not use embeddings "
+                                                          f"(grids that do: {', '.join(users) or 'none'})")
+            if value == "example":  # the shipped MiniLM example (simtheory.embeddings.example)
+                out[key] = value
+                continue
+            if not isinstance(value, (str, os.PathLike)) or not Path(value).is_file():
+                raise SimTheoryInputError("--embeddings", f"no such file: {value}")
+            out[key] = str(value)
+            continue
+        if key not in declared:
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SimTheoryInputError(f"--set {key}", f"grid {grid.name!r} has no parameter {key!r}{hint} "
+                                                      f"(parameters: {', '.join(sorted(declared))})")
+        out[key] = _check_value(f"--set {key}", declared[key], value)
+    return out
+
+
+def check_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise SimTheoryInputError("--seed", f"expected a non-negative integer, got {seed!r}")
+    if not 0 <= int(seed) < 2**63:
+        raise SimTheoryInputError("--seed", f"must be an integer in [0, 2**63), got {seed}")
+    return int(seed)
 
 
 def execute_serial(run_cell: Callable, todo: list[dict], params: dict, seed: int, backend: str,
-                   store: ResultStore, progress: bool) -> None:
+                   store: Any, progress: bool) -> None:
+    """Run the cells one after the other in this process, storing each as it finishes."""
     from tqdm.auto import tqdm
 
+    from simtheory.runner.determinism import cell_threads
+
     for cell in tqdm(todo, desc="cells", unit="cell", disable=not progress, file=sys.stderr):
-        rows = run_cell(cell, params, cell_seed(seed, cell), backend)
-        store.append(cell, rows)
+        t0 = time.perf_counter()
+        with cell_threads():
+            rows = run_cell(cell, params, cell_seed(seed, cell), backend)
+        store.append(cell, rows, seconds=round(time.perf_counter() - t0, 4))
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: the finished cells are stored; rerunning the same command resumes."""
+
+    def __init__(self, saved: int, total: int):
+        self.saved, self.total = saved, total
+        super().__init__(f"interrupted: {saved} of {total} cells saved; rerun the same command to resume")
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """A SystemError that wraps a KeyboardInterrupt (Ctrl-C inside a numba kernel)."""
+    seen = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return _SIGINT_SEEN[0]
+
+
+_SIGINT_SEEN = [False]
+
+
+@contextlib.contextmanager
+def _watch_sigint():
+    """Remember that SIGINT arrived (a numba kernel may turn the KeyboardInterrupt into a SystemError)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):  # Ctrl-C ignored by the caller (nohup, ...): leave it so
+        yield
+        return
+
+    def handler(signum, frame):
+        _SIGINT_SEEN[0] = True
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    _SIGINT_SEEN[0] = False
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _snapshot(out: Path) -> dict[str, tuple[int, int]]:
+    res = {}
+    for p in out.iterdir():
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            res[p.name] = (st.st_mtime_ns, st.st_size)
+    return res
+
+
+def fingerprint_of(grid: Grid, *, quick: bool, seed: int, backend: str, params: dict[str, Any],
+                   inputs: dict[str, str]) -> dict[str, Any]:
+    """What must be equal for a stored cell to be reused: grid, parameters, seed, backend,
+    package version and the content hash of every input file."""
+    from simtheory.runner.store import jsonable, package_versions
+
+    return jsonable({"grid": grid.name, "quick": bool(quick), "seed": seed, "backend": backend,
+                     "params": params, "inputs": inputs,
+                     "simtheory_version": package_versions().get("simtheory")})
 
 
 def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "auto",
              out: Path | str | None = None, resume: bool = True, overrides: dict[str, Any] | None = None,
-             progress: bool = True, executor: Callable | None = None) -> Path:
-    """Run grid ``name`` and write ``meta.json``, ``results.csv`` and figures into ``out``.
+             progress: bool = True, executor: Callable | None = None, allow_dirty: bool = False,
+             command: str | None = None) -> Path:
+    """Run grid ``name`` into the run store ``out/run.sqlite`` and export ``results.csv``,
+    ``meta.json``, ``summary.json`` and figures.
 
-    ``executor(run_cell, todo, params, seed, backend, store, progress)`` runs the
-    unfinished cells (default: serial with a progress bar).
+    Every input is validated before anything is written. ``resume`` (default) reuses the stored
+    cells when the fingerprint (grid, parameters, seed, backend, version, input hashes) matches;
+    ``resume=False`` (``--fresh``) replaces the old results once the first new cell is stored.
+    ``executor(run_cell, todo, params, seed, backend, store, progress)`` runs the unfinished
+    cells (default: serial). ``allow_dirty`` permits writing into a committed results folder
+    (``paper_figs/`` or one marked ``.simtheory-committed``) from a modified checkout.
+
+    Raises
+    ------
+    SimTheoryInputError
+        bad parameters, a fingerprint mismatch, a locked, damaged or foreign folder.
+    RunInterrupted
+        Ctrl-C; the finished cells are stored.
     """
     from simtheory.engine.backends import resolve_backend
+    from simtheory.runner import provenance as prov
+    from simtheory.runner.runstore import STORE, FolderLock, RunStore, folder_state
 
     grid = get_grid(name)
-    params = grid.resolved_params(quick, overrides)
+    seed = check_seed(seed)
+    checked = check_overrides(grid, overrides)
+    params = grid.resolved_params(quick, checked)
     backend = resolve_backend(backend)
+    inputs = {}
+    if params.get("embeddings"):
+        path = params["embeddings"]
+        if path == "example":
+            from simtheory.embeddings.example import example_path
+
+            path = example_path()
+        inputs["embeddings"] = prov.file_sha256(path)
     out = Path(out) if out is not None else Path("results") / (grid.name + ("_quick" if quick else ""))
-    out.mkdir(parents=True, exist_ok=True)
     mod = grid.load_module()
+    if hasattr(mod, "validate"):
+        mod.validate(params)
     cells = mod.cells(params)
-    store = ResultStore(out / "results.csv")
-    if not resume and store.path.exists():
-        store.path.unlink()
-    done = store.finished_cells()
-    todo = [c for c in cells if cell_key(c) not in done]
-    meta = run_metadata(grid=name, description=grid.description, quick=quick, seed=seed, backend=backend,
-                        params=params, n_cells=len(cells), n_cells_resumed=len(cells) - len(todo),
-                        grid_file=str(grid.path), command=" ".join(sys.argv))
-    write_json(out / "meta.json", meta)
-    t0 = time.perf_counter()
-    (executor or execute_serial)(mod.run_cell, todo, params, seed, backend, store, progress)
-    meta["wall_seconds"] = round(time.perf_counter() - t0, 3)
-    rows = store.read_rows()
-    if hasattr(mod, "summarize"):
-        meta["summary"] = mod.summarize(rows, out, params)
-        write_json(out / "summary.json", meta["summary"])
-    write_json(out / "meta.json", meta)
+    provenance = prov.provenance()
+    committed = prov.committed_folder(out)
+    if committed is not None and provenance["git"].get("dirty") and not allow_dirty:
+        raise SimTheoryInputError("--out", f"{out} is in the committed results folder {committed} and the checkout "
+                                           "has uncommitted changes; commit them first or pass --allow-dirty")
+    kind, _ = folder_state(out)
+    if kind == "legacy" and resume:
+        raise SimTheoryInputError("--out", f"{out} holds results of an older simtheory without a run store; "
+                                           "pass --fresh to replace them or choose a new --out")
+    fingerprint = fingerprint_of(grid, quick=quick, seed=seed, backend=backend, params=params, inputs=inputs)
+    command = command if command is not None else " ".join(sys.argv)
+    manifest = {"grid": grid.name, "description": grid.description, "quick": bool(quick), "seed": seed,
+                "backend": backend, "params": params, "inputs": inputs, "grid_file": str(grid.path),
+                "n_cells": len(cells), "command": command}
+    created_dir = not out.exists()
+    new_store = kind == "new" and not (out / STORE).exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SimTheoryInputError("--out", f"cannot create the folder {out}: {exc.strerror or exc}") from None
+    lock = FolderLock(out).acquire()
+    store = None
+    finished = 0
+    ok = False
+    try:
+        kind, _ = folder_state(out)  # again, now that we hold the lock
+        store = RunStore.open(out, fingerprint=fingerprint, manifest=manifest, cells=cells, fresh=not resume,
+                              kind=kind, argv=command, provenance=provenance, allow_dirty=allow_dirty)
+        done = store.finished_cells()
+        todo = [c for c in cells if cell_key(c) not in done]
+        n_resumed = len(cells) - len(todo)
+        t0 = time.perf_counter()
+        try:
+            with _watch_sigint():
+                (executor or execute_serial)(mod.run_cell, todo, params, seed, backend, store, progress)
+        except (KeyboardInterrupt, SystemError) as exc:
+            if isinstance(exc, SystemError) and not _is_interrupt(exc):
+                raise
+            store.end_session("interrupted")
+            raise RunInterrupted(store.n_finished(), len(cells)) from None
+        except BaseException:
+            store.end_session("failed")
+            raise
+        try:
+            _export(store, out, mod, params, manifest, provenance, n_resumed=n_resumed, allow_dirty=allow_dirty,
+                    wall=round(time.perf_counter() - t0, 3), n_cells=len(cells))
+        except KeyboardInterrupt:
+            store.end_session("interrupted")
+            raise RunInterrupted(store.n_finished(), len(cells)) from None
+        ok = True
+    finally:
+        if store is not None:
+            finished = store.n_finished()
+            store.close()
+        lock.release()
+        if new_store and finished == 0 and not ok:
+            _remove_empty_store(out, remove_dir=created_dir)  # a run that stored nothing leaves nothing behind
     return out
+
+
+def _remove_empty_store(out: Path, *, remove_dir: bool) -> None:
+    from simtheory.runner.runstore import LOCK, STORE
+
+    for name in (STORE, STORE + "-wal", STORE + "-shm", STORE + "-journal", LOCK):
+        with contextlib.suppress(OSError):
+            (out / name).unlink()
+    if remove_dir:
+        with contextlib.suppress(OSError):
+            out.rmdir()
+
+
+def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, provenance: dict, *, n_resumed: int,
+            allow_dirty: bool, wall: float, n_cells: int) -> None:
+    """Write results.csv, summary.json, figures and meta.json from the store (each file atomically)."""
+    from simtheory.runner.runstore import _STORE_FILES, EXPORTS
+    from simtheory.runner.store import (
+        TMP_PREFIX,
+        ResultStore,
+        atomic_write,
+        csv_text,
+        jsonable,
+        package_versions,
+        write_json,
+    )
+
+    store.finish_fresh()
+    before = _snapshot(out)
+    fields, rows = store.export_rows()
+    written = {"results.csv": atomic_write(out / "results.csv", csv_text(fields, rows))}
+    meta = {"created_utc": provenance_time(), "git_commit": provenance["git"].get("commit"),
+            "versions": package_versions(), **manifest, "n_cells_resumed": n_resumed,
+            "wall_seconds": wall, "complete": store.n_finished() == n_cells,
+            "allow_dirty": bool(allow_dirty), "fingerprint": store.fingerprint, "provenance": provenance}
+    rows_back = ResultStore(out / "results.csv").read_rows()
+    if hasattr(mod, "summarize"):
+        meta["summary"] = mod.summarize(rows_back, out, params)
+        write_json(out / "summary.json", meta["summary"])
+    store.end_session("finished")
+    meta["sessions"] = store.sessions()
+    meta["mixed_code"] = len({s["source_sha256"] for s in meta["sessions"] if s["cells_saved"]}) > 1
+    after = _snapshot(out)
+    new_files = sorted(n for n, st in after.items()
+                       if n not in _STORE_FILES and not n.startswith(TMP_PREFIX)
+                       and (before.get(n) != st or n in EXPORTS))
+    meta["files"] = sorted(set(new_files) | {"meta.json"} | set(written))
+    write_json(out / "meta.json", jsonable(meta))
+    store.record_files(dict.fromkeys(meta["files"]))
+
+
+def provenance_time() -> str:
+    import datetime as _dt
+
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")

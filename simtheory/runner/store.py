@@ -1,25 +1,35 @@
-"""Reproducible result folders: config + versions (JSON), tidy rows (CSV), figures (PDF + PNG).
+"""Result folders: a transactional SQLite run store and its exports.
 
 Layout written for a grid run::
 
     OUT/
-      meta.json      config, seed, backend, package versions, git commit, timings
-      results.csv    one row per (cell, statistic); appended cell by cell (resumable)
+      run.sqlite     the run store (the truth): manifest + fingerprint, one transaction per finished cell
+      results.csv    export of the store: one row per (cell, statistic), cells in grid order
+      meta.json      export: config, seed, backend, fingerprint, provenance, timings
       summary.json   grid-level summary written by the grid's ``summarize``
       *.pdf, *.png   figures
+      .simtheory.lock  exclusive lock of the run holding the folder
+
+Every file but the store is written atomically (a unique temporary file in the folder, created
+with ``O_EXCL`` so that it never follows a planted symlink, then ``os.replace``).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
-import importlib
+import functools
+import io
 import json
+import math
 import os
 import platform
 import subprocess
+import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 _VERSIONED = ["numpy", "scipy", "numba", "sympy", "statsmodels", "matplotlib", "pandas",
               "torch", "lightgbm", "cupy", "dask", "distributed", "choix"]
@@ -27,6 +37,11 @@ _VERSIONED = ["numpy", "scipy", "numba", "sympy", "statsmodels", "matplotlib", "
 
 def package_versions() -> dict[str, str]:
     """Versions of Python, simtheory and the scientific stack (only those importable)."""
+    return dict(_package_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _package_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version(), "platform": platform.platform()}
@@ -41,7 +56,7 @@ def package_versions() -> dict[str, str]:
 def git_commit() -> str | None:
     here = Path(__file__).resolve().parent
     try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return res.stdout.strip() or None
@@ -61,17 +76,42 @@ def jsonable(obj: Any) -> Any:
         return obj.item()
     if isinstance(obj, Path):
         return str(obj)
-    if isinstance(obj, float) and obj != obj:  # NaN -> null
+    if isinstance(obj, float) and math.isnan(obj):  # NaN -> null
         return None
     return obj
 
 
-def write_json(path: Path | str, data: Any) -> None:
+TMP_PREFIX = ".simtheory-tmp-"
+
+
+def atomic_write(path: Path | str, data: bytes | str, *, writer=None) -> Path:
+    """Write ``path`` atomically: a unique temporary file in the same folder (``mkstemp``:
+    ``O_CREAT | O_EXCL``, so never through a symlink), fsync, then ``os.replace``.
+
+    ``writer(fh)`` (a binary file object) may stand in for ``data``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(jsonable(data), indent=2, sort_keys=False) + "\n")
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if writer is not None:
+                writer(fh)
+            else:
+                fh.write(data.encode() if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_json(path: Path | str, data: Any) -> None:
+    atomic_write(path, json.dumps(jsonable(data), indent=2, sort_keys=False) + "\n")
 
 
 def cell_key(cell: dict) -> str:
@@ -79,12 +119,19 @@ def cell_key(cell: dict) -> str:
     return json.dumps(jsonable(cell), sort_keys=True, separators=(",", ":"))
 
 
-class ResultStore:
-    """Append-only CSV of result rows, keyed by grid cell, safe to resume.
+def csv_text(fields: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=fields, restval="")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
 
-    Every row carries a ``cell`` column (the canonical cell key). A cell is
-    *finished* when its rows are in the file; rows are written in one append per
-    cell, so an interrupted run loses at most the cells in flight.
+
+class ResultStore:
+    """Reader of an exported ``results.csv`` (``read_rows`` parses numbers back).
+
+    Every row carries a ``cell`` column (the canonical cell key). ``append`` is kept for
+    callers that build a CSV by hand; grid runs write through :class:`RunStore`.
     """
 
     def __init__(self, path: Path | str):
@@ -137,12 +184,7 @@ class ResultStore:
     def _rewrite_with(self, fields: list[str]) -> None:
         with self.path.open(newline="") as fh:
             old = list(csv.DictReader(fh))
-        tmp = self.path.with_suffix(".csv.tmp")
-        with tmp.open("w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields, restval="")
-            w.writeheader()
-            w.writerows(old)
-        os.replace(tmp, self.path)
+        atomic_write(self.path, csv_text(fields, old))
 
 
 def _parse(v: str) -> Any:
@@ -163,8 +205,8 @@ def save_figure(fig, out_dir: Path | str, name: str, *, dpi: int = 200) -> list[
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{name}.pdf", out_dir / f"{name}.png"]
-    fig.savefig(paths[0], bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight", dpi=dpi)
+    atomic_write(paths[0], b"", writer=lambda fh: fig.savefig(fh, format="pdf", bbox_inches="tight"))
+    atomic_write(paths[1], b"", writer=lambda fh: fig.savefig(fh, format="png", bbox_inches="tight", dpi=dpi))
     return paths
 
 

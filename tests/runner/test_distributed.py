@@ -11,10 +11,11 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from simtheory.runner.distributed import dask_executor  # noqa: E402
-from simtheory.runner.grids import run_grid  # noqa: E402
-from simtheory.runner.store import ResultStore  # noqa: E402
-from simtheory.validation import SimTheoryInputError  # noqa: E402
+from simtheory.runner.distributed import dask_executor
+from simtheory.runner.grids import run_grid
+from simtheory.runner.runstore import finished_count
+from simtheory.runner.store import ResultStore
+from simtheory.validation import SimTheoryInputError
 
 GRIDS = Path(__file__).resolve().parent / "_grids"
 if str(GRIDS) not in sys.path:  # before the cluster spawns, so workers inherit it
@@ -36,6 +37,12 @@ def cluster():
     c.close()
 
 
+def _raises_input_error(cell, params, seed, backend):
+    from simtheory.validation import check_positive_int
+
+    check_positive_int("n_draws", 1, minimum=2)
+
+
 def _rows(out):
     rows = ResultStore(Path(out) / "results.csv").read_rows()
     return sorted(rows, key=lambda r: (r["cell"], r["stat"]))
@@ -51,7 +58,7 @@ def serial(tmp_path_factory):
     finally:
         del os.environ["SIMTHEORY_EXPERIMENTS"]
     rows = _rows(out)
-    assert len(rows) == 16  # 8 cells x 2 statistics
+    assert len(rows) == 24  # 8 cells x 3 statistics
     return rows
 
 
@@ -84,7 +91,7 @@ def test_worker_killed_from_outside_mid_grid(cluster, serial, tmp_path):
 
     with Client(cluster.scheduler_address) as client:
         pids = client.run(os.getpid)
-    victim = sorted(pids.values())[0]
+    victim = min(pids.values())
     result = {}
 
     def go():
@@ -93,11 +100,10 @@ def test_worker_killed_from_outside_mid_grid(cluster, serial, tmp_path):
 
     th = threading.Thread(target=go)
     th.start()
-    store = ResultStore(tmp_path / "results.csv")
     deadline = time.monotonic() + 30
-    while len(store.finished_cells()) < 2 and time.monotonic() < deadline:
+    while finished_count(tmp_path) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
-    n_before = len(store.finished_cells())
+    n_before = finished_count(tmp_path)
     os.kill(victim, signal.SIGKILL)
     th.join(timeout=60)
     assert not th.is_alive() and "out" in result
@@ -106,16 +112,26 @@ def test_worker_killed_from_outside_mid_grid(cluster, serial, tmp_path):
 
 
 def test_failed_cell_keeps_others_and_resume_finishes(cluster, serial, tmp_path):
+    marker = tmp_path / "fail-while-present"
+    marker.write_text("")
+    over = {"fail_cell": 5, "fail_marker": str(marker)}
     with pytest.raises(RuntimeError, match="1 of 8 cells failed"):
-        run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"fail_cell": 5},
+        run_grid("tiny", seed=7, out=tmp_path / "run", progress=False, overrides=over,
                  executor=dask_executor(cluster.scheduler_address, retries=0))
-    assert len(ResultStore(tmp_path / "results.csv").finished_cells()) == 7
-    out = run_grid("tiny", seed=7, out=tmp_path, progress=False,  # default resume
-                   executor=dask_executor(cluster.scheduler_address))
+    assert finished_count(tmp_path / "run") == 7
+    marker.unlink()  # the failure was transient: the same command resumes
+    out = run_grid("tiny", seed=7, out=tmp_path / "run", progress=False, overrides=over,
+                   executor=dask_executor(cluster.scheduler_address, retries=0))
     import json
 
     assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 7
     assert _rows(out) == serial
+
+
+def test_input_error_in_task_is_one_line_without_retries(cluster, tmp_path):
+    """A SimTheoryInputError raised on a worker reaches the caller as itself (not retried, not a RuntimeError)."""
+    with pytest.raises(SimTheoryInputError, match="^n_draws: must be >= 2"):
+        dask_executor(cluster.scheduler_address)(_raises_input_error, [{"i": 0}], {}, 7, "numpy", None, False)
 
 
 def test_cli_scheduler_address(cluster, serial, tmp_path, capsys):
@@ -160,22 +176,37 @@ def test_local_cluster_splits_numba_threads(monkeypatch):
 
 
 def test_interrupted_run_keeps_finished_cells(cluster, serial, tmp_path):
-    """Ctrl-C after 3 stored cells: those 3 stay in results.csv and the default resume adds the other 5."""
-    import simtheory_tiny_grid as tiny
-
-    class InterruptingStore(ResultStore):
-        def append(self, cell, rows):
-            super().append(cell, rows)
-            if len(self.finished_cells()) == 3:
-                raise KeyboardInterrupt
-
-    params = {"n_cells": 8, "n_draws": 1000, "delay": 0.05, "kill_marker": "", "kill_cell": 3, "fail_cell": -1}
-    store = InterruptingStore(tmp_path / "results.csv")
-    with pytest.raises(KeyboardInterrupt):
-        dask_executor(cluster.scheduler_address)(tiny.run_cell, tiny.cells(params), params, 7, "numpy", store, False)
-    assert len(store.finished_cells()) == 3
+    """Ctrl-C after 3 stored cells: those 3 stay in the store and the same command resumes the other 5."""
     import json
 
-    out = run_grid("tiny", seed=7, out=tmp_path, progress=False, executor=dask_executor(cluster.scheduler_address))
+    from simtheory.runner.grids import RunInterrupted
+
+    def interrupting(run_cell, todo, params, seed, backend, store, progress):
+        append = store.append
+
+        def append_then_interrupt(cell, rows, seconds=None):
+            append(cell, rows, seconds=seconds)
+            if store.n_finished() == 3:
+                raise KeyboardInterrupt
+
+        store.append = append_then_interrupt
+        dask_executor(cluster.scheduler_address)(run_cell, todo, params, seed, backend, store, progress)
+
+    with pytest.raises(RunInterrupted, match="interrupted: 3 of 8 cells saved; rerun the same command"):
+        run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"delay": 0.05}, executor=interrupting)
+    assert finished_count(tmp_path) == 3
+    out = run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"delay": 0.05},
+                   executor=dask_executor(cluster.scheduler_address))
     assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 3
     assert _rows(out) == serial
+
+
+def test_cli_failed_cell_on_dask_is_one_line_exit_1(cluster, tmp_path, capsys):
+    from simtheory.runner.cli import main
+
+    code = main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress", "--set", "fail_cell=2",
+                 "--scheduler", cluster.scheduler_address])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and err.count("\n") == 0, err
+    assert err.startswith("error: 1 of 8 cells failed on Dask") and "fails on purpose" in err
+    assert finished_count(tmp_path) == 7

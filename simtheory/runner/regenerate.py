@@ -1,0 +1,266 @@
+"""``python -m simtheory.regenerate PATH``: re-run a committed result and compare it row by row (issue 20).
+
+PATH is a run folder (``meta.json`` + ``results.csv``, as written by ``python -m simtheory.run``) or
+its ``meta.json``. The recorded grid, resolved parameters, seed, backend and quick flag are re-run
+into a temporary folder (``--keep DIR`` keeps it) and the two ``results.csv`` are compared row by
+row (rows matched by cell and position within the cell):
+
+* columns are compared **exactly** (numpy, numba, LightGBM, statsmodels parts are deterministic);
+* rows that the grid's TOML declares stochastic (``[regenerate] stochastic_rows``, e.g. rows of
+  torch-trained models) are compared **within ``tolerance_se`` standard errors** for every column
+  ``X`` that has an SE column ``X_se`` (the recorded SE); their other columns are reported, not judged;
+* timing columns (``*seconds``) and ``[regenerate] ignore_columns`` are skipped.
+
+It prints the largest difference per column, the true/false findings of ``summary.json`` that the
+re-run would change, and a verdict. Exit status: 0 same, 1 differs (a row or a finding),
+2 bad input (one line ``error: <argument>: <reason>``).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from simtheory.validation import SimTheoryInputError
+
+DEFAULT_TOLERANCE_SE = 4.0
+_TIMING = re.compile(r"(^|_)seconds$|^wall")
+
+
+def load_record(path: Path | str) -> tuple[Path, dict[str, Any]]:
+    """(run folder, recorded meta) of ``path`` (a folder or its meta.json)."""
+    path = Path(path)
+    folder = path.parent if path.name == "meta.json" else path
+    meta_path = folder / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text())
+    except FileNotFoundError:
+        raise SimTheoryInputError("PATH", f"{meta_path} not found (expected a run folder or its meta.json)") from None
+    except ValueError as exc:
+        raise SimTheoryInputError("PATH", f"{meta_path} is not valid JSON ({exc})") from None
+    missing = [k for k in ("grid", "params", "seed") if k not in meta]
+    if not isinstance(meta, dict) or missing:
+        raise SimTheoryInputError("PATH", f"{meta_path} does not record a grid run (missing: {', '.join(missing)})")
+    if not (folder / "results.csv").exists():
+        raise SimTheoryInputError("PATH", f"{folder / 'results.csv'} not found")
+    return folder, meta
+
+
+def _rows_by_key(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    from simtheory.runner.store import ResultStore
+
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    seen: dict[str, int] = {}
+    for r in ResultStore(path).read_rows():
+        i = seen.get(r["cell"], 0)
+        seen[r["cell"]] = i + 1
+        out[(r["cell"], i)] = r
+    return out
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    return None
+
+
+def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, Any]:
+    """Row-by-row comparison of two results.csv files under the grid's ``[regenerate]`` rules.
+
+    Returns ``{"columns": {col: {...}}, "missing_rows", "extra_rows", "same": bool}``; each column
+    records ``max_abs_diff``, ``max_diff_se`` (stochastic rows), ``n_diff``, ``judged`` and ``ok``.
+    """
+    tol = float(rules.get("tolerance_se", DEFAULT_TOLERANCE_SE))
+    ignore = set(rules.get("ignore_columns", []))
+    stochastic = {k: set(map(str, v)) for k, v in rules.get("stochastic_rows", {}).items()}
+    old, new = _rows_by_key(old_csv), _rows_by_key(new_csv)
+    cols: dict[str, dict[str, Any]] = {}
+
+    def col(name: str) -> dict[str, Any]:
+        return cols.setdefault(name, {"max_abs_diff": 0.0, "max_diff_se": 0.0, "n_diff": 0, "n_judged_diff": 0,
+                                      "judged": name not in ignore and not _TIMING.search(name), "ok": True})
+
+    for key in sorted(set(old) & set(new)):
+        a, b = old[key], new[key]
+        is_stoch = any(str(a.get(k)) in vals for k, vals in stochastic.items())
+        for name in sorted(set(a) | set(b)):
+            c = col(name)
+            va, vb = a.get(name), b.get(name)
+            if va == vb or (isinstance(va, float) and isinstance(vb, float) and math.isnan(va) and math.isnan(vb)):
+                continue
+            c["n_diff"] += 1
+            na, nb = _num(va), _num(vb)
+            diff = abs(na - nb) if na is not None and nb is not None else math.inf
+            c["max_abs_diff"] = max(c["max_abs_diff"], diff)
+            if not c["judged"]:
+                continue
+            if is_stoch:
+                se = _num(a.get(f"{name}_se"))
+                if se is None or f"{name}_se" not in a:
+                    c.setdefault("unjudged_stochastic", 0)
+                    c["unjudged_stochastic"] += 1
+                    continue
+                z = diff / se if se > 0 else (0.0 if diff == 0 else math.inf)
+                c["max_diff_se"] = max(c["max_diff_se"], z)
+                if z <= tol:
+                    continue
+            c["n_judged_diff"] += 1
+            c["ok"] = False
+            if "largest" not in c or diff >= c["largest"][0]:
+                c["largest"] = (diff, key[0], va, vb)
+    missing = sorted(set(old) - set(new))
+    extra = sorted(set(new) - set(old))
+    same = not missing and not extra and all(c["ok"] for c in cols.values())
+    return {"columns": cols, "missing_rows": missing, "extra_rows": extra, "same": same, "tolerance_se": tol,
+            "n_rows": len(old)}
+
+
+def changed_verdicts(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """(path, old, new) of every boolean in the grid summary (``summary.json``) that differs:
+    the summary's true/false findings are what the claims read."""
+    out: list[tuple[str, Any, Any]] = []
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k in old:
+            if k in new:
+                out += changed_verdicts(old[k], new[k], f"{path}.{k}" if path else str(k))
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new)):
+            out += changed_verdicts(a, b, f"{path}[{i}]")
+    elif (isinstance(old, bool) or isinstance(new, bool)) and old != new:
+        out.append((path, old, new))
+    return out
+
+
+def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bool = False) -> dict[str, Any]:
+    """Re-run the result recorded at ``path`` and compare (see the module docstring).
+
+    Raises
+    ------
+    SimTheoryInputError
+        ``path`` holds no recorded run, the grid no longer declares a recorded parameter, or an
+        input file's content hash changed.
+    """
+    from simtheory.runner import provenance as prov
+    from simtheory.runner.grids import get_grid, run_grid
+
+    folder, meta = load_record(path)
+    grid = get_grid(meta["grid"])
+    params = dict(meta["params"])
+    recorded_inputs = meta.get("inputs") or {}
+    if params.get("embeddings") and recorded_inputs.get("embeddings"):
+        emb = params["embeddings"]
+        if emb == "example":
+            from simtheory.embeddings.example import example_path
+
+            emb = example_path()
+        if not Path(emb).is_file() or prov.file_sha256(emb) != recorded_inputs["embeddings"]:
+            raise SimTheoryInputError("--embeddings", f"{params['embeddings']} is missing or its content changed "
+                                                      "since the recorded run")
+    declared = {**grid.params, **grid.quick}
+    stale = [k for k in params if k not in declared and k != "embeddings"]
+    if stale:
+        raise SimTheoryInputError("PATH", f"grid {grid.name!r} no longer declares the recorded parameter(s) "
+                                          f"{', '.join(stale)}; the recorded result cannot be regenerated")
+    with tempfile.TemporaryDirectory(prefix="simtheory-regen-") as tmp:
+        out = Path(keep) if keep is not None else Path(tmp) / "run"
+        run_grid(grid.name, quick=bool(meta.get("quick", False)), seed=int(meta["seed"]),
+                 backend=meta.get("backend", "auto"), out=out, resume=False, overrides=params, progress=progress,
+                 command=f"python -m simtheory.regenerate {folder}")
+        result = compare(folder / "results.csv", out / "results.csv", grid.regenerate)
+        result["regenerated_meta"] = json.loads((out / "meta.json").read_text())
+    try:
+        old_summary = json.loads((folder / "summary.json").read_text())
+    except (OSError, ValueError):
+        old_summary = None
+    result["changed_verdicts"] = (None if old_summary is None else
+                                  changed_verdicts(old_summary, result["regenerated_meta"].get("summary")))
+    result["same"] = result["same"] and not result["changed_verdicts"]
+    result["recorded"] = {"git_commit": meta.get("git_commit"), "provenance": meta.get("provenance")}
+    result["mixed_code"] = bool(meta.get("mixed_code"))
+    result["folder"] = str(folder)
+    return result
+
+
+def format_report(res: dict[str, Any]) -> str:
+    now = res["regenerated_meta"].get("provenance", {}).get("git", {})
+    rec = res["recorded"]
+    rec_git = (rec.get("provenance") or {}).get("git") or {"commit": rec.get("git_commit")}
+    head = (f"regenerated {res['folder']}: {res['n_rows']} rows; recorded commit {rec_git.get('commit')}"
+            f"{' (dirty)' if rec_git.get('dirty') else ''}, now {now.get('commit')}{' (dirty)' if now.get('dirty') else ''}")
+    rec_prov, now_prov = rec.get("provenance") or {}, res["regenerated_meta"].get("provenance") or {}
+
+    def same(a: Any, b: Any) -> str:
+        return "not recorded" if a is None else ("same" if a == b else f"differs ({str(a)[:12]} -> {str(b)[:12]})")
+
+    cpu_a, cpu_b = rec_prov.get("cpu") or {}, now_prov.get("cpu") or {}
+    head += (f"\ncode (source hash): {same(rec_prov.get('source_sha256'), now_prov.get('source_sha256'))}; "
+             f"CPU flags: {same(cpu_a.get('flags_sha256'), cpu_b.get('flags_sha256'))}"
+             f" ({cpu_a.get('model_name', '?')} -> {cpu_b.get('model_name', '?')})")
+    if res.get("mixed_code"):
+        head += "\nwarning: the recorded run's cells were computed by more than one version of the code"
+    lines = [head,
+             f"{'column':<32} {'max |diff|':>12} {'max diff/SE':>12} {'rows differ':>12}  verdict"]
+    for name, c in sorted(res["columns"].items()):
+        if c["n_diff"] == 0 and c["judged"]:
+            continue
+        if not c["judged"]:
+            verdict = "ignored (timing/declared)"
+        elif c["ok"]:
+            verdict = (f"within {res['tolerance_se']:g} SE" if c["max_diff_se"] > 0 else "same")
+            if c.get("unjudged_stochastic"):
+                verdict += f"; {c['unjudged_stochastic']} stochastic rows without SE not judged"
+        else:
+            verdict = "DIFFERS"
+        lines.append(f"{name:<32} {c['max_abs_diff']:>12.4g} {c['max_diff_se']:>12.3g} {c['n_diff']:>12}  {verdict}")
+        if "largest" in c:
+            _, cell, va, vb = c["largest"]
+            lines.append(f"    largest at cell {cell}: recorded {va!r}, re-run {vb!r}")
+    n_same = sum(1 for c in res["columns"].values() if c["n_diff"] == 0)
+    lines.append(f"{n_same} columns identical")
+    if res["missing_rows"] or res["extra_rows"]:
+        lines.append(f"rows only in the recorded result: {len(res['missing_rows'])}; "
+                     f"only in the re-run: {len(res['extra_rows'])}")
+    cv = res.get("changed_verdicts")
+    if cv is None:
+        lines.append("summary verdicts: no recorded summary.json to compare")
+    else:
+        lines.append(f"summary verdicts (true/false findings in summary.json) that change: {len(cv)}"
+                     + "".join(f"\n    {p}: {a} -> {b}" for p, a, b in cv[:20]))
+    lines.append("verdict: " + ("SAME (exact, stochastic columns within tolerance, same findings)" if res["same"] else "DIFFERS"))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: exit 0 same, 1 differs, 2 bad input."""
+    from simtheory.runner.cli import _OneLineParser
+
+    p = _OneLineParser(prog="python -m simtheory.regenerate", description=__doc__.splitlines()[0])
+    p.add_argument("path", help="run folder (or its meta.json) to regenerate")
+    p.add_argument("--keep", default=None, help="write the re-run into this folder instead of a temporary one")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        res = regenerate(args.path, keep=args.keep)
+    except SimTheoryInputError as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    if args.json:
+        from simtheory.runner.store import jsonable
+
+        print(json.dumps(jsonable({k: v for k, v in res.items() if k != "regenerated_meta"}), indent=1, default=str))
+    else:
+        print(format_report(res))
+    return 0 if res["same"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
