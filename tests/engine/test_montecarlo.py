@@ -12,7 +12,7 @@ from simtheory.engine.annotators import annotate, prob_prefer_first
 from simtheory.engine.backends import cupy_available, resolve_backend
 from simtheory.runner.grids import available_grids, cell_seed, run_grid
 from simtheory.engine.montecarlo import STATS, Xi, pair_stats
-from simtheory.engine.pairing import DESIGNS
+from simtheory.engine.pairing import DESIGNS, selected_pair
 from simtheory.engine.utility_samplers import FAMILIES, PromptPopulation, standard_noise
 
 from conftest import Z
@@ -59,6 +59,18 @@ def test_chunking_changes_the_stream_not_the_statistics():
     a = pair_stats(300_000, "same", seed=3, backend="numpy", chunk=1_000)
     b = pair_stats(300_000, "same", seed=3, backend="numpy", chunk=1 << 20)
     assert abs(a.mean["tau"] - b.mean["tau"]) < Z * math.hypot(a.se["tau"], b.se["tau"])
+
+
+def test_selected_pair_picks_middle_two_and_extremes():
+    """K = 4 and K = 5 hand rows: 'similar' takes the two middle-ranked utilities (ranks K//2 and K//2 + 1 of K),
+    'diversified' the best and the worst (Section 6.3)."""
+    u = np.array([[3.0, 1.0, 4.0, 2.0], [0.0, 7.0, 5.0, 6.0]])
+    a, b = selected_pair(u, "similar")
+    assert a.tolist() == [2.0, 5.0] and b.tolist() == [3.0, 6.0]
+    a, b = selected_pair(u, "diversified")
+    assert a.tolist() == [4.0, 7.0] and b.tolist() == [1.0, 0.0]
+    a, b = selected_pair(np.array([[5.0, 1.0, 4.0, 2.0, 3.0]]), "similar_x")
+    assert (a[0], b[0]) == (2.0, 3.0)
 
 
 def test_custom_callable_xi_on_numpy_matches_named_xi():

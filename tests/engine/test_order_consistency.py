@@ -16,7 +16,7 @@ from simtheory.engine.montecarlo import STATS, Xi, pair_stats
 from simtheory.engine.utility_samplers import PromptPopulation
 from simtheory.validation import SimTheoryInputError
 
-from conftest import Z
+from conftest import Z, assert_close_se
 
 BACKENDS = available_backends()  # for the slow fresh-process memory tests only
 
@@ -47,6 +47,22 @@ def test_exact_mode_equals_brute_force_with_ties(backend, design):
     got = order_consistency(r, rh, groups=g, design=design, backend=backend)
     assert got.exact and got.n == count and got.se == 0.0
     assert got.mean == pytest.approx(want, abs=1e-12)
+
+
+# r = (1, 1, 2, 3), r_hat = (0, 1, 1, 2): of the 6 pairs, (0, 1) is tied in r and (1, 2) in r_hat (each 1/2);
+# the other four are concordant (1): order consistency 5/6 exactly ("any"). Groups (a, a, b, b): the same-prompt
+# pairs are (0, 1) -> 1/2 and (2, 3) -> 1, mean 3/4; the 4 cross-prompt pairs are all concordant except (1, 2): 7/8.
+TIE_R, TIE_RH, TIE_G = np.array([1.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 1.0, 2.0]), np.array([0, 0, 1, 1])
+TIE_EXACT = {"any": 5 / 6, "same": 3 / 4, "cross": 7 / 8}
+
+
+@pytest.mark.parametrize("design", OC_DESIGNS)
+def test_ties_count_one_half_hand_example(backend, design):
+    """Exact mode: the hand-computed values above; Monte-Carlo mode (n = 200000 pairs, seed 6): within Z SE."""
+    got = order_consistency(TIE_R, TIE_RH, groups=TIE_G, design=design, backend=backend)
+    assert got.mean == pytest.approx(TIE_EXACT[design], abs=1e-15)
+    mc = order_consistency(TIE_R, TIE_RH, groups=TIE_G, design=design, n_pairs=200_000, seed=6, backend=backend)
+    assert_close_se(mc.mean, TIE_EXACT[design], mc.se, n=200_000, seed=6, what=f"{backend} {design}")
 
 
 @pytest.mark.parametrize("design", OC_DESIGNS)
