@@ -58,11 +58,12 @@ def test_closed_form_reduces_to_known_values():
 
 POPULATIONS = [
     PromptPopulation(mu_sd=0.8, sigma_median=0.9, sigma_logsd=0.5),   # Prop. 15 / Thm. 16 setting: cross > same
+    PromptPopulation(mu_sd=0.6, sigma_median=1.1),                     # varying means, one scale
     PromptPopulation(mu_sd=0.0, sigma_median=1.3),                     # constant prompt: the designs coincide
 ]
 
 
-@pytest.mark.parametrize("pop", POPULATIONS, ids=["varying_prompts", "constant_prompt"])
+@pytest.mark.parametrize("pop", POPULATIONS, ids=["varying_prompts", "varying_means", "constant_prompt"])
 @pytest.mark.parametrize("design", ["same", "cross"])
 def test_expected_gap_and_quality_match_closed_form(backend, pop, design):
     """E|dr| = sqrt(2/pi) E sqrt(Var) (eq. 26) and E sigmoid(1.5 |dr|) (eq. 27): n = 200000 pairs, seed 61,
