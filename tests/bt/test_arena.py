@@ -1,5 +1,4 @@
 """Classic BT arena: tutorial walkthrough, recovery example, choix anchor, consistency slope, bad inputs."""
-import time
 
 import numpy as np
 import pytest

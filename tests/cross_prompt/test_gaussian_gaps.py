@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 import pytest
+from conftest import assert_close_se
 from scipy.special import expit
 
-from conftest import assert_close_se
 from simtheory.engine.montecarlo import Xi, pair_stats
 from simtheory.engine.utility_samplers import PromptPopulation
 

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import assert_se_calibrated
+
 from simtheory.cross_prompt.theory import compare_designs, q_pair_gaussian
 from simtheory.engine.montecarlo import STATS, Xi, pair_stats
 from simtheory.engine.order_consistency import OC_DESIGNS, order_consistency

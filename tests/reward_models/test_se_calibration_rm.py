@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 import pytest
+from conftest import assert_se_calibrated
 from scipy import integrate, stats
 
-from conftest import assert_se_calibrated
 from simtheory.reward_models import best_of_n, pairwise_accuracy, prop14_bounds
 from simtheory.reward_models.evaluate import order_consistency as rm_order_consistency
 

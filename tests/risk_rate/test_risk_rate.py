@@ -11,7 +11,7 @@ import pytest
 from simtheory.risk_rate import fit_slope, theory_exponent, truncated_kl_risk, truncated_kl_pointwise
 from simtheory.risk_rate.experiment import run_fit
 from simtheory.risk_rate.mlp import architecture
-from simtheory.risk_rate.truth import make_reward, sample_pairs, small_value_index
+from simtheory.risk_rate.truth import make_reward, sample_pairs
 from simtheory.validation import SimTheoryInputError
 
 from conftest import Z, assert_close_se  # Monte-Carlo tolerances: Z = 5 standard errors

@@ -4,8 +4,8 @@ R = 300 replicates of m = 400 pairs drawn from a discrete pair distribution whos
 truncated at B); two-sided chi-square test at level 1e-4 that SD((estimate - R_B) / SE) = 1.
 """
 import numpy as np
-
 from conftest import assert_se_calibrated
+
 from simtheory.risk_rate import truncated_kl_risk
 
 # (p0, p_hat, probability of this pair type); (0.2, 1e-6) has log(0.2 / 1e-6) = 12.2 > B: truncated
