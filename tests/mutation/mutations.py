@@ -28,6 +28,7 @@ OC = "tests/engine/test_order_consistency.py"
 RM_SE = "tests/reward_models/test_se_calibration_rm.py"
 RM_UNITS = "tests/reward_models/test_units.py"
 NOISE = f"{MC}::test_standard_noise_has_mean_zero_unit_variance"
+FINDINGS = "tests/reward_models/test_findings.py"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # ---- standard-error scaling
@@ -83,6 +84,15 @@ MUTATIONS: tuple[Mutation, ...] = (
              'check_choice("convention", convention, ("iid", "difference"))',
              'check_choice("convention", convention, ("difference",))',
              ("tests/cross_prompt/test_cross_prompt.py::test_example1_paper_numbers_under_the_stated_model",)),
+    # ---- an xfail must fail, not pass, when its data are missing or its key is wrong (raises=AssertionError)
+    Mutation("findings_results_missing", "precondition", "simtheory/reward_models/findings.py",
+             'path = Path(root) / grid / "results.csv"', 'path = Path(root) / grid / "results_missing.csv"',
+             tuple(f"{FINDINGS}::{t}" for t in ("test_clf_more_robust_to_label_noise",
+                                                "test_clf_improves_more_consistently_with_quantity",
+                                                "test_cross_prompt_beats_same_prompt"))),
+    Mutation("findings_key_renamed", "precondition", "simtheory/reward_models/findings.py",
+             'out["clf_more_consistent"] = bool(', 'out["clf_consistent"] = bool(',
+             (f"{FINDINGS}::test_clf_improves_more_consistently_with_quantity",)),
     # ---- variance conventions of the noise families
     Mutation("logistic_scale_plus_1pct", "variance convention", "simtheory/engine/utility_samplers.py",
              '"logistic": math.sqrt(3.0) / math.pi,', '"logistic": 1.01 * math.sqrt(3.0) / math.pi,', (NOISE,)),

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutations import MUTATIONS, Mutation  # noqa: E402
 
-COPY = ("simtheory", "tests", "proofs_check", "examples", "pyproject.toml")
+COPY = ("simtheory", "tests", "proofs_check", "examples", "paper_figs", "pyproject.toml")
 IGNORE = shutil.ignore_patterns(".pytest_cache", "*.pyc", "results", "mutation_runs")
 
 
