@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from conftest import Z
 from simtheory.bt import (fit_bt, fit_bt_regression, fit_davidson, fit_rao_kupper, fit_thurstone, margin_loss,
                           reward_regularisation, simulate_arena, win_matrix)
 from simtheory.validation import SimTheoryInputError
@@ -94,7 +95,7 @@ def test_bt_regression_statsmodels(link):
     first = rng.random(5000) < p
     win, los = np.where(first[:, None], A, B), np.where(first[:, None], B, A)
     res = fit_bt_regression(win, los, np.random.default_rng(0), link=link)
-    assert np.all(np.abs(res.params - w_true) < 5 * res.bse)
+    assert np.all(np.abs(res.params - w_true) < Z * res.bse)
     assert res.conf_int().shape == (3, 2)
     assert "coef" in str(res.summary())
     with pytest.raises(SimTheoryInputError, match="^link"):

@@ -1,8 +1,7 @@
 """Section 4 of *Rethinking BT*: Example 1 (eq. 24-25), Proposition 15 (eq. 26), Theorem 16 (eq. 27).
 
-Monte-Carlo assertions state n, seed and a 5-standard-error tolerance (Z = 5). The checks use fixed
-seeds, so they are deterministic; at 5 SE a correct implementation fails one assertion with
-probability ~6e-7 per assertion.
+Monte-Carlo assertions state n, seed and a tolerance of Z = 5 standard errors (``conftest.Z``; false-alarm
+rate 5.7e-7 per assertion). The checks use fixed seeds, so they are deterministic.
 """
 import math
 
@@ -15,7 +14,8 @@ from simtheory.cross_prompt.theory import (CONTROLS, COUNTER_EXAMPLES, PAPER_Q_P
 from simtheory.engine.montecarlo import Xi, pair_stats
 from simtheory.engine.utility_samplers import SYMMETRIC_UNIMODAL, PromptPopulation
 
-Z = 5.0
+from conftest import Z
+
 S2 = sorted(PAPER_Q_PAIR)
 
 
@@ -28,7 +28,7 @@ def test_example1_paper_numbers_are_q_pair_with_sigma2_the_variance_of_the_diffe
     assert abs(q_pair_gaussian(s2, "difference") - PAPER_Q_PAIR[s2]) <= 1.5e-4
 
 
-@pytest.mark.xfail(strict=True, reason="Example 1 as stated (r1, r2 iid N(mu, sigma^2), so Var(r1-r2) = 2 sigma^2) "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="Example 1 as stated (r1, r2 iid N(mu, sigma^2), so Var(r1-r2) = 2 sigma^2) "
                    "gives Q_pair = 0.7252, 0.7780, 0.8280, 0.8833 at beta^2 sigma^2 = 1, 2, 4, 10, not the paper's "
                    "0.6749, 0.7251, 0.7781, 0.8428 (those are the values at half the variance)")
 def test_example1_paper_numbers_under_the_stated_model():
@@ -116,7 +116,10 @@ def test_theorem16_controls_with_concave_xi_still_hold(scenario):
 
 def test_error_rate_table_monotone_and_matches_quadrature(capsys):
     """Annotation error vs beta (default population: Gaussian, sigma = 1), n = 1e6 pairs per beta, seed 5:
-    each rate within 5 SE of 1 - Q_pair(beta^2) and strictly decreasing in beta (steps > 5 SE)."""
+    each rate within 5 SE of 1 - Q_pair(beta^2) and strictly decreasing in beta (steps > 5 SE).
+
+    Measured: 36.9% at beta = 0.5 down to 3.9% at beta = 10 (quadrature 36.89%, 3.89%); the paper quotes
+    38%..5% for its own Section-6 setting, which the claim registry checks, not this test."""
     rows = error_rate_table(n_pairs=1_000_000, seed=5, backend="numba")
     with capsys.disabled():
         print("\nbeta  error_rate (paper range: 5%-38%)")
@@ -126,4 +129,3 @@ def test_error_rate_table_monotone_and_matches_quadrature(capsys):
         assert abs(r["error_rate"] - (1 - q_pair_gaussian(r["beta"] ** 2, "iid"))) < Z * r["error_rate_se"]
     for a, b in zip(rows, rows[1:]):
         assert a["error_rate"] - b["error_rate"] > Z * math.hypot(a["error_rate_se"], b["error_rate_se"])
-    assert 0.30 < rows[0]["error_rate"] < 0.45 and 0.02 < rows[-1]["error_rate"] < 0.08

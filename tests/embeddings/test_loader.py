@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import Z
 from simtheory.embeddings import EmbeddingData, MinMaxScaler, load_embeddings, load_for_grid
 from simtheory.embeddings.example import example_path, load_example
 from simtheory.validation import SimTheoryInputError
@@ -152,7 +153,7 @@ def test_sample_pairs_respects_design():
     # every row is drawn as first element: 5000 draws over 120 rows, each count within 5 SE of 5000/120
     counts = np.bincount(i, minlength=d.n)
     p = 1 / d.n
-    assert np.all(np.abs(counts - 5000 * p) < 5 * np.sqrt(5000 * p * (1 - p)))
+    assert np.all(np.abs(counts - 5000 * p) < Z * np.sqrt(5000 * p * (1 - p)))
     with pytest.raises(SimTheoryInputError, match="^design: "):
         d.sample_pairs(10, "diagonal")
 
@@ -181,5 +182,5 @@ def test_pair_stats_real_matches_exact_pair_quality():
     exact = pair_quality(d.reward, d.prompt_index, beta=1.0)
     for design in ("same", "cross"):
         ps = pair_stats_real(d, 200_000, design, Xi("sigmoid", 1.0), seed=2)
-        assert abs(ps.mean["abs_dr"] - exact[design]["abs_dr"]) < 5 * ps.se["abs_dr"]
-        assert abs(ps.mean["tau"] - exact[design]["Q"]) < 5 * ps.se["tau"]
+        assert abs(ps.mean["abs_dr"] - exact[design]["abs_dr"]) < Z * ps.se["abs_dr"]
+        assert abs(ps.mean["tau"] - exact[design]["Q"]) < Z * ps.se["tau"]

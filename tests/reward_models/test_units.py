@@ -1,6 +1,6 @@
 """Unit checks of :mod:`simtheory.reward_models` (data, models, evaluation, Prop. 14 / eq. 21 bounds).
 
-Monte-Carlo assertions give n, seed and a 5-standard-error tolerance (Z = 5).
+Monte-Carlo assertions give n, seed and a tolerance of Z = 5 standard errors (``conftest.Z``).
 """
 import numpy as np
 import pytest
@@ -11,7 +11,7 @@ from simtheory.reward_models import (SyntheticWorld, best_of_n, eq21_union_bound
 from simtheory.reward_models.data import real_pairs
 from simtheory.validation import SimTheoryInputError
 
-Z = 5.0
+from conftest import Z
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +20,17 @@ def world():
 
 
 def test_embeddings_in_unit_cube_and_same_prompt_dr_has_unit_sd(world):
-    """n = 20000 same-prompt pairs, seed 1: Psi in [0,1]^d; sd(dr) = 1 within 5 SE (SE of an sd ~ sd/sqrt(2n))."""
+    """Psi in [0,1]^d. The golden reward is scaled so that sd(dr) = 1 exactly on its calibration sample (2000
+    same-prompt pairs, seed world_seed + 1); on n = 20000 fresh pairs (seed 1) sd(dr) = 1 within Z SE, the SE
+    combining both samples (SE of an sd ~ sd / sqrt(2 n) for each)."""
     rng = np.random.default_rng(1)
     psi = world.responses(10, 7, rng)
     assert psi.shape == (10, 7, 16) and psi.min() >= 0 and psi.max() <= 1
+    cal = world.reward(world.responses(2000, 2, np.random.default_rng(world.world_seed + 1)))
+    assert np.std(cal[:, 0] - cal[:, 1]) == pytest.approx(1.0, rel=1e-12)
     pr = world.pairs(20000, 1.0, rng)
-    se = 1.0 / np.sqrt(2 * pr.n)
-    assert abs(pr.dr.std() - 1.0) < Z * se + 0.02, pr.dr.std()   # 0.02: the calibration sample (n = 2000)
+    se = np.sqrt(1 / (2 * pr.n) + 1 / (2 * 2000))
+    assert abs(pr.dr.std() - 1.0) < Z * se, (pr.dr.std(), se)
 
 
 def test_designs_order_mean_abs_dr_and_cross_prompt_adds_diversity(world):
@@ -102,12 +106,39 @@ def test_prop14_global_bounds_hold_for_the_golden_scorer_and_premise_flag():
     assert not out["prop14_premise"] and np.isnan(out["eq19_bound"]) and out["eq19_holds"] is None
 
 
-def test_eq21_union_bound_and_its_power():
+def test_eq21_exact_values_on_a_tight_hand_example():
+    """10 pairs, all labelled 'first preferred' (h = +1). Errors E1 = {sign(s1) != h} (pair 0) and
+    E2 = {sign(s2) != -h} (pairs 1-8) are disjoint, so the union bound 1 - joint <= P(E1) + P(E2) is an equality:
+    a1 = 0.9, a2 = 0.2, joint = 0.1, slack 0. Computing a2 as P(sign(s2) = h) would give 0.8 and violate it."""
+    y = np.ones(10, int)
+    s1 = np.array([-1.0] + [1.0] * 9)
+    s2 = np.array([-1.0] + [1.0] * 8 + [-1.0])
+    out = eq21_union_bound(s1, s2, y)
+    assert (out["eq21_a1"], out["eq21_a2"], out["eq21_joint"], out["eq21_pairwise"]) == pytest.approx((0.9, 0.2, 0.1, 0.1))
+    assert out["eq21_union_err_slack"] == pytest.approx(0.0, abs=1e-12) and out["eq21_union_err_holds"]
+    assert out["eq21_holds"] and out["eq21_joint_le_pairwise"]
+
+
+def test_eq21_slack_is_the_probability_of_both_errors():
+    """Inclusion-exclusion: (1 - a1) + (1 - a2) - (1 - joint) = P(E1 and E2), recomputed here on 5000 random
+    pairs (seed 10) with random labels; a wrong a1, a2 or joint changes it."""
     rng = np.random.default_rng(10)
     s1, s2, y = rng.normal(size=5000), rng.normal(size=5000), rng.integers(0, 2, 5000)
     out = eq21_union_bound(s1, s2, y)
-    assert out["eq21_holds"] and out["eq21_union_err_holds"] and out["eq21_joint_le_pairwise"]
-    assert out["eq21_joint"] <= min(out["eq21_a1"], out["eq21_a2"])
+    h = 2 * y - 1
+    both = np.mean((np.sign(s1) != h) & (np.sign(s2) != -h))
+    assert out["eq21_union_err_slack"] == pytest.approx(both, abs=1e-12)
+    assert out["eq21_a1"] == pytest.approx(np.mean(np.sign(s1) == h)) and out["eq21_joint"] <= out["eq21_pairwise"]
+
+
+def test_pairwise_accuracy_counts_ties_one_half():
+    """Hand example: r = (1, 1, 2, 3), scores (0, 1, 1, 2) on all 6 pairs: two pairs tied (one in r, one in the
+    score) count 1/2, four concordant count 1: accuracy 5/6 exactly."""
+    r = np.array([1.0, 1.0, 2.0, 3.0])
+    sc = np.array([0.0, 1.0, 1.0, 2.0])
+    i, j = np.triu_indices(4, 1)
+    acc, _ = pairwise_accuracy(sc[i], sc[j], r[i], r[j])
+    assert acc == pytest.approx(5 / 6, abs=1e-15)
 
 
 def test_best_of_n_oracle_scorer_gets_the_oracle_gain():
