@@ -178,7 +178,7 @@ def _error_rates(quick: bool) -> Outcome:
 register(Claim("rbt.example1.qpair", DOC, "Example 1, eq. 24",
                "Q_pair = 0.6749, 0.7251, 0.7781, 0.8428 at beta^2 sigma^2 = 1, 2, 4, 10 (Gaussian utilities)",
                "0.6749 / 0.7251 / 0.7781 / 0.8428",
-               (T + "test_example1_paper_numbers_under_the_stated_model",
+               (T + "test_example1_stated_model_is_the_difference_convention_at_twice_the_variance",
                 T + "test_example1_paper_numbers_are_q_pair_with_sigma2_the_variance_of_the_difference",
                 T + "test_example1_monte_carlo_matches_quadrature"),
                "pytest tests/cross_prompt/test_cross_prompt.py -k example1", _example1,

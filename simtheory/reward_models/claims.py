@@ -206,7 +206,8 @@ _NOTE_SIM = ("Our setup is a simulated golden reward (d = 16 MLP) with 5 seeds p
 
 register(Claim(id="rbt.prop14.rm_order_consistency_bounds", document=DOC, where="Proposition 14, eqs. 16-19",
                statement="where 1 - L_oc < 3/20, the lower bounds of eq. 18 and eq. 19 hold for a reward model",
-               paper_value=None, tests=(T + "test_prop14_and_eq21_hold_on_every_full_grid_row",
+               paper_value=None, tests=(T + "test_eq19_and_eq21_recomputed_from_the_rows",
+                                        T + "test_snapshot_eq18_flags_on_every_full_grid_row",
                                         U + "test_prop14_conditional_bound_is_c_ge_quarter",
                                         G + "test_quick_grid_runs_bounds_hold_and_resumes"),
                command=CMD, compute=_bounds,
@@ -220,7 +221,7 @@ register(Claim(id="rbt.prop14.rm_order_consistency_bounds", document=DOC, where=
 register(Claim(id="rbt.eq21.clf_union_bound", document=DOC, where="Section 3.3, eq. 21",
                statement="classification order consistency and per-item accuracies satisfy the union bound "
                          "(as printed, and in its error form)",
-               paper_value=None, tests=(T + "test_prop14_and_eq21_hold_on_every_full_grid_row",
+               paper_value=None, tests=(T + "test_eq19_and_eq21_recomputed_from_the_rows",
                                         U + "test_eq21_union_bound_and_its_power"), command=CMD, compute=_eq21,
                rule=AllOf(printed=NoViolation("classifier rows"), errors=NoViolation("classifier rows")),
                kind=IDENTITY, expected=HOLDS,
@@ -241,7 +242,7 @@ register(Claim(id="rbt.eq21.printed_direction", document=DOC, where="Section 3.3
                     "written for accuracies where errors were meant."))
 register(Claim(id="rbt.sec6.2.clf_robust_to_noise", document=DOC, where="Section 6.2, Figure 2",
                statement="classification RMs lose less as annotation error grows than BT RMs",
-               paper_value="CLF more robust", tests=(T + "test_clf_more_robust_to_label_noise",),
+               paper_value="CLF more robust", tests=(T + "test_full_grid_results_present", "tests/reward_models/test_se_calibration_seeds.py::test_over_seed_standard_errors_calibrated"),
                command=CMD, compute=_quality("robust"),
                rule=Each(Inequality("<=", 0.0, "CLF drop - BT-MLP drop", z=Z2), "classifier"),
                kind=SIMULATION, expected=FAILS, figures=(FIG.format("rm_quality", "rm_quality"),),
@@ -257,7 +258,7 @@ register(Claim(id="rbt.sec6.2.bt_better_low_noise", document=DOC, where="Section
                kind=SIMULATION, expected=HOLDS, figures=(FIG.format("rm_quality", "rm_quality"),)))
 register(Claim(id="rbt.sec6.2.clf_quantity", document=DOC, where="Section 6.2, Figure 3",
                statement="classification RMs beat BT at every annotation count and improve more with more data",
-               paper_value="CLF consistently better", tests=(T + "test_clf_improves_more_consistently_with_quantity",),
+               paper_value="CLF consistently better", tests=(T + "test_full_grid_results_present", "tests/reward_models/test_se_calibration_seeds.py::test_over_seed_standard_errors_calibrated"),
                command=CMD, compute=_quantity,
                rule=AllOf(better_everywhere=Each(Inequality(">=", 0.0, "CLF - BT-MLP gain", z=Z2), "(classifier, n)"),
                           improves_faster=Each(Inequality(">=", 0.0, "CLF - BT-MLP gain per doubling", z=Z2),
@@ -270,7 +271,7 @@ register(Claim(id="rbt.sec6.2.clf_quantity", document=DOC, where="Section 6.2, F
                     "agree. " + _NOTE_SIM))
 register(Claim(id="rbt.sec6.3.xprompt_rm_gain", document=DOC, where="Section 6.3, Figure 4",
                statement="cross-prompt annotations give better reward models than same-prompt ones (in all setups)",
-               paper_value="cross-prompt better", tests=(T + "test_cross_prompt_beats_same_prompt",),
+               paper_value="cross-prompt better", tests=(T + "test_full_grid_results_present", "tests/reward_models/test_se_calibration_seeds.py::test_over_seed_standard_errors_calibrated"),
                command=CMD, compute=_cross("better"),
                rule=Each(Inequality(">=", 0.0, "cross - same gain", z=Z2), "(design, beta, model)"),
                kind=SIMULATION, expected=INCONCLUSIVE, figures=(FIG.format("rm_cross_prompt", "rm_cross_prompt"),),

@@ -29,6 +29,9 @@ RM_SE = "tests/reward_models/test_se_calibration_rm.py"
 RM_UNITS = "tests/reward_models/test_units.py"
 NOISE = f"{MC}::test_standard_noise_has_mean_zero_unit_variance"
 FINDINGS = "tests/reward_models/test_findings.py"
+QUICK_VERDICT = "tests/test_claims.py::test_quick_verdict_is_the_expected_one"
+RM_CLAIMS = tuple(f"{QUICK_VERDICT}[{c}]" for c in ("rbt.sec6.2.clf_robust_to_noise", "rbt.sec6.2.clf_quantity",
+                                                    "rbt.sec6.3.xprompt_rm_gain"))
 
 MUTATIONS: tuple[Mutation, ...] = (
     # ---- standard-error scaling
@@ -86,16 +89,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("q_pair_iid_raises", "convention", "simtheory/cross_prompt/theory.py",
              'check_choice("convention", convention, ("iid", "difference"))',
              'check_choice("convention", convention, ("difference",))',
-             ("tests/cross_prompt/test_cross_prompt.py::test_example1_paper_numbers_under_the_stated_model",)),
+             ("tests/cross_prompt/test_cross_prompt.py::test_example1_stated_model_is_the_difference_convention_at_twice_the_variance",
+              f"{QUICK_VERDICT}[rbt.example1.qpair]")),
     # ---- an xfail must fail, not pass, when its data are missing or its key is wrong (raises=AssertionError)
     Mutation("findings_results_missing", "precondition", "simtheory/reward_models/findings.py",
-             'path = Path(root) / grid / "results.csv"', 'path = Path(root) / grid / "results_missing.csv"',
-             tuple(f"{FINDINGS}::{t}" for t in ("test_clf_more_robust_to_label_noise",
-                                                "test_clf_improves_more_consistently_with_quantity",
-                                                "test_cross_prompt_beats_same_prompt"))),
+             'path = RESULTS / f"{grid}.csv.gz" if root is None', 'path = RESULTS / f"{grid}_missing.csv.gz" if root is None',
+             RM_CLAIMS),
     Mutation("findings_key_renamed", "precondition", "simtheory/reward_models/findings.py",
-             'out["clf_more_consistent"] = bool(', 'out["clf_consistent"] = bool(',
-             (f"{FINDINGS}::test_clf_improves_more_consistently_with_quantity",)),
+             'out["clf_minus_bt"] = diffs', 'out["clf_minus_bt_all"] = diffs', (f"{QUICK_VERDICT}[rbt.sec6.2.clf_quantity]",)),
     # ---- variance conventions of the noise families
     Mutation("logistic_scale_plus_1pct", "variance convention", "simtheory/engine/utility_samplers.py",
              '"logistic": math.sqrt(3.0) / math.pi,', '"logistic": 1.01 * math.sqrt(3.0) / math.pi,', (NOISE,)),
