@@ -502,7 +502,8 @@ def _figures(df, out_dir, res: dict) -> list[str]:
 
 
 def summarize(rows: list[dict], out_dir, params: dict) -> dict:
-    """Held-out metrics with bootstrap SEs, the checks, ``table.csv`` and the figure ``rm_human``."""
+    """Held-out metrics with bootstrap SEs, the checks, ``table.csv``, ``report.txt`` (:func:`format_summary`)
+    and the figure ``rm_human`` (reliability diagram, label-noise and learning curves)."""
     import pandas as pd
 
     df = _frame(rows)
@@ -515,6 +516,7 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
                    "ties_not_used": 0 if hd.tie_pairs is None else int(len(hd.tie_pairs)),
                    "converter": {k: hd.meta.get(k) for k in ("model", "shape", "truncation", "prompt_mismatch",
                                                               "identical_texts") if k in hd.meta}}
+    (Path(out_dir) / "report.txt").write_text(format_summary(res) + "\n")
     return res
 
 
