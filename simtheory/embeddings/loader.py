@@ -404,7 +404,13 @@ def load_embeddings(path: str | Path, *, scaler: MinMaxScaler | None = None) -> 
         raw = _read_jsonl(path)
     else:
         raise SimTheoryInputError("embeddings", f"unsupported file type {suffix!r}; use one of {', '.join(FORMATS)}")
-    return _assemble(raw, str(path), scaler)
+    data = _assemble(raw, str(path), scaler)
+    kind = raw.get("reward_kind")
+    if kind is not None and data.reward is not None:
+        # a proxy reward (simtheory.reward_models.golden_proxy): every result that records the source says so
+        data.meta["reward_kind"] = str(kind)
+        data.source = f"{path} [{str(kind).split(';')[0]}]"
+    return data
 
 
 def load_for_grid(params: dict) -> EmbeddingData | None:

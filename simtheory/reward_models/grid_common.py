@@ -73,7 +73,7 @@ def cell_data(params: dict, seed: np.random.SeedSequence, *, beta: float, n_anno
         train_rows, test_rows, pool = _real_split(data, np.random.default_rng(int(params.get("split_seed", 0))))
         train = real_pairs(data, train_rows, n_annotations, beta, rng_tr, pairing)
         held = real_pairs(data, test_rows, n_eval, beta, rng_te, pairing)
-        return train, held, data.embeddings[pool], data.reward[pool], str(params["embeddings"])
+        return train, held, data.embeddings[pool], data.reward[pool], data.source or str(params["embeddings"])
     world = _world_of(params)
     k = int(params.get("k", 10))
     train = world.pairs(n_annotations, beta, rng_tr, design, pairing, k)

@@ -165,7 +165,7 @@ def fit_linear_bt(data, rng, **opts) -> Scorer:
 
 def fit_linear_bt_cv(data, rng, **opts) -> Scorer:
     """Linear BT, P(y = 1) = sigmoid(w.(x1 - x2)), with L2 penalty 1/(2C) |w|^2; C from ``Cs`` (default
-    10^-3 .. 10^3) by 5-fold cross-validated log-loss, folds grouped by ``groups`` (prompt ids) if given.
+    10^-3 .. 10^2) by 5-fold cross-validated log-loss, folds grouped by ``groups`` (prompt ids) if given.
     The pairs are augmented with their swapped copies (x2 - x1, 1 - y) so the fit is antisymmetric."""
     from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
     from sklearn.model_selection import GroupKFold, KFold
@@ -174,7 +174,7 @@ def fit_linear_bt_cv(data, rng, **opts) -> Scorer:
     x = np.concatenate([dx, -dx])
     y = np.concatenate([data.y, 1 - data.y]).astype(int)
     groups = opts.get("groups")
-    cs = opts.get("Cs", np.logspace(-3, 3, 13))
+    cs = opts.get("Cs", np.logspace(-3, 2, 11))
     if groups is not None:
         g = np.concatenate([np.asarray(groups), np.asarray(groups)])
         n_splits = int(min(5, np.unique(g).size))
@@ -188,11 +188,11 @@ def fit_linear_bt_cv(data, rng, **opts) -> Scorer:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)   # scikit-learn 1.9 attribute/l1_ratios transition notes
         if splits is None:
-            clf = LogisticRegression(C=1.0, fit_intercept=False, max_iter=2000).fit(x, y)
+            clf = LogisticRegression(C=1.0, fit_intercept=False, max_iter=500).fit(x, y)
             c_best = 1.0
         else:
             clf = LogisticRegressionCV(Cs=list(cs), cv=splits, fit_intercept=False, scoring="neg_log_loss",
-                                       max_iter=2000).fit(x, y)
+                                       max_iter=500).fit(x, y)
             c_best = float(np.ravel(clf.C_)[0])
     w = np.ravel(clf.coef_).copy()
     score = lambda z: np.asarray(z) @ w   # noqa: E731

@@ -140,3 +140,20 @@ def test_gpm_is_skew_symmetric_and_beats_bt_on_cyclic_preferences():
     assert acc_b < 0.633 + 3 * se and acc_g > 0.9 - 3 * se - 0.02
     assert intransitive_triads(np.array([[0, 1], [1, 2], [2, 0]]), np.array([1, 1, 1]), 3) == {"triads": 1, "cyclic": 1}
     assert intransitive_triads(np.array([[0, 1], [1, 2], [0, 2]]), np.array([1, 1, 1]), 3) == {"triads": 1, "cyclic": 0}
+
+
+def test_golden_proxy_file_marks_every_grid_row(tmp_path):
+    """The proxy reward is the CV-tuned linear BT fit on all labels: it must order the labelled pairs
+    better than chance, and the loader's source (recorded by the grids) must say 'proxy'."""
+    from simtheory.embeddings.loader import load_embeddings
+    from simtheory.reward_models.golden_proxy import make_proxy
+
+    path, _, y = _bt_file(tmp_path, n_prompts=120)
+    info = make_proxy(path, tmp_path / "proxy.npz")
+    assert info["train_accuracy"] > 0.6 and info["reward_kind"].startswith("proxy: linear_bt_cv")
+    data = load_embeddings(tmp_path / "proxy.npz")
+    assert "[proxy: linear_bt_cv" in data.source and data.reward is not None
+    d = data.reward[data.pairs[:, 0]] - data.reward[data.pairs[:, 1]]
+    assert np.mean(d ** 2) == pytest.approx(1.0)
+    with pytest.raises(SimTheoryInputError, match="^--out: "):
+        make_proxy(path, path)
