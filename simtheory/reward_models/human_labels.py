@@ -538,3 +538,54 @@ def format_summary(res: dict) -> str:
     lines.append(res.get("cross_prompt", {}).get("verdict", ""))
     lines.append("triads: " + res.get("gpm_vs_bt", {}).get("triads_verdict", ""))
     return "\n".join(x for x in lines if x)
+
+
+def real_data_outcomes(summary: dict) -> dict[str, dict]:
+    """Claim outcomes for ``python -m simtheory.report --embeddings FILE`` from a ``reward_models_human``
+    summary: ``{claim key: {"value", "verdict", "details"}}``. Verdicts are read off the computed checks
+    (none is a literal); checks that need a golden reward say "not checkable without a golden reward"."""
+    out: dict[str, dict] = {}
+    met = summary.get("heldout", {}).get("metrics", {})
+    noise = summary.get("label_noise", {})
+    rob = {k[len("clf_more_robust_"):]: v for k, v in noise.items() if k.startswith("clf_more_robust_")}
+    if rob:
+        verdicts = {v["verdict"] for v in rob.values()}
+        out["clf_more_robust_to_label_noise"] = {
+            "value": "; ".join(f"BT - {m} accuracy at flip {noise['by_model'][m]['flip_hi']:g}: "
+                               f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}" for m, v in rob.items()),
+            "verdict": "holds" if verdicts == {"holds"} else "does not hold" if "does not hold" in verdicts
+            else "no difference detected", "details": rob}
+    p14 = summary.get("prop14", {})
+    if p14:
+        met_any = any(v["premise"] == "met" for v in p14.values())
+        out["prop14_on_human_labels"] = {
+            "value": ", ".join(f"{m}: e = {v['e']:.3f} +- {v['e_se']:.3f}" for m, v in p14.items()),
+            "verdict": "not checkable without a golden reward" if met_any else "premise not met (e >= 3/20)",
+            "details": p14}
+    eq21 = summary.get("eq21_labels", {})
+    if eq21 and "verdict" not in eq21:
+        out["eq21_on_human_labels"] = {
+            "value": ", ".join(f"{m}: 1 - joint = {1 - v['eq21_joint']:.3f} <= {2 - v['eq21_a1'] - v['eq21_a2']:.3f}"
+                               for m, v in eq21.items()),
+            "verdict": "holds" if all(v["verdict"] == "holds" for v in eq21.values()) else "does not hold",
+            "details": eq21}
+    cp = summary.get("cross_prompt", {})
+    if cp:
+        out["cross_prompt_on_human_labels"] = {"value": cp["verdict"], "verdict": "not checkable on this data"
+                                               if "impossible" in cp["verdict"] else "not run", "details": cp}
+    g = summary.get("gpm_vs_bt", {})
+    if g.get("models"):
+        ref = g["reference"]
+        ds = {m: v for m, v in g["models"].items() if "log_loss_minus_ref" in v}
+        better = [m for m, v in ds.items() if v["log_loss_minus_ref"] < -2 * v["log_loss_minus_ref_se"]]
+        worse = [m for m, v in ds.items() if v["log_loss_minus_ref"] > 2 * v["log_loss_minus_ref_se"]]
+        out["gpm_vs_bt_on_human_labels"] = {
+            "value": ", ".join(f"{m} - {ref} log-loss {v['log_loss_minus_ref']:+.4f} +- {v['log_loss_minus_ref_se']:.4f}"
+                               for m, v in ds.items()) + "; " + g["triads_verdict"],
+            "verdict": "holds" if better and not worse else "does not hold" if worse and not better
+            else "no difference detected", "details": g}
+    if met:
+        out["heldout_accuracy"] = {"value": ", ".join(f"{v['label']} {v['accuracy']:.3f} +- {v['accuracy_se']:.3f}"
+                                                      for v in met.values()),
+                                   "verdict": "measured", "details": met}
+    return out

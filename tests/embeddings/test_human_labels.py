@@ -100,6 +100,9 @@ def test_grid_end_to_end_flags_collapsed_model(tmp_path):
     assert s["gpm_vs_bt"]["data_triads"] == {"triads": 0, "cyclic": 0}
     assert (out / "table.csv").exists() and any(f.endswith(".png") for f in s["figures"])
     assert "COLLAPSED" in H.format_summary(s)
+    o = H.real_data_outcomes(s)
+    assert o["cross_prompt_on_human_labels"]["verdict"] == "not checkable on this data"
+    assert o["prop14_on_human_labels"]["verdict"] in ("premise not met (e >= 3/20)", "not checkable without a golden reward")
 
 
 def test_grid_needs_labelled_embeddings(tmp_path):
