@@ -40,7 +40,10 @@ def _data_file() -> Path:
 def throughput(n_pairs: int, batch_size: int) -> list[dict]:
     import torch
 
-    from simtheory.embeddings.convert import SentenceTransformerEncoder, read_preferences
+    from simtheory.embeddings.convert import (
+        SentenceTransformerEncoder,
+        read_preferences,
+    )
 
     src = _data_file()
     prefs, _ = read_preferences(src)

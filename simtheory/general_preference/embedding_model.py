@@ -13,7 +13,7 @@ the special case v = (c, r(x)) with a constant first coordinate (k = 2).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -86,7 +86,7 @@ def fit_gpm(data, rng, *, k: int = 4, hidden: int = 64, **opts) -> Callable[[np.
     torch_threads()
     torch.manual_seed(int(rng.integers(2**31)))
     net = _GPMNet(data.x1.shape[1], k, int(hidden))
-    t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)   # noqa: E731
+    t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)
 
     def loss(a, b, y):
         return torch.nn.functional.binary_cross_entropy_with_logits(net.score(a, b), y)

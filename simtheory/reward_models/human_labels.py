@@ -43,7 +43,12 @@ from scipy.special import expit
 from simtheory.reward_models.bounds import EPS_MAX, eq21_union_bound
 from simtheory.reward_models.data import PairData
 from simtheory.reward_models.models import LABELS, fit_model, is_collapsed
-from simtheory.validation import SimTheoryInputError, check_choice, check_positive_int, check_scalar
+from simtheory.validation import (
+    SimTheoryInputError,
+    check_choice,
+    check_positive_int,
+    check_scalar,
+)
 
 BASELINES = ("length", "random")
 GPMS = ("gpm2", "gpm4", "gpm6", "gpm8")
@@ -136,7 +141,7 @@ def prompt_folds(groups: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
 def _split_prompts(groups: np.ndarray, idx: np.ndarray, frac: float, rng) -> tuple[np.ndarray, np.ndarray]:
     """Split pair indices ``idx`` by prompt: about ``frac`` of the prompts (at least one) go to the second part."""
     u = np.unique(groups[idx])
-    k = max(1, int(round(frac * u.size)))
+    k = max(1, round(frac * u.size))
     second = rng.choice(u, k, replace=False) if u.size > 1 else u[:0]
     m = np.isin(groups[idx], second)
     return idx[~m], idx[m]
@@ -167,7 +172,7 @@ def fit_predict(name: str, hd: HumanData, train: np.ndarray, test: np.ndarray, r
 
         if not np.all(np.isfinite(hd.chars)):
             raise SimTheoryInputError("models", "'length' needs response_chars in the file (written by simtheory.embed)")
-        f = lambda idx: (np.log1p(hd.chars[hd.pairs[idx, 0]]) - np.log1p(hd.chars[hd.pairs[idx, 1]]))[:, None]  # noqa: E731
+        f = lambda idx: (np.log1p(hd.chars[hd.pairs[idx, 0]]) - np.log1p(hd.chars[hd.pairs[idx, 1]]))[:, None]
         xf = np.concatenate([f(train), -f(train)])
         clf = LogisticRegression(fit_intercept=False).fit(xf, np.concatenate([y_tr, 1 - y_tr]))
         w = float(clf.coef_[0, 0])
@@ -513,7 +518,7 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
         pd.DataFrame(res["heldout"]["metrics"]).T.reset_index(names="model").to_csv(f"{out_dir}/table.csv", index=False)
     res["figures"] = _figures(df, out_dir, res)
     res["data"] = {"source": hd.source, "pairs": hd.m, "prompts": int(np.unique(hd.groups).size),
-                   "ties_not_used": 0 if hd.tie_pairs is None else int(len(hd.tie_pairs)),
+                   "ties_not_used": 0 if hd.tie_pairs is None else len(hd.tie_pairs),
                    "converter": {k: hd.meta.get(k) for k in ("model", "shape", "truncation", "prompt_mismatch",
                                                               "identical_texts") if k in hd.meta}}
     (Path(out_dir) / "report.txt").write_text(format_summary(res) + "\n")

@@ -11,7 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simtheory.embeddings.convert import convert, parse_preferences, read_meta, read_preferences
+from simtheory.embeddings.convert import (
+    convert,
+    parse_preferences,
+    read_meta,
+    read_preferences,
+)
 from simtheory.embeddings.loader import load_embeddings
 from simtheory.validation import SimTheoryInputError
 
@@ -50,7 +55,7 @@ def test_hh_dialogue_pairs_split_at_last_assistant_turn():
 
 
 def test_record_shapes_and_dropped_pairs():
-    msgs = lambda role, text: [{"role": role, "content": text}]   # noqa: E731
+    msgs = lambda role, text: [{"role": role, "content": text}]
     recs = [{"prompt": msgs("user", "Hi?"), "chosen": msgs("assistant", "Hello!"), "rejected": msgs("assistant", "Go.")},
             {"prompt": "Q", "chosen": "same", "rejected": "same"}]
     prefs, stats = parse_preferences(recs)
@@ -150,7 +155,7 @@ def test_bad_other_files_and_out(tmp_path):
 def test_cli_one_line_error_exit_2(tmp_path):
     (tmp_path / "bad.jsonl").write_text("[1,2,3]\n")
     r = subprocess.run([sys.executable, "-m", "simtheory.embed", str(tmp_path / "bad.jsonl"), "--out", str(tmp_path / "o.npz")],
-                       capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+                       check=False, capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and r.stderr.startswith("error: PREFS: ")
 
 

@@ -108,7 +108,7 @@ def test_grid_end_to_end_flags_collapsed_model(tmp_path):
 def test_grid_needs_labelled_embeddings(tmp_path):
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     r = subprocess.run([sys.executable, "-m", "simtheory.run", "reward_models_human", "--quick", "--out", str(tmp_path / "o")],
-                       capture_output=True, text=True, cwd=ROOT, env=env)
+                       check=False, capture_output=True, text=True, cwd=ROOT, env=env)
     assert r.returncode == 2 and r.stderr.startswith("error: --embeddings: ") and r.stderr.count("\n") == 1
     np.savez(tmp_path / "nolab.npz", embeddings=np.eye(4), prompt_ids=np.array(["a", "a", "b", "b"]))
     with pytest.raises(SimTheoryInputError, match="^embeddings: nolab.npz has no labelled pairs"):
@@ -119,7 +119,10 @@ def test_gpm_is_skew_symmetric_and_beats_bt_on_cyclic_preferences():
     """Three clusters A > B > C > A, each comparison won by the favoured cluster with probability 0.9
     (seed 0, 900 train / 900 test pairs). Any BT score gets at most 2 of the 3 cluster pairs right:
     accuracy <= (0.9 + 0.9 + 0.1) / 3 = 0.633 in expectation; a 2-d GPM can reach 0.9."""
-    from simtheory.general_preference.embedding_model import fit_gpm, intransitive_triads
+    from simtheory.general_preference.embedding_model import (
+        fit_gpm,
+        intransitive_triads,
+    )
     from simtheory.reward_models.data import PairData
     from simtheory.reward_models.models import fit_model
 
@@ -128,7 +131,7 @@ def test_gpm_is_skew_symmetric_and_beats_bt_on_cyclic_preferences():
     def draw(n):
         c1 = rng.integers(0, 3, n)
         c2 = (c1 + rng.integers(1, 3, n)) % 3
-        emb = lambda c: np.eye(3)[c] + 0.1 * rng.normal(size=(n, 3))   # noqa: E731
+        emb = lambda c: np.eye(3)[c] + 0.1 * rng.normal(size=(n, 3))
         first_favoured = (c2 == (c1 + 1) % 3)                          # A beats B, B beats C, C beats A
         y = np.where(rng.random(n) < 0.9, first_favoured, ~first_favoured).astype(float)
         return PairData(emb(c1), emb(c2), np.full(n, np.nan), np.full(n, np.nan), y, np.nan)
@@ -151,7 +154,7 @@ def test_golden_proxy_file_marks_every_grid_row(tmp_path):
     from simtheory.embeddings.loader import load_embeddings
     from simtheory.reward_models.golden_proxy import make_proxy
 
-    path, _, y = _bt_file(tmp_path, n_prompts=120)
+    path, _, _ = _bt_file(tmp_path, n_prompts=120)
     info = make_proxy(path, tmp_path / "proxy.npz")
     assert info["train_accuracy"] > 0.6 and info["reward_kind"].startswith("proxy: linear_bt_cv")
     data = load_embeddings(tmp_path / "proxy.npz")
