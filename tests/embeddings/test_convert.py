@@ -169,3 +169,16 @@ def test_minilm_sample_end_to_end(tmp_path):
     with np.load(tmp_path / "s.npz") as z:
         assert z["embeddings"].shape[1] == 384
         np.testing.assert_allclose(np.linalg.norm(z["embeddings"], axis=1), 1.0, atol=1e-5)
+
+
+def test_arena_ties_kept_apart(tmp_path):
+    recs = [{"prompt": "which is better", "response_a": "first answer", "response_b": "second answer", "winner": w}
+            for w in ("model_a", "model_b", "tie")]
+    recs.append({"prompt": "another", "response_a": "yes", "response_b": "no", "winner": "model_b"})
+    pd.DataFrame(recs).to_csv(tmp_path / "arena.csv", index=False)
+    meta = convert(tmp_path / "arena.csv", tmp_path / "a.npz", encoder=WordEncoder(), progress=False)
+    assert meta["ties"] == 1 and meta["truncation"]["pairs"] == 3 and meta["shape"] == "arena"
+    with np.load(tmp_path / "a.npz") as z:
+        assert z["tie_pairs"].shape == (1, 2) and list(z["labels"]) == [1, 0, 0]
+        # the same two responses of one prompt are stored once and shared by three comparisons
+        assert z["embeddings"].shape[0] == 4 and (z["pairs"][0] == z["tie_pairs"][0]).all()
