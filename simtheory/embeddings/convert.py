@@ -188,7 +188,8 @@ def parse_preferences(records: list[dict]) -> tuple[list[Preference], dict]:
     need = {"arena": ("prompt", "response_a", "response_b", "winner"),
             "prompt_chosen_rejected": ("prompt", "chosen", "rejected"),
             "dialogue_pairs": ("chosen", "rejected")}[shape]
-    prefs, stats = [], {"shape": shape, "records": len(records), "prompt_mismatch": 0, "identical_texts": 0}
+    prefs: list[Preference] = []
+    stats: dict[str, Any] = {"shape": shape, "records": len(records), "prompt_mismatch": 0, "identical_texts": 0}
     for row, rec in enumerate(records):
         for f in need:
             if f not in rec or rec[f] is None:
@@ -263,7 +264,7 @@ class SentenceTransformerEncoder:
             raise SimTheoryInputError("--model", f"cannot load {model!r} offline ({type(exc).__name__}); give a "
                                       "local sentence-transformers folder") from None
         self.name = model
-        self.max_tokens = int(self.model.max_seq_length)
+        self.max_tokens = int(self.model.max_seq_length or 512)
 
     def count_tokens(self, texts: list[str]) -> np.ndarray:
         ids = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
@@ -344,8 +345,12 @@ def convert(prefs_path: str | Path, out: str | Path, *, model: str = DEFAULT_MOD
     # unique prompts and (prompt, response) rows; responses stored once per prompt
     p_index: dict[str, int] = {}
     r_index: dict[tuple[int, str], int] = {}
-    prompts, responses, resp_prompt = [], [], []
-    pairs, labels, ties = [], [], []
+    prompts: list[str] = []
+    responses: list[str] = []
+    resp_prompt: list[int] = []
+    pairs: list[list[int]] = []
+    labels: list[int] = []
+    ties: list[list[int]] = []
     for pr in prefs:
         pi = p_index.setdefault(pr.prompt, len(p_index))
         if pi == len(prompts):

@@ -36,6 +36,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.special import expit
@@ -380,7 +381,7 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     out["collapsed_models"] = [m for m in models if met[m]["collapsed_folds"] > 0]
 
     # eq. 21 on human labels (classifier models): the union bound on errors holds for any classifier
-    eq21 = {}
+    eq21: dict[str, Any] = {}
     for m in [m for m in ok if m.startswith("clf")]:
         d = preds[m]
         r = eq21_union_bound(d["s1"].to_numpy(), d["s2"].to_numpy(), y)
