@@ -556,11 +556,12 @@ def real_data_outcomes(summary: dict) -> dict[str, dict]:
     rob = {k[len("clf_more_robust_"):]: v for k, v in noise.items() if k.startswith("clf_more_robust_")}
     if rob:
         verdicts = {v["verdict"] for v in rob.values()}
+        short = {m: v["verdict"].split(" (")[0] for m, v in rob.items()}
         out["clf_more_robust_to_label_noise"] = {
             "value": "; ".join(f"BT - {m} accuracy at flip {noise['by_model'][m]['flip_hi']:g}: "
                                f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}" for m, v in rob.items()),
-            "verdict": "holds" if verdicts == {"holds"} else "does not hold" if "does not hold" in verdicts
-            else "no difference detected", "details": rob}
+            "verdict": (next(iter(short.values())) if len(verdicts) == 1 else
+                        "mixed: " + ", ".join(f"{v} for {m}" for m, v in short.items())), "details": rob}
     p14 = summary.get("prop14", {})
     if p14:
         met_any = any(v["premise"] == "met" for v in p14.values())
