@@ -441,10 +441,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--on-truncation", default="warn", choices=None,
                     help="warn (default): embed cut texts and report counts; refuse: stop if any text exceeds the window")
     ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch CPU threads (default: torch's choice; on a busy shared machine 1 can be faster)")
     ap.add_argument("--limit", type=int, default=None, help="use only the first N comparisons")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     try:
+        if args.threads is not None:
+            import torch
+
+            torch.set_num_threads(check_positive_int("--threads", args.threads))
         meta = convert(args.prefs, args.out, model=args.model, on_truncation=args.on_truncation,
                        batch_size=args.batch_size, progress=not args.no_progress, limit=args.limit)
     except SimTheoryInputError as exc:
