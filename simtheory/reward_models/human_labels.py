@@ -596,3 +596,16 @@ def real_data_outcomes(summary: dict) -> dict[str, dict]:
                                                       for v in met.values()),
                                    "verdict": "measured", "details": met}
     return out
+
+
+def run_human(path: str | Path, *, quick: bool = True, out: str | Path | None = None, seed: int = 0) -> dict:
+    """Run the grid ``reward_models_human`` on ``path`` (into ``out``, default a temporary folder) and return
+    its summary; ``real_data_outcomes(run_human(path))`` gives the report's real-data rows."""
+    import tempfile
+
+    from simtheory.runner.grids import run_grid
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = run_grid("reward_models_human", quick=quick, seed=seed, out=Path(out or Path(tmp) / "run"),
+                          overrides={"embeddings": str(path)}, progress=False)
+        return json.loads((folder / "summary.json").read_text())
