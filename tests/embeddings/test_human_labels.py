@@ -163,3 +163,38 @@ def test_golden_proxy_file_marks_every_grid_row(tmp_path):
     assert np.mean(d ** 2) == pytest.approx(1.0)
     with pytest.raises(SimTheoryInputError, match="^--out: "):
         make_proxy(path, path)
+
+
+def test_early_stopping_keeps_the_best_validation_epoch():
+    """The returned BT-MLP is the epoch with the lowest validation loss: recomputing that loss from the
+    returned scorer gives the recorded value (float32 arithmetic)."""
+    from scipy.special import log_expit
+
+    from simtheory.reward_models.data import PairData
+    from simtheory.reward_models.models import fit_model
+
+    rng = np.random.default_rng(0)
+
+    def draw(n):
+        x1, x2 = rng.random((n, 5)), rng.random((n, 5))
+        y = (rng.random(n) < expit(3 * (x1[:, 0] - x2[:, 0]))).astype(float)
+        return PairData(x1, x2, np.full(n, np.nan), np.full(n, np.nan), y, np.nan)
+
+    tr, va = draw(200), draw(100)
+    score = fit_model("bt_mlp", tr, 0, hidden=32, epochs=40, lr=0.01, batch_size=32, val=va, patience=3)
+    rec = score.train_record
+    assert 1 <= rec["best_epoch"] <= 40
+    m = (2 * va.y - 1) * (score(va.x1) - score(va.x2))
+    assert -log_expit(m).mean() == pytest.approx(rec["val_loss"], rel=1e-5)
+
+
+def test_noise_verdicts_are_read_off_the_numbers():
+    def s(bt_minus):
+        return {"label_noise": {"by_model": {m: {"flip_hi": 0.4} for m in bt_minus},
+                                **{f"clf_more_robust_{m}": {"acc_at_high_noise_bt_minus_clf": d, "se": 0.01,
+                                                            "verdict": "holds" if d < -0.02 else "does not hold" if d > 0.02
+                                                            else "no difference detected (within 2 SE)"}
+                                   for m, d in bt_minus.items()}}}
+    assert H.real_data_outcomes(s({"clf_mlp": -0.05, "clf_lgb": -0.03}))["clf_more_robust_to_label_noise"]["verdict"] == "holds"
+    v = H.real_data_outcomes(s({"clf_mlp": 0.0, "clf_lgb": -0.05}))["clf_more_robust_to_label_noise"]["verdict"]
+    assert v == "mixed: no difference detected for clf_mlp, holds for clf_lgb"
