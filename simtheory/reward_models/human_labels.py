@@ -292,20 +292,63 @@ def _data(params: dict) -> HumanData:
 
 
 def cells(params: dict) -> list[dict]:
-    for m in [*params.get("models", []), *params.get("noise_models", []), *params.get("curve_models", [])]:
+    for m in [*params.get("models", []), *params.get("noise_models", []), *params.get("curve_models", []),
+              *params.get("design_models", [])]:
         check_choice("models", m, HUMAN_MODELS)
     for r in params.get("flip_rates", []):
         check_scalar("flip_rates", r, low=0.0, high=0.5, high_open=True)
     for f in params.get("fractions", []):
         check_scalar("fractions", f, low=0.0, high=1.0, low_open=True)
-    _data(params)   # validate the file before any cell runs
+    hd = _data(params)   # validate the file before any cell runs
     out = [{"analysis": "cv", "model": m} for m in params.get("models", [])]
     reps = range(int(params.get("n_reps", 1)))
+    g1, g2 = _pair_prompts(hd)
+    n_cross = int(np.sum(g1 != g2))
+    if min(n_cross, hd.m - n_cross) >= MIN_DESIGN_PAIRS:   # the data allow same- vs cross-prompt training
+        out += [{"analysis": "design", "train_design": d, "model": m, "rep": r}
+                for d in ("same", "cross") for m in params.get("design_models", []) for r in reps]
     out += [{"analysis": "noise", "flip": float(f), "model": m, "rep": r}
             for f in params.get("flip_rates", []) for m in params.get("noise_models", []) for r in reps]
     out += [{"analysis": "curve", "fraction": float(f), "model": m, "rep": r}
             for f in params.get("fractions", []) for m in params.get("curve_models", []) for r in reps]
     return out
+
+
+MIN_DESIGN_PAIRS = 20
+
+
+def _pair_prompts(hd: HumanData) -> tuple[np.ndarray, np.ndarray]:
+    """Prompt codes of the first and the second response of every pair."""
+    code = np.unique(hd.prompt_ids, return_inverse=True)[1]
+    return code[hd.pairs[:, 0]], code[hd.pairs[:, 1]]
+
+
+def _design_cell(cell: dict, hd: HumanData, params: dict, rng) -> dict:
+    """Same- vs cross-prompt training (Sec. 6.3 with human labels): prompts split 70/30 (seed split_seed, rep);
+    a pair is for training when both its prompts are training prompts, for testing when both are test prompts.
+    Both designs train on the same number of pairs (the smaller design's count); the held-out accuracy is
+    reported separately on same-prompt and on cross-prompt test pairs."""
+    g1, g2 = _pair_prompts(hd)
+    cross = g1 != g2
+    split_rng = np.random.default_rng([int(params.get("split_seed", 0)), int(cell["rep"])])
+    u = np.unique(np.concatenate([g1, g2]))
+    test_p = split_rng.choice(u, max(1, round(float(params.get("test_frac", 0.3)) * u.size)), replace=False)
+    t1, t2 = np.isin(g1, test_p), np.isin(g2, test_p)
+    pool, test = np.flatnonzero(~t1 & ~t2), np.flatnonzero(t1 & t2)
+    n = int(min(np.sum(cross[pool]), np.sum(~cross[pool])))
+    if n < 10 or test.size < 10:
+        raise SimTheoryInputError("embeddings", f"same- vs cross-prompt training needs 10+ training pairs of each "
+                                  f"design and 10+ test pairs (got {n} and {test.size})")
+    mine = pool[cross[pool] == (cell["train_design"] == "cross")]
+    train = rng.choice(mine, n, replace=False)
+    res = fit_predict(cell["model"], hd, train, test, rng, params)
+    row: dict = {"n_train": n}
+    for d, sel in (("same", ~cross[test]), ("cross", cross[test])):
+        if sel.sum() >= 2:
+            m = bootstrap_metrics({"m": res["p"][sel]}, hd.y[test][sel], g1[test][sel],
+                                  n_boot=int(params.get("n_boot", 1000)), seed=int(params.get("split_seed", 0)))["m"]
+            row.update({f"acc_{d}_test": m["accuracy"], f"acc_{d}_test_se": m["accuracy_se"], f"n_{d}_test": int(sel.sum())})
+    return row
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:
@@ -327,6 +370,8 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
                              "s1": float(a), "s2": float(b), "collapsed": bool(collapsed), "fit_seconds": round(sec, 3),
                              "fit_record": rec})
         return rows
+    if cell["analysis"] == "design":
+        return [_design_cell(cell, hd, params, rng)]
     # one grouped train/test split per rep (same split for every model and rate of that rep)
     split_rng = np.random.default_rng([int(params.get("split_seed", 0)), int(cell["rep"])])
     train, test = _split_prompts(hd.groups, np.arange(hd.m), float(params.get("test_frac", 0.3)), split_rng)
@@ -440,8 +485,25 @@ def checks(df, hd: HumanData, params: dict) -> dict:
         sentence.append(f"'Similar' design: impossible: at most {int(per_prompt.max())} responses per prompt, "
                         "selecting a similar pair needs 3 or more and a quality order")
     out["cross_prompt"] = {"cross_prompt_pairs": cross, "same_prompt_pairs": hd.m - cross,
-                           "max_responses_per_prompt": int(per_prompt.max()),
-                           "verdict": "; ".join(sentence) or "data allow the comparison (not run in this version)"}
+                           "max_responses_per_prompt": int(per_prompt.max())}
+    dz = df[df["analysis"] == "design"] if "analysis" in df else df.iloc[:0]
+    if len(dz):
+        comp = {}
+        for m, a in dz.groupby("model"):
+            g = a.groupby("train_design")
+            mean, se = g["acc_same_test"].mean(), g["acc_same_test_se"].mean() / np.sqrt(g.size())
+            diff, dse = float(mean["cross"] - mean["same"]), float(np.hypot(se["cross"], se["same"]))
+            comp[m] = {"acc_same_test_trained_cross": float(mean["cross"]), "acc_same_test_trained_same": float(mean["same"]),
+                       "diff": diff, "se": dse, "n_train": int(a["n_train"].iloc[0]),
+                       "verdict": ("holds" if diff > 2 * dse else "does not hold" if diff < -2 * dse
+                                   else "no difference detected (within 2 SE)")}
+        out["cross_prompt"]["by_model"] = comp
+        sentence.insert(0, "cross-prompt training vs same-prompt training (accuracy on held-out same-prompt pairs): "
+                        + ", ".join(f"{m}: {v['diff']:+.3f} +- {v['se']:.3f} ({v['verdict']})" for m, v in comp.items()))
+    elif cross and min(cross, hd.m - cross) < MIN_DESIGN_PAIRS:
+        sentence.insert(0, f"cross-prompt vs same-prompt: not run: needs {MIN_DESIGN_PAIRS}+ labelled pairs of each "
+                        f"design (cross {cross}, same {hd.m - cross})")
+    out["cross_prompt"]["verdict"] = "; ".join(sentence) or "not run (no design_models in the grid parameters)"
     from simtheory.general_preference.embedding_model import intransitive_triads
 
     tri = intransitive_triads(hd.pairs, hd.y, hd.x.shape[0])
@@ -578,8 +640,12 @@ def real_data_outcomes(summary: dict) -> dict[str, dict]:
             "details": eq21}
     cp = summary.get("cross_prompt", {})
     if cp:
-        out["cross_prompt_on_human_labels"] = {"value": cp["verdict"], "verdict": "not checkable on this data"
-                                               if "impossible" in cp["verdict"] else "not run", "details": cp}
+        by = cp.get("by_model", {})
+        vs = {v["verdict"].split(" (")[0] for v in by.values()}
+        verdict = ("not checkable on this data" if not by and "impossible" in cp["verdict"] else "not run" if not by
+                   else next(iter(vs)) if len(vs) == 1 else
+                   "mixed: " + ", ".join(f"{v['verdict'].split(' (')[0]} for {m}" for m, v in by.items()))
+        out["cross_prompt_on_human_labels"] = {"value": cp["verdict"], "verdict": verdict, "details": cp}
     g = summary.get("gpm_vs_bt", {})
     if g.get("models"):
         ref = g["reference"]

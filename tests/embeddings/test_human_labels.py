@@ -198,3 +198,31 @@ def test_noise_verdicts_are_read_off_the_numbers():
     assert H.real_data_outcomes(s({"clf_mlp": -0.05, "clf_lgb": -0.03}))["clf_more_robust_to_label_noise"]["verdict"] == "holds"
     v = H.real_data_outcomes(s({"clf_mlp": 0.0, "clf_lgb": -0.05}))["clf_more_robust_to_label_noise"]["verdict"]
     assert v == "mixed: no difference detected for clf_mlp, holds for clf_lgb"
+
+
+def test_same_vs_cross_prompt_training_when_the_data_allow_it(tmp_path):
+    """A file with both designs (seed 0: 150 prompts x 2 responses, 150 same-prompt and 150 cross-prompt
+    BT-labelled pairs) gets design cells; their verdict is computed from the measured difference."""
+    from simtheory.runner.grids import run_grid
+
+    rng = np.random.default_rng(0)
+    n_p, d = 150, 4
+    x = rng.normal(size=(2 * n_p, d))
+    r = x @ rng.normal(size=d)
+    same = np.arange(2 * n_p).reshape(-1, 2)
+    a = rng.integers(0, 2 * n_p, n_p)
+    b = (a + 2 * rng.integers(1, n_p, n_p)) % (2 * n_p)          # a different prompt (rows 2p, 2p + 1)
+    pairs = np.concatenate([same, np.stack([a, b], 1)])
+    y = (rng.random(len(pairs)) < expit(r[pairs[:, 0]] - r[pairs[:, 1]])).astype(np.int8)
+    np.savez(tmp_path / "both.npz", embeddings=x, prompt_ids=np.repeat([f"p{i}" for i in range(n_p)], 2),
+             response_ids=np.tile(["a", "b"], n_p), pairs=pairs, labels=y)
+    over = {"embeddings": str(tmp_path / "both.npz"), "models": ["linear_bt_cv"], "noise_models": [],
+            "curve_models": [], "design_models": ["linear_bt_cv"], "n_boot": 200}
+    out = run_grid("reward_models_human", quick=True, out=tmp_path / "run", overrides=over, progress=False)
+    s = json.loads((out / "summary.json").read_text())
+    cp = s["cross_prompt"]
+    assert cp["cross_prompt_pairs"] == 150 and set(cp["by_model"]) == {"linear_bt_cv"}
+    v = cp["by_model"]["linear_bt_cv"]
+    assert v["n_train"] >= 10 and v["se"] > 0
+    expect = "holds" if v["diff"] > 2 * v["se"] else "does not hold" if v["diff"] < -2 * v["se"] else "no difference detected"
+    assert H.real_data_outcomes(s)["cross_prompt_on_human_labels"]["verdict"] == expect
