@@ -182,3 +182,14 @@ def test_arena_ties_kept_apart(tmp_path):
         assert z["tie_pairs"].shape == (1, 2) and list(z["labels"]) == [1, 0, 0]
         # the same two responses of one prompt are stored once and shared by three comparisons
         assert z["embeddings"].shape[0] == 4 and (z["pairs"][0] == z["tie_pairs"][0]).all()
+
+
+def test_trl_message_lists_from_parquet(tmp_path):
+    """Parquet returns message lists as numpy arrays of dicts; they are read like JSON lists."""
+    recs = [{"prompt": [{"role": "user", "content": f"question {i}"}],
+             "chosen": [{"role": "assistant", "content": "a good answer"}],
+             "rejected": [{"role": "assistant", "content": "bad"}]} for i in range(5)]
+    pd.DataFrame(recs).to_parquet(tmp_path / "trl.parquet")
+    meta = convert(tmp_path / "trl.parquet", tmp_path / "trl.npz", encoder=WordEncoder(), progress=False)
+    assert meta["shape"] == "prompt_chosen_rejected" and meta["truncation"]["prompts"] == 5
+    assert meta["truncation"]["responses"] == 10   # one 'good' and one 'bad' row per prompt
