@@ -222,7 +222,7 @@ register(Claim(id="rbt.eq21.clf_union_bound", document=DOC, where="Section 3.3, 
                statement="classification order consistency and per-item accuracies satisfy the union bound "
                          "(as printed, and in its error form)",
                paper_value=None, tests=(T + "test_eq19_and_eq21_recomputed_from_the_rows",
-                                        U + "test_eq21_union_bound_and_its_power"), command=CMD, compute=_eq21,
+                                        U + "test_eq21_exact_values_on_a_tight_hand_example", U + "test_eq21_slack_is_the_probability_of_both_errors"), command=CMD, compute=_eq21,
                rule=AllOf(printed=NoViolation("classifier rows"), errors=NoViolation("classifier rows")),
                kind=IDENTITY, expected=HOLDS,
                note="Both forms are identities of empirical frequencies (a union bound of events on the same "
@@ -230,7 +230,7 @@ register(Claim(id="rbt.eq21.clf_union_bound", document=DOC, where="Section 3.3, 
 register(Claim(id="rbt.eq21.printed_direction", document=DOC, where="Section 3.3, eq. 21 (direction as printed)",
                statement="eq. 21 as printed, L_oc <= a1 + a2, lets per-item classification accuracy control "
                          "order consistency (a finding about the text)",
-               paper_value="L_oc <= L_clf", tests=(U + "test_eq21_union_bound_and_its_power",), command=CMD,
+               paper_value="L_oc <= L_clf", tests=(U + "test_eq21_exact_values_on_a_tight_hand_example", U + "test_eq21_slack_is_the_probability_of_both_errors",), command=CMD,
                compute=_eq21_direction,
                rule=Inequality(">=", 0.5, "fraction of classifier rows where the printed bound is below 1"),
                kind=SIMULATION, expected=FAILS,
