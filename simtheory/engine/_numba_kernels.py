@@ -242,3 +242,15 @@ def pair_sums(n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd,
         part[blk, 4] = q1
     tot = part.sum(axis=0)
     return tot[:3].copy(), np.array([tot[3], tot[4], tot[2]])
+
+
+def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
+    """Run :func:`pair_sums` for validated :class:`~simtheory.engine.montecarlo.PairParams` ``p``."""
+    from simtheory.engine.pairing import DESIGNS
+    from simtheory.engine.utility_samplers import FAMILIES, family_scale
+
+    pop, xi = p.population, p.xi
+    key = int(p.seed.generate_state(1, np.uint64)[0])
+    return pair_sums(p.n_pairs, DESIGNS.index(p.design), FAMILIES.index(pop.family), pop.df,
+                     family_scale(pop.family, pop.df), pop.mu_mean, pop.mu_sd, pop.sigma_median, pop.sigma_logsd,
+                     p.k, xi.code, xi.beta, xi.threshold, xi.steep, np.uint64(key))
