@@ -8,10 +8,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from simtheory.engine.backends import available_backends
+pytest.importorskip("hypothesis", reason="the property tests need hypothesis (pip install hypothesis)")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from simtheory.engine.backends import available_backends  # noqa: E402
 from simtheory.engine.montecarlo import K_MAX, PromptPopulation, STATS, check_pair_params, pair_stats
 from simtheory.engine.order_consistency import order_consistency
 from simtheory.engine.pairing import DESIGNS
