@@ -272,8 +272,8 @@ def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
 #   2. the ziggurat's fast path on those words (|Z| = u * x_i, accepted when below x_{i+1}: 98.8 %);
 #      the rejected few are redrawn by the exact scalar ziggurat from a second stream of the block;
 #   3. 32-bit label uniforms, two per word;
-#   4. xi by a stable sigmoid, sigmoid(y) from e = exp(-|y|) only, exp by Cody-Waite reduction and a
-#      degree-13 Taylor polynomial (relative error ~2e-16), 2^k from the exponent bits;
+#   4. xi by a stable sigmoid, sigmoid(y) from e = exp(-|y|) only, exp by a 64-entry table of 2^(j/64),
+#      Cody-Waite reduction and a degree-5 polynomial (relative error ~5e-16);
 #   5. the sums (fastmath reassociation lets the reduction vectorise).
 # ------------------------------------------------------------------------------------------------
 FAST_BLOCK = 1024
@@ -281,9 +281,10 @@ _SUPER = 1 << 12
 _LO32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _INV32 = 1.0 / 4294967296.0
-_LN2_HI = 6.93147180369123816490e-01
-_LN2_LO = 1.90821492927058770002e-10
-_LOG2E = 1.4426950408889634
+_64_LN2 = 64.0 / math.log(2.0)
+_LN2_64_HI = 6.93147180369123816490e-01 / 64.0   # fdlibm's ln2_hi (32 significant bits) / 64: k * hi is exact
+_LN2_64_LO = 1.90821492927058770002e-10 / 64.0
+_EXP2_64 = np.array([2.0 ** (j / 64.0) for j in range(64)])
 _FIX = np.uint64(0xD1B54A32D192ED03)
 _ALL8 = np.uint64(0x0101010101010101)
 _VEC = {"nsz", "arcp", "contract"}               # no reassociation: keeps Cody-Waite exact
@@ -342,29 +343,26 @@ def _label_uniforms(w, u):
 
 @njit(cache=True, fastmath=_VEC)
 def _sigmoid_fill(y, out, kb):
-    """out = sigmoid(y), stable (only exp(-|y|) is computed), vectorisable; kb is int64 scratch.
-    ``out`` must not alias ``y``. Relative error <= 4e-16 for y >= -700 (sigmoid(y) < 1e-304 below)."""
+    """out = sigmoid(y), stable (only e = exp(-|y|) is computed), vectorisable; kb is int64 scratch.
+
+    exp(x) = 2^(k/64) e^r with k = round(64 x / ln 2) and |r| <= ln2/128 (Cody-Waite: ln2/64 in two parts),
+    e^r by its degree-5 Taylor polynomial (truncation < 4e-17), 2^(k/64) = 2^(k >> 6) * T[k & 63] with the
+    power of two built from exponent bits. ``out`` must not alias ``y``. Relative error <= ~5e-16 for
+    y >= -700 (below, sigmoid(y) < 1e-304)."""
     for j in range(y.size):
         x = -abs(y[j])
         x = x if x > -700.0 else -700.0  # noqa: FURB136 - a select vectorises
-        k = math.floor(x * _LOG2E + 0.5)
-        r = (x - k * _LN2_HI) - k * _LN2_LO
-        p = 1.0 / 6227020800.0
-        p = p * r + 1.0 / 479001600.0
-        p = p * r + 1.0 / 39916800.0
-        p = p * r + 1.0 / 3628800.0
-        p = p * r + 1.0 / 362880.0
-        p = p * r + 1.0 / 40320.0
-        p = p * r + 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
+        k = math.floor(x * _64_LN2 + 0.5)
+        r = (x - k * _LN2_64_HI) - k * _LN2_64_LO
+        p = 1.0 / 120.0
         p = p * r + 1.0 / 24.0
         p = p * r + 1.0 / 6.0
         p = p * r + 0.5
         p = p * r + 1.0
         p = p * r + 1.0
-        out[j] = p
-        kb[j] = (np.int64(k) + 1023) << 52
+        ki = np.int64(k)
+        out[j] = p * _EXP2_64[ki & 63]
+        kb[j] = ((ki >> 6) + 1023) << 52
     scale = kb.view(np.float64)
     for j in range(y.size):
         e = out[j] * scale[j]
