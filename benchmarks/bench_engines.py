@@ -11,7 +11,8 @@ Kernels:
 * ``order_consistency`` - simtheory.engine.order_consistency.order_consistency: Monte-Carlo order-consistency counting
   on 100,000 rows in 1,000 prompt groups (cross-prompt pairs).
 
-Backends: numpy; numba with 1 and 2 threads (``--threads``); cupy where a CUDA device answers. Each configuration runs
+Backends: numpy; numba with 1 and 2 threads (``--threads``); cupy (fused kernels) and cupy_array (the numpy
+code on the GPU) where a CUDA device answers. Each configuration runs
 in a fresh subprocess (so its peak RSS, ``ru_maxrss``, is its own; ``rss_base_mib`` is the RSS just before
 the timed call, after imports, data set-up and the numba warm-up, so compilation is excluded). cupy
 configurations also report the memory pool's size (``gpu_pool_mib``). The best of ``--repeat`` runs is
@@ -45,7 +46,7 @@ def _rss_mib() -> float:
 def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chunk: int) -> dict:
     import numpy as np
 
-    chunk = {"chunk": gpu_chunk} if backend == "cupy" else {}
+    chunk = {"chunk": gpu_chunk} if backend == "cupy_array" else {}
 
     if backend == "numba":
         import numba
@@ -69,7 +70,7 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
             return order_consistency(r, rh, groups=g, design="cross", n_pairs=m, seed=1, backend=backend, **chunk)
     run(10_000)  # warm-up: numba compilation / cupy kernel caches
     sync = (lambda: None)
-    if backend == "cupy":
+    if backend.startswith("cupy"):
         import cupy
 
         sync = cupy.cuda.Device().synchronize
@@ -83,7 +84,7 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
         best = min(best, time.perf_counter() - t0)
     row = dict(kernel=kernel, backend=backend, threads=threads, n_pairs=n, seconds=best, pairs_per_second=n / best,
                rss_base_mib=round(base, 1), peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
-    if backend == "cupy":
+    if backend.startswith("cupy"):
         import cupy
 
         row["gpu_pool_mib"] = round(cupy.get_default_memory_pool().total_bytes() / 2**20, 1)
@@ -95,7 +96,7 @@ def configs(backends: list[str], threads: list[int]) -> list[tuple[str, int]]:
     if "numba" in backends:
         out += [("numba", t) for t in threads]
     if "cupy" in backends:
-        out.append(("cupy", 0))
+        out += [("cupy", 0), ("cupy_array", 0)]
     return out
 
 

@@ -277,7 +277,7 @@ def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
 #   5. the sums (fastmath reassociation lets the reduction vectorise).
 # ------------------------------------------------------------------------------------------------
 FAST_BLOCK = 1024
-_SUPER = 1 << 12
+_SUPER = 256
 _LO32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _INV32 = 1.0 / 4294967296.0
