@@ -438,9 +438,9 @@ def pair_sums_gauss(n, cross, mu_sd, sig_med, sig_logsd, xi_code, beta, threshol
                 acc[0] += _sum2(z[:m], u[:m])
                 continue
             if sig_logsd == 0.0:
-                for j in range(m):
-                    z[j] *= const_scale
+                ds = const_scale  # |dr| = ds * z: the scale is folded into xi's argument and the sums
             else:
+                ds = 1.0
                 for j in range(m):
                     fix, g1 = _normal(fix)
                     a = sig_med * math.exp(sig_logsd * g1)
@@ -454,16 +454,19 @@ def pair_sums_gauss(n, cross, mu_sd, sig_med, sig_logsd, xi_code, beta, threshol
             tt = t[:m]
             yy = y[:m]
             if xi_code == 0:
+                c = beta * ds
                 for j in range(m):
-                    yy[j] = beta * d[j]
+                    yy[j] = c * d[j]
                 _sigmoid_fill(yy, tt, kb[:m])
             elif xi_code == 1:
-                c = beta / math.sqrt(2.0)
+                c = beta * ds / math.sqrt(2.0)
                 for j in range(m):
                     tt[j] = 0.5 * (1.0 + math.erf(c * d[j]))
             else:
+                c = steep * ds
+                c0 = steep * threshold
                 for j in range(m):
-                    yy[j] = steep * (d[j] - threshold)
+                    yy[j] = c * d[j] - c0
                 _sigmoid_fill(yy, tt, kb[:m])
                 for j in range(m):
                     tt[j] = 0.5 + 0.5 * tt[j]
@@ -471,10 +474,10 @@ def pair_sums_gauss(n, cross, mu_sd, sig_med, sig_logsd, xi_code, beta, threshol
                 acc[1] += _sum2(d, tt)
                 continue
             s0, s1, s2, q0, q1 = _sums5(d, tt, u[:m])
-            acc[0] += s0
+            acc[0] += ds * s0
             acc[1] += s1
             acc[2] += s2
-            acc[3] += q0
+            acc[3] += ds * ds * q0
             acc[4] += q1
         for c in range(5):
             part[sb, c] = acc[c]
