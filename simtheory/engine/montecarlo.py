@@ -157,7 +157,7 @@ def check_pair_params(n_pairs: int, design: str = "same", population: PromptPopu
         on a backend other than numpy; ``k`` not an integer in [2, K_MAX] (in [1, K_MAX] for the
         designs that do not use it); bad ``seed``; unknown or unavailable ``backend``; bad ``chunk``.
     """
-    n_pairs = check_scalar("n_pairs", n_pairs, low=1, high=N_MAX, integer=True)
+    n_pairs = int(check_scalar("n_pairs", n_pairs, low=1, high=N_MAX, integer=True))
     check_choice("design", design, DESIGNS)
     if population is None:
         population = PromptPopulation()
@@ -169,7 +169,7 @@ def check_pair_params(n_pairs: int, design: str = "same", population: PromptPopu
         raise SimTheoryInputError("beta", "give either xi or beta, not both")
     elif not isinstance(xi, Xi) and not callable(xi):
         raise SimTheoryInputError("xi", f"expected an Xi or a callable, got {type(xi).__name__}")
-    k = check_scalar("k", k, low=2 if design in K_DESIGNS else 1, high=K_MAX, integer=True)
+    k = int(check_scalar("k", k, low=2 if design in K_DESIGNS else 1, high=K_MAX, integer=True))
     seed = check_seed(seed)
     backend = resolve_backend(backend)
     if not isinstance(xi, Xi) and backend != "numpy":

@@ -137,14 +137,14 @@ def fit_scores(W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, 
         return -(wij_t * logsig(s) + wji_t * logsig(-s)).sum() + l2 * (theta ** 2).sum()
 
     rng = np.random.default_rng(seed)
-    best, best_loss = None, np.inf
+    best, best_loss = np.zeros(n * max(dim, 1)), np.inf
     for _ in range(1 if dim == 1 else restarts):
         x0 = np.zeros(n) if dim == 1 else rng.normal(scale=init_sd, size=n * dim)
         theta = _t(x0, dev).requires_grad_(True)
         opt = torch.optim.LBFGS([theta], lr=1.0, max_iter=5000, tolerance_grad=1e-9, tolerance_change=1e-15,
                                 history_size=20, line_search_fn="strong_wolfe")
 
-        def closure():
+        def closure(opt=opt, theta=theta):
             opt.zero_grad()
             val = loss_of(theta)
             val.backward()
@@ -153,7 +153,7 @@ def fit_scores(W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, 
         opt.step(closure)
         with torch.no_grad():
             val = float(loss_of(theta))
-        if val < best_loss:
+        if val < best_loss or not np.isfinite(best_loss):
             best, best_loss = theta.detach().cpu().numpy(), val
     if dim == 1:
         return best[:, None] - best[None, :]
