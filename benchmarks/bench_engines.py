@@ -16,8 +16,8 @@ code on the GPU) where a CUDA device answers. Each configuration runs
 in a fresh subprocess (so its peak RSS, ``ru_maxrss``, is its own; ``rss_base_mib`` is the RSS just before
 the timed call, after imports, data set-up and the numba warm-up, so compilation is excluded). cupy
 configurations also report the memory pool's size (``gpu_pool_mib``). The best of ``--repeat`` runs is
-kept. Output: ``benchmarks/results/bench_engines.csv`` + ``.json`` (versions, machine) and a table
-with the ratios numba/numpy and cupy/numba.
+kept. Output: ``benchmarks/results/bench_engines.csv`` + ``.json`` (versions, machine), a figure
+``bench_engines.png`` (throughput vs n per backend) and a table with the ratios numba/numpy and cupy/numba.
 """
 from __future__ import annotations
 
@@ -91,6 +91,31 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
     return row
 
 
+def figure(rows: list[dict], path: Path) -> None:
+    """Throughput vs n per backend (and thread count), one panel per kernel."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kernels = list(dict.fromkeys(r["kernel"] for r in rows))
+    fig, axes = plt.subplots(1, len(kernels), figsize=(5 * len(kernels), 3.6), squeeze=False)
+    for ax, kernel in zip(axes[0], kernels):
+        mine = [r for r in rows if r["kernel"] == kernel]
+        for key in dict.fromkeys((r["backend"], r["threads"]) for r in mine):
+            pts = sorted((r["n_pairs"], r["pairs_per_second"]) for r in mine if (r["backend"], r["threads"]) == key)
+            ax.plot(*zip(*pts), marker="o", label=key[0] + (f" ({key[1]} thr)" if key[0] == "numba" else ""))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("pairs per call")
+        ax.set_ylabel("pairs / second")
+        ax.set_title(kernel, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+
+
 def configs(backends: list[str], threads: list[int]) -> list[tuple[str, int]]:
     out = [("numpy", 1)]
     if "numba" in backends:
@@ -158,6 +183,10 @@ def main(argv=None) -> list[dict]:
         pass
     write_json(out.with_suffix(".json"), run_metadata(benchmark="bench_engines", args=vars(a), cpu_count=os.cpu_count(),
                                                        gpu=gpu, rows=rows))
+    try:
+        figure(rows, out.with_suffix(".png"))
+    except Exception as e:  # noqa: BLE001 - the CSV is the result; the figure is a convenience
+        print(f"figure skipped: {e}")
     print(f"wrote {out}")
     return rows
 
