@@ -11,12 +11,13 @@ Kernels:
 * ``order_consistency`` - simtheory.engine.order_consistency.order_consistency: Monte-Carlo order-consistency counting
   on 100,000 rows in 1,000 prompt groups (cross-prompt pairs).
 
-Backends: numpy; numba with 1 and 2 threads (``--threads``); cupy where a CUDA device answers. Each configuration runs
+Backends: numpy; numba with 1 and 2 threads (``--threads``); cupy (fused kernels) and cupy_array (the numpy
+code on the GPU) where a CUDA device answers. Each configuration runs
 in a fresh subprocess (so its peak RSS, ``ru_maxrss``, is its own; ``rss_base_mib`` is the RSS just before
 the timed call, after imports, data set-up and the numba warm-up, so compilation is excluded). cupy
 configurations also report the memory pool's size (``gpu_pool_mib``). The best of ``--repeat`` runs is
-kept. Output: ``benchmarks/results/bench_engines.csv`` + ``.json`` (versions, machine) and a table
-with the ratios numba/numpy and cupy/numba.
+kept. Output: ``benchmarks/results/bench_engines.csv`` + ``.json`` (versions, machine), a figure
+``bench_engines.png`` (throughput vs n per backend) and a table with the ratios numba/numpy and cupy/numba.
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def _rss_mib() -> float:
 def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chunk: int) -> dict:
     import numpy as np
 
-    chunk = {"chunk": gpu_chunk} if backend == "cupy" else {}
+    chunk = {"chunk": gpu_chunk} if backend == "cupy_array" else {}
 
     if backend == "numba":
         import numba
@@ -69,7 +70,7 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
             return order_consistency(r, rh, groups=g, design="cross", n_pairs=m, seed=1, backend=backend, **chunk)
     run(10_000)  # warm-up: numba compilation / cupy kernel caches
     sync = (lambda: None)
-    if backend == "cupy":
+    if backend.startswith("cupy"):
         import cupy
 
         sync = cupy.cuda.Device().synchronize
@@ -83,11 +84,36 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
         best = min(best, time.perf_counter() - t0)
     row = dict(kernel=kernel, backend=backend, threads=threads, n_pairs=n, seconds=best, pairs_per_second=n / best,
                rss_base_mib=round(base, 1), peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
-    if backend == "cupy":
+    if backend.startswith("cupy"):
         import cupy
 
         row["gpu_pool_mib"] = round(cupy.get_default_memory_pool().total_bytes() / 2**20, 1)
     return row
+
+
+def figure(rows: list[dict], path: Path) -> None:
+    """Throughput vs n per backend (and thread count), one panel per kernel."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kernels = list(dict.fromkeys(r["kernel"] for r in rows))
+    fig, axes = plt.subplots(1, len(kernels), figsize=(5 * len(kernels), 3.6), squeeze=False)
+    for ax, kernel in zip(axes[0], kernels):
+        mine = [r for r in rows if r["kernel"] == kernel]
+        for key in dict.fromkeys((r["backend"], r["threads"]) for r in mine):
+            pts = sorted((r["n_pairs"], r["pairs_per_second"]) for r in mine if (r["backend"], r["threads"]) == key)
+            ax.plot(*zip(*pts), marker="o", label=key[0] + (f" ({key[1]} thr)" if key[0] == "numba" else ""))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("pairs per call")
+        ax.set_ylabel("pairs / second")
+        ax.set_title(kernel, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
 
 
 def configs(backends: list[str], threads: list[int]) -> list[tuple[str, int]]:
@@ -95,7 +121,7 @@ def configs(backends: list[str], threads: list[int]) -> list[tuple[str, int]]:
     if "numba" in backends:
         out += [("numba", t) for t in threads]
     if "cupy" in backends:
-        out.append(("cupy", 0))
+        out += [("cupy", 0), ("cupy_array", 0)]
     return out
 
 
@@ -157,6 +183,10 @@ def main(argv=None) -> list[dict]:
         pass
     write_json(out.with_suffix(".json"), run_metadata(benchmark="bench_engines", args=vars(a), cpu_count=os.cpu_count(),
                                                        gpu=gpu, rows=rows))
+    try:
+        figure(rows, out.with_suffix(".png"))
+    except Exception as e:  # noqa: BLE001 - the CSV is the result; the figure is a convenience
+        print(f"figure skipped: {e}")
     print(f"wrote {out}")
     return rows
 

@@ -3,8 +3,12 @@
 * :mod:`.utility_samplers` - location-scale utility families and prompt populations;
 * :mod:`.annotators` - annotator correctness xi and BT / Thurstone label noise;
 * :mod:`.pairing` - same / cross / similar / diversified pair designs;
-* :mod:`.backends`, :mod:`.montecarlo` - numpy / numba / cupy pair statistics;
-* :mod:`.order_consistency` - order-consistency counting kernels.
+* :mod:`.backends`, :mod:`.montecarlo` - numpy / numba / cupy pair statistics (validated once, by
+  :func:`~.montecarlo.check_pair_params`, for every backend);
+* :mod:`.order_consistency` - order-consistency counting kernels;
+* :mod:`._numba_kernels` - numba kernels (counter-based SplitMix64, a SIMD Gaussian fast path);
+* :mod:`.cupy_fused` - fused CUDA kernels (Philox4x32-10 streams, reduction in registers);
+* :mod:`.devices` - torch device choice (cuda when available).
 """
 from simtheory.engine.annotators import annotate, correctness, error_rate, prob_prefer_first
 from simtheory.engine.backends import BACKENDS, available_backends, resolve_backend

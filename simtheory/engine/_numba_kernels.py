@@ -242,3 +242,265 @@ def pair_sums(n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd,
         part[blk, 4] = q1
     tot = part.sum(axis=0)
     return tot[:3].copy(), np.array([tot[3], tot[4], tot[2]])
+
+
+def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
+    """Run :func:`pair_sums` for validated :class:`~simtheory.engine.montecarlo.PairParams` ``p``."""
+    from simtheory.engine.pairing import DESIGNS
+    from simtheory.engine.utility_samplers import FAMILIES, family_scale
+
+    pop, xi = p.population, p.xi
+    key = int(p.seed.generate_state(1, np.uint64)[0])
+    if pop.family == "gaussian" and p.design in ("same", "cross"):
+        return pair_sums_gauss(p.n_pairs, p.design == "cross", pop.mu_sd, pop.sigma_median, pop.sigma_logsd,
+                               xi.code, xi.beta, xi.threshold, xi.steep, np.uint64(key), 2)
+    return pair_sums(p.n_pairs, DESIGNS.index(p.design), FAMILIES.index(pop.family), pop.df,
+                     family_scale(pop.family, pop.df), pop.mu_mean, pop.mu_sd, pop.sigma_median, pop.sigma_logsd,
+                     p.k, xi.code, xi.beta, xi.threshold, xi.steep, np.uint64(key))
+
+
+
+# ------------------------------------------------------------------------------------------------
+# Gaussian fast path (issue 17): sample only what the statistics need, in SIMD-friendly passes.
+#
+# For Gaussian utilities the utility difference of a pair is itself Gaussian given the prompt scales:
+#   same  : r1 - r2 = sigma_x (Z1 - Z2)                        ~ sigma_x sqrt(2) Z
+#   cross : r1 - r2 = (mu_1 - mu_2) + sigma_1 Z1 - sigma_2 Z2  ~ sqrt(2 mu_sd^2 + sigma_1^2 + sigma_2^2) Z
+# so |dr| = scale * |Z|: ONE half-normal per pair (plus the prompt scales when sigma_x is random).
+# Each block of FAST_BLOCK pairs runs in passes over small buffers that LLVM vectorises (AVX2/AVX-512):
+#   1. SplitMix64 words for the pair's stream (counter-based: word j = mix(state + j * gamma));
+#   2. the ziggurat's fast path on those words (|Z| = u * x_i, accepted when below x_{i+1}: 98.8 %);
+#      the rejected few are redrawn by the exact scalar ziggurat from a second stream of the block;
+#   3. 32-bit label uniforms, two per word;
+#   4. xi by a stable sigmoid, sigmoid(y) from e = exp(-|y|) only, exp by a 64-entry table of 2^(j/64),
+#      Cody-Waite reduction and a degree-5 polynomial (relative error ~5e-16);
+#   5. the sums (fastmath reassociation lets the reduction vectorise).
+# ------------------------------------------------------------------------------------------------
+FAST_BLOCK = 1024
+_SUPER = 256
+_LO32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+_INV32 = 1.0 / 4294967296.0
+_64_LN2 = 64.0 / math.log(2.0)
+_LN2_64_HI = 6.93147180369123816490e-01 / 64.0   # fdlibm's ln2_hi (32 significant bits) / 64: k * hi is exact
+_LN2_64_LO = 1.90821492927058770002e-10 / 64.0
+_EXP2_64 = np.array([2.0 ** (j / 64.0) for j in range(64)])
+_FIX = np.uint64(0xD1B54A32D192ED03)
+_ALL8 = np.uint64(0x0101010101010101)
+_VEC = {"nsz", "arcp", "contract"}               # no reassociation: keeps Cody-Waite exact
+_RED = {"nsz", "arcp", "contract", "reassoc"}    # reductions may reassociate (vectorised sums)
+
+
+@njit(cache=True, fastmath=_VEC)
+def _fill_words(state, w):
+    """w[j] = SplitMix64 output j+1 after ``state`` (the same numbers as j+1 sequential draws)."""
+    for j in range(w.size):
+        w[j] = _mix(state + np.uint64(j + 1) * _GAMMA)
+    return state + np.uint64(w.size) * _GAMMA
+
+
+@njit(cache=True, fastmath=_VEC)
+def _half_normal_fast(w, z, ok):
+    """Ziggurat fast path on words ``w``: z = |Z| candidate, ok = accepted (exact when ok)."""
+    for j in range(w.size):
+        b = w[j]
+        i = np.int64(b & _M7)
+        u = (float(np.int64(b >> _S11)) + 0.5) * _INV53
+        x = u * _ZX[i]
+        z[j] = x
+        ok[j] = x < _ZX[i + 1]
+
+
+@njit(cache=True)
+def _half_normal_slow(state, i, x):
+    """Finish a ziggurat draw whose fast test failed at layer ``i`` with candidate ``x`` (exact)."""
+    while True:
+        if i == 0:
+            while True:
+                state, u1 = _uniform(state)
+                state, u2 = _uniform(state)
+                xt = -math.log(u1) / _ZR
+                if -2.0 * math.log(u2) > xt * xt:
+                    return state, _ZR + xt
+        state, u2 = _uniform(state)
+        if _ZF[i + 1] + u2 * (_ZF[i] - _ZF[i + 1]) < math.exp(-0.5 * x * x):
+            return state, x
+        state = state + _GAMMA  # a fresh draw
+        b = _mix(state)
+        i = np.int64(b & _M7)
+        x = (float(np.int64(b >> _S11)) + 0.5) * _INV53 * _ZX[i]
+        if x < _ZX[i + 1]:
+            return state, x
+
+
+@njit(cache=True, fastmath=_VEC)
+def _label_uniforms(w, u):
+    """Two 32-bit uniforms on (0, 1) per word: u[2j], u[2j+1] from the high and low halves of w[j]."""
+    for j in range(w.size):
+        u[2 * j] = (float(w[j] >> _S32) + 0.5) * _INV32
+        u[2 * j + 1] = (float(w[j] & _LO32) + 0.5) * _INV32
+
+
+@njit(cache=True, fastmath=_VEC)
+def _sigmoid_fill(y, out, kb):
+    """out = sigmoid(y), stable (only e = exp(-|y|) is computed), vectorisable; kb is int64 scratch.
+
+    exp(x) = 2^(k/64) e^r with k = round(64 x / ln 2) and |r| <= ln2/128 (Cody-Waite: ln2/64 in two parts),
+    e^r by its degree-5 Taylor polynomial (truncation < 4e-17), 2^(k/64) = 2^(k >> 6) * T[k & 63] with the
+    power of two built from exponent bits. ``out`` must not alias ``y``. Relative error <= ~5e-16 for
+    y >= -700 (below, sigmoid(y) < 1e-304)."""
+    for j in range(y.size):
+        x = -abs(y[j])
+        x = x if x > -700.0 else -700.0  # noqa: FURB136 - a select vectorises
+        k = math.floor(x * _64_LN2 + 0.5)
+        r = (x - k * _LN2_64_HI) - k * _LN2_64_LO
+        p = 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        ki = np.int64(k)
+        out[j] = p * _EXP2_64[ki & 63]
+        kb[j] = ((ki >> 6) + 1023) << 52
+    scale = kb.view(np.float64)
+    for j in range(y.size):
+        e = out[j] * scale[j]
+        t = 1.0 / (1.0 + e)
+        out[j] = t if y[j] >= 0.0 else e * t
+
+
+@njit(cache=True, fastmath=_RED)
+def _sums5(d, t, u):
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    q0 = 0.0
+    q1 = 0.0
+    for j in range(d.size):
+        s0 += d[j]
+        q0 += d[j] * d[j]
+        s1 += t[j]
+        q1 += t[j] * t[j]
+        s2 += 1.0 if u[j] < t[j] else 0.0
+    return s0, s1, s2, q0, q1
+
+
+@njit(cache=True, fastmath=_RED)
+def _sum2(a, b):
+    s = 0.0
+    for j in range(a.size):
+        s += a[j] + b[j]
+    return s
+
+
+@njit(cache=True, parallel=True)
+def pair_sums_gauss(n, cross, mu_sd, sig_med, sig_logsd, xi_code, beta, threshold, steep, key, stage):
+    """Sums and sums of squares of (|dr|, xi(|dr|), correct) for Gaussian utilities, designs same (``cross``
+    False) and cross, with |dr| = scale * |Z| (see above). Block b of FAST_BLOCK pairs draws from the
+    SplitMix64 streams keyed by (key, b): results do not depend on the number of threads.
+
+    ``stage`` (cost breakdown in benchmarks/bench_backends.py): 0 = random numbers only (|Z| and the label
+    uniforms, summed), 1 = also the transform (|dr|, xi), 2 = everything (the five sums).
+    """
+    n_blocks = (n + FAST_BLOCK - 1) // FAST_BLOCK
+    n_super = min(n_blocks, _SUPER)
+    part = np.zeros((n_super, 5))
+    two_mu2 = 2.0 * mu_sd * mu_sd
+    const_scale = math.sqrt(two_mu2 + 2.0 * sig_med * sig_med) if cross else math.sqrt(2.0) * sig_med
+    half = FAST_BLOCK // 2
+    for sb in prange(n_super):
+        w = np.empty(FAST_BLOCK, dtype=np.uint64)
+        wl = np.empty(half, dtype=np.uint64)
+        z = np.empty(FAST_BLOCK)
+        ok = np.empty(FAST_BLOCK, dtype=np.bool_)
+        u = np.empty(FAST_BLOCK)
+        t = np.empty(FAST_BLOCK)
+        y = np.empty(FAST_BLOCK)
+        kb = np.empty(FAST_BLOCK, dtype=np.int64)
+        acc = np.zeros(5)
+        for blk in range(sb, n_blocks, n_super):
+            lo = blk * FAST_BLOCK
+            m = min(n, lo + FAST_BLOCK) - lo
+            state = _mix(key ^ _mix(np.uint64(blk) + _GAMMA))
+            fix = _mix(state ^ _FIX)  # second stream of the block: ziggurat rejections, prompt scales
+            state = _fill_words(state, w)
+            _half_normal_fast(w, z, ok)
+            ok8 = ok.view(np.uint64)  # 8 flags per word: skip the all-accepted words (~80 %)
+            for c8 in range(FAST_BLOCK // 8):
+                if ok8[c8] != _ALL8:
+                    for j in range(8 * c8, 8 * c8 + 8):
+                        if not ok[j]:
+                            fix, z[j] = _half_normal_slow(fix, np.int64(w[j] & _M7), z[j])
+            state = _fill_words(state, wl)
+            _label_uniforms(wl, u)
+            if stage == 0:
+                acc[0] += _sum2(z[:m], u[:m])
+                continue
+            if sig_logsd == 0.0:
+                ds = const_scale  # |dr| = ds * z: the scale is folded into xi's argument and the sums
+            else:
+                ds = 1.0
+                for j in range(m):
+                    fix, g1 = _normal(fix)
+                    a = sig_med * math.exp(sig_logsd * g1)
+                    if cross:
+                        fix, g2 = _normal(fix)
+                        b2 = sig_med * math.exp(sig_logsd * g2)
+                        z[j] *= math.sqrt(two_mu2 + a * a + b2 * b2)
+                    else:
+                        z[j] *= math.sqrt(2.0) * a
+            d = z[:m]
+            tt = t[:m]
+            yy = y[:m]
+            if xi_code == 0:
+                c = beta * ds
+                for j in range(m):
+                    yy[j] = c * d[j]
+                _sigmoid_fill(yy, tt, kb[:m])
+            elif xi_code == 1:
+                c = beta * ds / math.sqrt(2.0)
+                for j in range(m):
+                    tt[j] = 0.5 * (1.0 + math.erf(c * d[j]))
+            else:
+                c = steep * ds
+                c0 = steep * threshold
+                for j in range(m):
+                    yy[j] = c * d[j] - c0
+                _sigmoid_fill(yy, tt, kb[:m])
+                for j in range(m):
+                    tt[j] = 0.5 + 0.5 * tt[j]
+            if stage == 1:
+                acc[1] += _sum2(d, tt)
+                continue
+            s0, s1, s2, q0, q1 = _sums5(d, tt, u[:m])
+            acc[0] += ds * s0
+            acc[1] += s1
+            acc[2] += s2
+            acc[3] += ds * ds * q0
+            acc[4] += q1
+        for c in range(5):
+            part[sb, c] = acc[c]
+    tot = part.sum(axis=0)
+    return tot[:3].copy(), np.array([tot[3], tot[4], tot[2]])
+
+
+@njit(cache=True)
+def half_normal_sample(n, key):
+    """``n`` draws of |Z| by the fast path's passes (vectorised ziggurat + exact fix-ups), for tests."""
+    out = np.empty(n)
+    w = np.empty(FAST_BLOCK, dtype=np.uint64)
+    z = np.empty(FAST_BLOCK)
+    ok = np.empty(FAST_BLOCK, dtype=np.bool_)
+    for blk in range((n + FAST_BLOCK - 1) // FAST_BLOCK):
+        state = _mix(key ^ _mix(np.uint64(blk) + _GAMMA))
+        fix = _mix(state ^ _FIX)
+        _fill_words(state, w)
+        _half_normal_fast(w, z, ok)
+        for j in range(FAST_BLOCK):
+            if not ok[j]:
+                fix, z[j] = _half_normal_slow(fix, np.int64(w[j] & _M7), z[j])
+        lo = blk * FAST_BLOCK
+        m = min(n, lo + FAST_BLOCK) - lo
+        out[lo:lo + m] = z[:m]
+    return out

@@ -1,4 +1,5 @@
-"""Backend switch for the Monte-Carlo kernels: numpy (reference), numba, cupy.
+"""Backend switch for the Monte-Carlo kernels: numpy (reference), numba, cupy (fused CUDA kernels),
+cupy_array (the numpy code on the GPU, kept for comparison).
 
 ``auto`` picks cupy when it imports and a CUDA device is present, else numba
 when it imports, else numpy. All backends draw from the same seed family
@@ -11,7 +12,7 @@ import functools
 
 from simtheory.validation import check_choice
 
-BACKENDS = ("numpy", "numba", "cupy")
+BACKENDS = ("numpy", "numba", "cupy", "cupy_array")
 
 
 @functools.lru_cache(maxsize=None)
@@ -35,7 +36,8 @@ def cupy_available() -> bool:
 
 
 def available_backends() -> list[str]:
-    return ["numpy"] + (["numba"] if numba_available() else []) + (["cupy"] if cupy_available() else [])
+    """Backends usable here, fastest last."""
+    return ["numpy"] + (["numba"] if numba_available() else []) + (["cupy", "cupy_array"] if cupy_available() else [])
 
 
 def resolve_backend(name: str = "auto") -> str:

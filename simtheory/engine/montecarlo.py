@@ -14,7 +14,12 @@ Backends (same seed family, statistically identical results, not bit-identical):
   :class:`numpy.random.Generator` per chunk spawned from the seed.
 * ``numba`` - ``njit(parallel=True)`` over blocks of pairs with a counter-based generator
   (SplitMix64 of the pair index and a key from the seed): O(1) memory, any ``n_pairs``.
-* ``cupy``  - the numpy code on the GPU in chunks, one ``cupy.random.Generator`` per chunk.
+* ``cupy``  - one fused CUDA kernel (:mod:`simtheory.engine.cupy_fused`): Philox4x32-10 streams keyed by
+  (seed, stream index), generation, annotation and reduction in registers.
+* ``cupy_array`` - the numpy code on the GPU in chunks, one ``cupy.random.Generator`` per chunk (kept
+  for comparison).
+
+Every backend validates its arguments through :func:`check_pair_params` before dispatch.
 
 Correctness functions xi (maps |dr| -> [1/2, 1]) known to every backend: ``sigmoid``
 (sigmoid(beta d), concave on d >= 0), ``probit`` (Phi(beta d), concave), ``step``
@@ -23,7 +28,6 @@ also accepts any vectorised callable.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -31,7 +35,7 @@ import numpy as np
 
 from simtheory.engine.backends import resolve_backend
 from simtheory.engine.pairing import DESIGNS, sample_pairs
-from simtheory.engine.utility_samplers import FAMILIES, PromptPopulation, family_scale, BIMODAL_M, BIMODAL_S
+from simtheory.engine.utility_samplers import PromptPopulation
 from simtheory.validation import SimTheoryInputError, check_beta, check_choice, check_positive_int, check_scalar
 
 XI_NAMES = ("sigmoid", "probit", "step")
@@ -94,56 +98,148 @@ def _finish(n: int, sums: np.ndarray, sumsq: np.ndarray, backend: str, config: d
     return PairStats(n, dict(zip(STATS, map(float, mean))), dict(zip(STATS, map(float, se))), backend, config)
 
 
-def pair_stats(n_pairs: int, design: str = "same", population: PromptPopulation | None = None,
-               xi: Xi | Callable | None = None, *, beta: float | None = None, k: int = 10,
-               seed: int | np.random.SeedSequence = 0, backend: str = "numpy", chunk: int | None = None) -> PairStats:
-    """Estimate E|dr|, E xi(|dr|) and the label accuracy over ``n_pairs`` annotated pairs.
+#: designs that draw ``k`` responses per prompt and keep two of them
+K_DESIGNS = ("similar", "diversified", "similar_x", "diversified_x")
+#: largest ``k`` accepted (the numba and fused-GPU kernels keep a prompt's k utilities in a small buffer)
+K_MAX = 64
+#: largest ``n_pairs`` accepted (counts stay exact in float64 and int64 counters cannot overflow)
+N_MAX = 1 << 53
 
-    ``xi`` defaults to ``Xi("sigmoid", beta)`` (``beta`` defaults to 1). A plain callable is
-    accepted by the numpy backend only. ``chunk`` (pairs per vectorised chunk) defaults to 2^20 on
-    numpy (bounded host memory) and 2^24 on cupy (fewer host synchronisations; ~1.5 GB of GPU memory).
+
+@dataclass(frozen=True)
+class PairParams:
+    """Validated, resolved arguments of :func:`pair_stats`; every backend starts from one of these."""
+
+    n_pairs: int
+    design: str
+    population: PromptPopulation
+    xi: Xi | Callable
+    k: int
+    seed: np.random.SeedSequence
+    backend: str
+    chunk: int
+
+    def config(self) -> dict:
+        xi = self.xi.__dict__ if isinstance(self.xi, Xi) else repr(self.xi)
+        return dict(design=self.design, population=self.population.as_dict(), k=self.k, n_pairs=self.n_pairs,
+                    xi=xi, seed_entropy=str(self.seed.entropy), seed_spawn_key=list(self.seed.spawn_key))
+
+
+def check_seed(seed, name: str = "seed") -> np.random.SeedSequence:
+    """A non-negative integer or a :class:`numpy.random.SeedSequence` -> SeedSequence."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise SimTheoryInputError(name, f"expected a non-negative integer or a SeedSequence, got {seed!r}")
+    if seed < 0:
+        raise SimTheoryInputError(name, f"must be >= 0, got {seed}")
+    return np.random.SeedSequence(int(seed))
+
+
+def check_pair_params(n_pairs: int, design: str = "same", population: PromptPopulation | None = None,
+                      xi: Xi | Callable | None = None, *, beta: float | None = None, k: int = 10,
+                      seed: int | np.random.SeedSequence = 0, backend: str = "numpy",
+                      chunk: int | None = None) -> PairParams:
+    """Validate the arguments of :func:`pair_stats` once, for every backend (numpy, numba, cupy, cupy_array).
+
+    Parameters and defaults as in :func:`pair_stats`.
+
+    Returns
+    -------
+    PairParams
+        resolved values (``backend='auto'`` resolved, ``xi`` built from ``beta``, seed as a SeedSequence).
+
+    Raises
+    ------
+    SimTheoryInputError
+        naming the first bad argument: ``n_pairs`` not an integer in [1, 2^53]; unknown ``design``;
+        ``population`` not a PromptPopulation; ``xi`` and ``beta`` both given, or a custom callable ``xi``
+        on a backend other than numpy; ``k`` not an integer in [2, K_MAX] (in [1, K_MAX] for the
+        designs that do not use it); bad ``seed``; unknown or unavailable ``backend``; bad ``chunk``.
     """
-    n_pairs = check_positive_int("n_pairs", n_pairs)
+    n_pairs = int(check_scalar("n_pairs", n_pairs, low=1, high=N_MAX, integer=True))
     check_choice("design", design, DESIGNS)
-    population = population or PromptPopulation()
+    if population is None:
+        population = PromptPopulation()
+    elif not isinstance(population, PromptPopulation):
+        raise SimTheoryInputError("population", f"expected a PromptPopulation, got {type(population).__name__}")
     if xi is None:
         xi = Xi("sigmoid", 1.0 if beta is None else beta)
     elif beta is not None:
         raise SimTheoryInputError("beta", "give either xi or beta, not both")
+    elif not isinstance(xi, Xi) and not callable(xi):
+        raise SimTheoryInputError("xi", f"expected an Xi or a callable, got {type(xi).__name__}")
+    k = int(check_scalar("k", k, low=2 if design in K_DESIGNS else 1, high=K_MAX, integer=True))
+    seed = check_seed(seed)
     backend = resolve_backend(backend)
-    chunk = check_positive_int("chunk", chunk if chunk is not None else (1 << 24 if backend == "cupy" else 1 << 20))
     if not isinstance(xi, Xi) and backend != "numpy":
         raise SimTheoryInputError("xi", f"a custom callable runs on the numpy backend only, not {backend!r}")
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
-    config = dict(design=design, population=population.as_dict(), k=k, n_pairs=n_pairs,
-                  xi=xi.__dict__ if isinstance(xi, Xi) else repr(xi), seed_entropy=str(ss.entropy),
-                  seed_spawn_key=list(ss.spawn_key))
-    if backend == "numba":
-        from simtheory.engine._numba_kernels import pair_sums
+    default_chunk = 1 << 24 if backend.startswith("cupy") else 1 << 20
+    chunk = check_positive_int("chunk", chunk if chunk is not None else default_chunk)
+    return PairParams(n_pairs, design, population, xi, k, seed, backend, chunk)
 
-        key = int(ss.generate_state(1, np.uint64)[0])
-        p = population
-        sums, sumsq = pair_sums(n_pairs, DESIGNS.index(design), FAMILIES.index(p.family), p.df,
-                                family_scale(p.family, p.df), p.mu_mean, p.mu_sd, p.sigma_median, p.sigma_logsd,
-                                k, xi.code, xi.beta, xi.threshold, xi.steep, np.uint64(key))
-        return _finish(n_pairs, sums, sumsq, backend, config)
+
+def pair_stats(n_pairs: int, design: str = "same", population: PromptPopulation | None = None,
+               xi: Xi | Callable | None = None, *, beta: float | None = None, k: int = 10,
+               seed: int | np.random.SeedSequence = 0, backend: str = "numpy", chunk: int | None = None) -> PairStats:
+    """Estimate E|dr|, E xi(|dr|) and the label accuracy over ``n_pairs`` annotated pairs (eq. 24, 26, 27).
+
+    Parameters
+    ----------
+    n_pairs : number of annotated pairs (1 .. 2^53).
+    design : a pairing design of :data:`~simtheory.engine.pairing.DESIGNS`.
+    population : prompt population (default ``PromptPopulation()``).
+    xi : correctness function; defaults to ``Xi("sigmoid", beta)`` (``beta`` defaults to 1). A plain
+        callable is accepted by the numpy backend only.
+    k : responses per prompt for the similar / diversified designs (2 .. K_MAX).
+    seed : non-negative integer or SeedSequence.
+    backend : ``numpy``, ``numba``, ``cupy`` (fused GPU kernel), ``cupy_array`` (the numpy code on the GPU)
+        or ``auto``.
+    chunk : pairs per vectorised chunk on numpy (default 2^20, bounded host memory) and cupy_array (2^24).
+
+    Returns
+    -------
+    PairStats
+
+    Raises
+    ------
+    SimTheoryInputError
+        see :func:`check_pair_params`; every backend validates through it before dispatch.
+    """
+    p = check_pair_params(n_pairs, design, population, xi, beta=beta, k=k, seed=seed, backend=backend, chunk=chunk)
+    if p.backend == "numba":
+        from simtheory.engine._numba_kernels import pair_sums_numba
+
+        sums, sumsq = pair_sums_numba(p)
+        return _finish(p.n_pairs, sums, sumsq, p.backend, p.config())
+    if p.backend == "cupy":
+        from simtheory.engine.cupy_fused import pair_sums_fused
+
+        sums, sumsq = pair_sums_fused(p)
+        return _finish(p.n_pairs, sums, sumsq, p.backend, p.config())
+    return _pair_stats_xp(p)
+
+
+def _pair_stats_xp(p: PairParams) -> PairStats:
+    """numpy (reference) and cupy_array backends: the vectorised code in chunks, one generator per chunk."""
     xp = np
-    if backend == "cupy":
+    if p.backend == "cupy_array":
         import cupy as xp  # noqa: F811
+    xi, n_pairs, chunk = p.xi, p.n_pairs, p.chunk
     sums = np.zeros(len(STATS))
     sumsq = np.zeros(len(STATS))
     n_chunks = -(-n_pairs // chunk)
-    for i, child in enumerate(ss.spawn(n_chunks)):
+    for i, child in enumerate(p.seed.spawn(n_chunks)):
         m = min(chunk, n_pairs - i * chunk)
         if xp is np:
             rng = np.random.Generator(np.random.PCG64(child))
         else:
             rng = xp.random.default_rng(int(child.generate_state(1, np.uint32)[0]))
-        r1, r2 = sample_pairs(m, design, population, rng, k=k, xp=xp)
+        r1, r2 = sample_pairs(m, p.design, p.population, rng, k=p.k, xp=xp)
         d = xp.abs(r1 - r2)
         tau = xi(d, xp=xp) if isinstance(xi, Xi) else xp.asarray(xi(d), dtype=float)
         correct = (rng.random(m) < tau).astype(float)
         for j, v in enumerate((d, tau, correct)):
             sums[j] += float(v.sum())
             sumsq[j] += float((v * v).sum())
-    return _finish(n_pairs, sums, sumsq, backend, config)
+    return _finish(n_pairs, sums, sumsq, p.backend, p.config())

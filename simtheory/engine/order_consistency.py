@@ -12,6 +12,10 @@ Pair sets (``design``), for rows grouped by prompt (``groups``):
 * ``same``  - the two rows share a prompt;   * ``cross`` - the two rows have different prompts;
 * ``any``   - any two distinct rows.
 
+Backends: ``numpy`` (reference), ``numba``, ``cupy`` (fused CUDA kernels of
+:mod:`simtheory.engine.cupy_fused`: Philox streams, counting in registers), ``cupy_array`` (the numpy
+code on the GPU). All validate their input here, before dispatch.
+
 Two modes:
 
 * exact (``n_pairs=None``): every unordered pair of the set, weighted equally, counted in row
@@ -35,7 +39,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simtheory.engine.backends import resolve_backend
-from simtheory.validation import SimTheoryInputError, check_choice, check_finite_array, check_positive_int
+from simtheory.engine.montecarlo import check_seed
+from simtheory.validation import SimTheoryInputError, check_choice, check_finite_array, check_positive_int, check_scalar
 
 OC_DESIGNS = ("same", "cross", "any")
 
@@ -156,23 +161,31 @@ def order_consistency(r, r_hat, *, groups=None, design: str = "any", n_pairs: in
         block = max(1, min(n, (1 << 22) // n))
         if backend == "numba":
             total, count = oc_exact(rs, rhs, codes, design_code)
+        elif backend == "cupy":
+            from simtheory.engine.cupy_fused import oc_exact_fused
+
+            total, count = oc_exact_fused(rs, rhs, codes, design_code)
         else:
             xp = np
-            if backend == "cupy":
+            if backend == "cupy_array":
                 import cupy as xp  # noqa: F811
             total, count = _exact_xp(xp.asarray(rs), xp.asarray(rhs), xp.asarray(codes), design_code, block, xp)
         if count == 0:
             raise SimTheoryInputError("design", f"no pairs of design {design!r} in these rows")
         return Fraction(int(count), total / count, 0.0, backend, True, config)
-    n_pairs = check_positive_int("n_pairs", n_pairs)
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
+    n_pairs = check_scalar("n_pairs", n_pairs, low=1, high=1 << 53, integer=True)
+    ss = check_seed(seed)
     config.update(seed_entropy=str(ss.entropy), seed_spawn_key=list(ss.spawn_key))
     if backend == "numba":
         key = np.uint64(int(ss.generate_state(1, np.uint64)[0]))
         s, q = oc_sample(n_pairs, rs, rhs, g.offset, g.size, g.pos, design_code, key)
+    elif backend == "cupy":
+        from simtheory.engine.cupy_fused import oc_sample_fused
+
+        s, q = oc_sample_fused(n_pairs, rs, rhs, g.offset, g.size, g.pos, design_code, ss)
     else:
         xp = np
-        if backend == "cupy":
+        if backend == "cupy_array":
             import cupy as xp  # noqa: F811
         dr, drh, off, sz, ps = (xp.asarray(a) for a in (rs, rhs, g.offset, g.size, g.pos))
         s = q = 0.0

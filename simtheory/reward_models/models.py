@@ -1,7 +1,8 @@
 """Reward models fitted to annotated pairs (:class:`~.data.PairData`); each returns ``score(X) -> reward``.
 
 * ``bt_mlp``    - Bradley-Terry with a Siamese MLP (shared weights), loss softplus(-(2y-1)(r(x1) - r(x2)))
-                  = the cross-entropy form of eq. 20 (PyTorch, CPU);
+                  = the cross-entropy form of eq. 20 (PyTorch; cuda when available, see
+                  :func:`simtheory.engine.devices.torch_device`, option ``device``);
 * ``clf_mlp``   - Section 3.3: an MLP classifier on single prompt-response embeddings, the first response
                   labelled y and the second 1 - y; the logit is the reward (PyTorch);
 * ``clf_lgb``   - the same classification objective with a LightGBM classifier (raw score = reward);
@@ -37,10 +38,12 @@ def _mlp(d: int, hidden: int):
 def _torch_scorer(net) -> Scorer:
     import torch
 
+    dev = next(net.parameters()).device
+
     def score(x: np.ndarray) -> np.ndarray:
         with torch.no_grad():
-            t = torch.as_tensor(np.asarray(x, dtype=np.float32).reshape(-1, x.shape[-1]))
-            return net(t).squeeze(-1).numpy().astype(float).reshape(x.shape[:-1])
+            t = torch.as_tensor(np.asarray(x, dtype=np.float32).reshape(-1, x.shape[-1]), device=dev)
+            return net(t).squeeze(-1).cpu().numpy().astype(float).reshape(x.shape[:-1])
     return score
 
 
@@ -58,7 +61,7 @@ def _train(net, loss_fn, tensors, n: int, opts: dict, rng: np.random.Generator, 
     best, best_state, best_epoch, epochs = float("inf"), None, 0, int(opts.get("epochs", 10))
     for epoch in range(epochs):
         net.train()
-        perm = torch.as_tensor(rng.permutation(n))
+        perm = torch.as_tensor(rng.permutation(n), device=tensors[0].device)
         for s in range(0, n, bs):
             idx = perm[s:s + bs]
             opt.zero_grad()
@@ -81,19 +84,23 @@ def fit_bt_mlp(data, rng, **opts) -> Scorer:
     """Siamese BT reward model (eq. 20 as cross-entropy): shared MLP r, P(y = 1) = sigmoid(r(x1) - r(x2))."""
     import torch
 
+    from simtheory.engine.devices import torch_device
+
+    dev = torch_device(opts.get("device"))
     torch.manual_seed(int(rng.integers(2**31)))
-    net = _mlp(data.x1.shape[1], int(opts.get("hidden", 32)))
-    x1 = torch.as_tensor(data.x1, dtype=torch.float32)
-    x2 = torch.as_tensor(data.x2, dtype=torch.float32)
-    s = torch.as_tensor(2.0 * data.y - 1.0, dtype=torch.float32)
+    net = _mlp(data.x1.shape[1], int(opts.get("hidden", 32))).to(dev)
+    x1 = torch.as_tensor(data.x1, dtype=torch.float32, device=dev)
+    x2 = torch.as_tensor(data.x2, dtype=torch.float32, device=dev)
+    s = torch.as_tensor(2.0 * data.y - 1.0, dtype=torch.float32, device=dev)
 
     def loss(a, b, sign):
         return torch.nn.functional.softplus(-sign * (net(a) - net(b)).squeeze(-1)).mean()
 
     val = opts.get("val")
     if val is not None:
-        val = (torch.as_tensor(val.x1, dtype=torch.float32), torch.as_tensor(val.x2, dtype=torch.float32),
-               torch.as_tensor(2.0 * val.y - 1.0, dtype=torch.float32))
+        val = (torch.as_tensor(val.x1, dtype=torch.float32, device=dev),
+               torch.as_tensor(val.x2, dtype=torch.float32, device=dev),
+               torch.as_tensor(2.0 * val.y - 1.0, dtype=torch.float32, device=dev))
     rec = _train(net, loss, (x1, x2, s), data.n, opts, rng, val)
     score = _torch_scorer(net)
     score.train_record = rec  # type: ignore[attr-defined]
@@ -109,11 +116,14 @@ def fit_clf_mlp(data, rng, **opts) -> Scorer:
     """MLP classifier of 'this response won its comparison'; its logit is the reward (Section 3.3)."""
     import torch
 
+    from simtheory.engine.devices import torch_device
+
+    dev = torch_device(opts.get("device"))
     torch.manual_seed(int(rng.integers(2**31)))
     x, t = classification_set(data)
-    net = _mlp(x.shape[1], int(opts.get("hidden", 32)))
-    xt = torch.as_tensor(x, dtype=torch.float32)
-    tt = torch.as_tensor(t, dtype=torch.float32)
+    net = _mlp(x.shape[1], int(opts.get("hidden", 32))).to(dev)
+    xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
+    tt = torch.as_tensor(t, dtype=torch.float32, device=dev)
 
     def loss(a, lab):
         return torch.nn.functional.binary_cross_entropy_with_logits(net(a).squeeze(-1), lab)
@@ -121,7 +131,8 @@ def fit_clf_mlp(data, rng, **opts) -> Scorer:
     val = opts.get("val")
     if val is not None:
         xv, tv = classification_set(val)
-        val = (torch.as_tensor(xv, dtype=torch.float32), torch.as_tensor(tv, dtype=torch.float32))
+        val = (torch.as_tensor(xv, dtype=torch.float32, device=xt.device),
+               torch.as_tensor(tv, dtype=torch.float32, device=xt.device))
     rec = _train(net, loss, (xt, tt), len(t), opts, rng, val)
     score = _torch_scorer(net)
     score.train_record = rec  # type: ignore[attr-defined]

@@ -57,8 +57,9 @@ class SiameseBT:
     def reward(self, psi: np.ndarray) -> np.ndarray:
         import torch
 
+        dev = next(self.net.parameters()).device
         with torch.no_grad():
-            return self.net(torch.as_tensor(psi, dtype=torch.float32)).squeeze(-1).double().numpy()
+            return self.net(torch.as_tensor(psi, dtype=torch.float32, device=dev)).squeeze(-1).double().cpu().numpy()
 
     def logit(self, psi1, psi2) -> np.ndarray:
         return self.reward(psi1) - self.reward(psi2)
@@ -85,9 +86,15 @@ class FitResult:
 
 def fit_siamese_bt(psi1, psi2, y, *, width: int, depth: int, seed: int, lr: float = 2e-3, max_steps: int = 3000,
                    batch_size: int | None = None, val_frac: float = 0.2, eval_every: int = 50,
-                   patience: int = 8) -> FitResult:
-    """Adam on eq. 9 with early stopping on a ``val_frac`` split (best validation state restored)."""
+                   patience: int = 8, device: str | None = None) -> FitResult:
+    """Adam on eq. 9 with early stopping on a ``val_frac`` split (best validation state restored).
+
+    ``device``: torch device (default: cuda when available, see :func:`simtheory.engine.devices.torch_device`)."""
     import torch
+
+    from simtheory.engine.devices import torch_device
+
+    dev = torch_device(device)
 
     check_positive_int("width", width)
     check_positive_int("depth", depth)
@@ -96,11 +103,11 @@ def fit_siamese_bt(psi1, psi2, y, *, width: int, depth: int, seed: int, lr: floa
     n = len(y)
     g = torch.Generator().manual_seed(int(seed))
     torch.manual_seed(int(seed))
-    net = _net(psi1.shape[1], width, depth)
+    net = _net(psi1.shape[1], width, depth).to(dev)
     perm = np.random.default_rng(seed).permutation(n)
     n_val = int(round(val_frac * n))
     iv, it = perm[:n_val], perm[n_val:]
-    T = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32)
+    T = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32, device=dev)
     a1, a2, ya = T(psi1[it]), T(psi2[it]), T(y[it])
     v1, v2, vy = T(psi1[iv]), T(psi2[iv]), T(y[iv])
     bs = batch_size or int(np.clip(len(it) // 20, 32, 512))
@@ -110,7 +117,7 @@ def fit_siamese_bt(psi1, psi2, y, *, width: int, depth: int, seed: int, lr: floa
     best, best_state, best_step, bad, step = math.inf, None, 0, 0, 0
     m = len(it)
     while step < max_steps:
-        order = torch.randperm(m, generator=g)
+        order = torch.randperm(m, generator=g).to(dev)
         for s in range(0, m, bs):
             idx = order[s:s + bs]
             opt.zero_grad()
