@@ -67,7 +67,7 @@ def check_beta(beta, name: str = "beta") -> float:
 
 
 def check_positive_int(name: str, value, minimum: int = 1) -> int:
-    return check_scalar(name, value, low=minimum, integer=True)
+    return int(check_scalar(name, value, low=minimum, integer=True))
 
 
 def check_choice(name: str, value, choices: Iterable[str]) -> str:

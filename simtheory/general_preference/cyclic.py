@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 from scipy.special import expit, log_expit
 
 from simtheory.validation import SimTheoryInputError, check_finite_array, check_positive_int, check_scalar
@@ -154,12 +154,14 @@ def fit_scores(W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, 
     n = W.shape[0]
     args = (n, dim, l2) + _pair_arrays(W)
     rng = np.random.default_rng(seed)
-    best = None
+    best: OptimizeResult | None = None
     for _ in range(1 if dim == 1 else restarts):
         x0 = np.zeros(n) if dim == 1 else rng.normal(scale=init_sd, size=n * dim)
         res = minimize(_nll, x0, args=args, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
         if best is None or res.fun < best.fun:
             best = res
+    if best is None:   # no restart ran
+        raise SimTheoryInputError("restarts", f"must be >= 1, got {restarts}")
     th = best.x
     if dim == 1:
         return th[:, None] - th[None, :]
@@ -194,8 +196,8 @@ def best_transitive_accuracy(P, pairs=None) -> Fraction:
         pairs = np.array([(i, j) for i, j in itertools.combinations(range(n), 2) if P[i, j] != 0])
     sgn = np.sign(P[pairs[:, 0], pairs[:, 1]])
     best = Fraction(0)
-    for lv in itertools.product(range(n), repeat=n):
-        lv = np.array(lv)
+    for levels in itertools.product(range(n), repeat=n):
+        lv = np.array(levels)
         d = np.sign(lv[pairs[:, 0]] - lv[pairs[:, 1]])
         score = Fraction(int(2 * np.sum(d == sgn) + np.sum(d == 0)), 2 * len(pairs))
         best = max(best, score)

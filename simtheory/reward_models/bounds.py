@@ -18,8 +18,12 @@ Two readings of eq. 18 are checked, per bin of |dr| (quantile bins):
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy.special import expit
+
+from simtheory.validation import SimTheoryInputError
 
 EPS_MAX = 3.0 / 20.0
 TOL = 1e-12   # float rounding: where xi = 1.0 exactly the bound equals c (see module docstring)
@@ -48,7 +52,7 @@ def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60
     eps_b = 1 - agree_b
     bound_cond = (1 - eps_b) * xi2_b + eps_b * nxi2_b
     w = cnt[nz] / cnt.sum()
-    out = {"l_oc": l_oc, "oc_ge": float(c.mean()), "oc_gt": float(c_strict.mean()),
+    out: dict[str, Any] = {"l_oc": l_oc, "oc_ge": float(c.mean()), "oc_gt": float(c_strict.mean()),
            "oc_ge_se": float(c.std(ddof=1) / np.sqrt(len(c))),
            "eq18_cond_holds": bool(np.all(c_b >= bound_cond - TOL)),
            "eq18_cond_min_slack": float(np.min(c_b - bound_cond)),
@@ -60,7 +64,7 @@ def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60
                 "eq18_min_slack": nan, "eq19_bound": nan, "eq19_holds": None, "eq19_slack": nan})
     if e >= EPS_MAX:
         return out
-    best = None
+    best: tuple[float, float, float, float] | None = None
     for eps in np.linspace(max(e, 1e-6), EPS_MAX, n_eps + 2)[1:-1]:
         delta = e / eps
         thr = np.sqrt(eps**2 + 1 - 3 * eps) + eps
@@ -68,6 +72,8 @@ def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60
         b19 = 1 - 4 * eps - kappa - delta
         if best is None or b19 > best[3]:
             best = (eps, delta, kappa, b19)
+    if best is None:   # the scan over eps was empty
+        raise SimTheoryInputError("n_eps", f"must be >= 1, got {n_eps}")
     eps, delta, kappa, b19 = best
     bound18 = (1 - eps) * xi2_b + eps * nxi2_b
     viol = float(np.sum(w[c_b < bound18]))

@@ -36,7 +36,7 @@ def theory_exponent(beta: float, d: int, alpha: float) -> float:
     0.5
     """
     beta = check_scalar("beta", beta, low=0.0, low_open=True)
-    d = check_scalar("d", d, low=1, integer=True)
+    d = int(check_scalar("d", d, low=1, integer=True))
     alpha = check_scalar("alpha", alpha, low=0.0)
     k = (1.0 + alpha) * beta
     return k / (k + d)
