@@ -418,7 +418,11 @@ def _remove_empty_store(out: Path, *, remove_dir: bool) -> None:
 def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, provenance: dict, *, n_resumed: int,
             allow_dirty: bool, wall: float, n_cells: int) -> None:
     """Write results.csv, summary.json, figures and meta.json from the store (each file atomically)."""
-    from simtheory.runner.runstore import _STORE_FILES, EXPORTS
+    import json
+    import shutil
+    import tempfile
+
+    from simtheory.runner.runstore import EXPORTS
     from simtheory.runner.store import (
         TMP_PREFIX,
         ResultStore,
@@ -430,7 +434,12 @@ def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, prove
     )
 
     store.finish_fresh()
-    before = _snapshot(out)
+    for stale in out.glob(TMP_PREFIX + "*"):  # left by a crash (we hold the folder lock)
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                stale.unlink()
     fields, rows = store.export_rows()
     written = {"results.csv": atomic_write(out / "results.csv", csv_text(fields, rows))}
     meta = {"created_utc": provenance_time(), "git_commit": provenance["git"].get("commit"),
@@ -438,19 +447,31 @@ def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, prove
             "wall_seconds": wall, "complete": store.n_finished() == n_cells,
             "allow_dirty": bool(allow_dirty), "fingerprint": store.fingerprint, "provenance": provenance}
     rows_back = ResultStore(out / "results.csv").read_rows()
+    figures: list[str] = []
     if hasattr(mod, "summarize"):
-        meta["summary"] = mod.summarize(rows_back, out, params)
-        write_json(out / "summary.json", meta["summary"])
+        # The grid's summary and figures are written into a staging folder inside ``out`` (ignored as
+        # simtheory's own temporary files), recorded in the store, and only then moved into place: a
+        # crash at any instant leaves no file that the store does not know.
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=TMP_PREFIX + "export-"))
+        try:
+            summary = mod.summarize(rows_back, staging, params)
+            figures = sorted(p.name for p in staging.iterdir() if p.is_file())
+            store.record_files(dict.fromkeys([*figures, "summary.json"]))
+            for name in figures:
+                os.replace(staging / name, out / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        summary = json.loads(json.dumps(jsonable(summary)).replace(json.dumps(str(staging))[1:-1],
+                                                                   json.dumps(str(out))[1:-1]))
+        meta["summary"] = summary
+        write_json(out / "summary.json", summary)
     store.end_session("finished")
     meta["sessions"] = store.sessions()
     meta["mixed_code"] = len({s["source_sha256"] for s in meta["sessions"] if s["cells_saved"]}) > 1
-    after = _snapshot(out)
-    new_files = sorted(n for n, st in after.items()
-                       if n not in _STORE_FILES and not n.startswith(TMP_PREFIX)
-                       and (before.get(n) != st or n in EXPORTS))
-    meta["files"] = sorted(set(new_files) | {"meta.json"} | set(written))
-    write_json(out / "meta.json", jsonable(meta))
+    files = set(written) | {"meta.json"} | set(figures) | ({"summary.json"} if "summary" in meta else set())
+    meta["files"] = sorted(files | (set(EXPORTS) & {p.name for p in out.iterdir()}))
     store.record_files(dict.fromkeys(meta["files"]))
+    write_json(out / "meta.json", jsonable(meta))
 
 
 def provenance_time() -> str:
