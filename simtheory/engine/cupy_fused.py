@@ -420,7 +420,7 @@ def philox_reference(counter, key) -> tuple[int, int, int, int]:
         p0, p1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
         c = [((p1 >> 32) ^ c[1] ^ k0) & m32, p1 & m32, ((p0 >> 32) ^ c[3] ^ k1) & m32, p0 & m32]
         k0, k1 = (k0 + 0x9E3779B9) & m32, (k1 + 0xBB67AE85) & m32
-    return tuple(c)
+    return c[0], c[1], c[2], c[3]
 
 
 def oc_sample_fused(n_pairs: int, rs: np.ndarray, rhs: np.ndarray, offset: np.ndarray, size: np.ndarray,

@@ -29,6 +29,7 @@ also accepts any vectorised callable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Callable
 
 import numpy as np
@@ -222,9 +223,11 @@ def pair_stats(n_pairs: int, design: str = "same", population: PromptPopulation 
 
 def _pair_stats_xp(p: PairParams) -> PairStats:
     """numpy (reference) and cupy_array backends: the vectorised code in chunks, one generator per chunk."""
-    xp = np
+    xp: ModuleType = np
     if p.backend == "cupy_array":
-        import cupy as xp  # noqa: F811
+        import cupy
+
+        xp = cupy
     xi, n_pairs, chunk = p.xi, p.n_pairs, p.chunk
     sums = np.zeros(len(STATS))
     sumsq = np.zeros(len(STATS))

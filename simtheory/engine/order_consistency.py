@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import numpy as np
 
@@ -166,14 +167,16 @@ def order_consistency(r, r_hat, *, groups=None, design: str = "any", n_pairs: in
 
             total, count = oc_exact_fused(rs, rhs, codes, design_code)
         else:
-            xp = np
+            xp: ModuleType = np
             if backend == "cupy_array":
-                import cupy as xp  # noqa: F811
+                import cupy
+
+                xp = cupy
             total, count = _exact_xp(xp.asarray(rs), xp.asarray(rhs), xp.asarray(codes), design_code, block, xp)
         if count == 0:
             raise SimTheoryInputError("design", f"no pairs of design {design!r} in these rows")
         return Fraction(int(count), total / count, 0.0, backend, True, config)
-    n_pairs = check_scalar("n_pairs", n_pairs, low=1, high=1 << 53, integer=True)
+    n_pairs = int(check_scalar("n_pairs", n_pairs, low=1, high=1 << 53, integer=True))
     ss = check_seed(seed)
     config.update(seed_entropy=str(ss.entropy), seed_spawn_key=list(ss.spawn_key))
     if backend == "numba":
@@ -186,7 +189,9 @@ def order_consistency(r, r_hat, *, groups=None, design: str = "any", n_pairs: in
     else:
         xp = np
         if backend == "cupy_array":
-            import cupy as xp  # noqa: F811
+            import cupy
+
+            xp = cupy
         dr, drh, off, sz, ps = (xp.asarray(a) for a in (rs, rhs, g.offset, g.size, g.pos))
         s = q = 0.0
         n_chunks = -(-n_pairs // chunk)
