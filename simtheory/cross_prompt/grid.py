@@ -59,6 +59,9 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         from simtheory.validation import SimTheoryInputError
 
         data = load_for_grid(params)
+        if data is None:
+            raise SimTheoryInputError("embeddings", "cells of part 'real' need params['embeddings'] "
+                                      "(--embeddings FILE)")
         if data.reward is None:
             raise SimTheoryInputError("embeddings", "the file has no golden reward column/array ('reward'), "
                                       "which the cross-prompt checks need")

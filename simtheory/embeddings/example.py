@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -201,6 +202,8 @@ def _sample_design(rows: np.ndarray, groups: np.ndarray, design: str, m: int, rn
     j = np.array([rng.choice(rows[groups[rows] != groups[a]]) for a in i])
     if design == "cross":
         return i, j
+    if middle is None:
+        raise SimTheoryInputError("middle", f"design {design!r} needs the middle-ranked pair of each prompt")
     coin = rng.random((2, m)) < 0.5
     a = np.array([middle[groups[x]][int(c)] for x, c in zip(i, coin[0])])
     if design == "similar":
@@ -229,7 +232,8 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
     prompts = np.unique(groups)
     raw = data.raw if data.raw is not None else data.embeddings
     r = data.reward
-    res = {d: {k: [] for k in ("any", "same", "cross", "label_accuracy")} for d in TRAIN_DESIGNS}
+    res: dict[str, dict[str, list[float]]] = {d: {k: [] for k in ("any", "same", "cross", "label_accuracy")}
+                                              for d in TRAIN_DESIGNS}
     for child in np.random.SeedSequence(seed).spawn(n_rep):
         rng = np.random.default_rng(child)
         test_p = rng.choice(prompts, max(2, prompts.size // 3), replace=False)
@@ -249,7 +253,8 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
             res[design]["label_accuracy"].append(float(np.mean(lab == (r[i] > r[j]))))
             for d in ("any", "same", "cross"):
                 res[design][d].append(order_consistency(r[test], r_hat, groups=groups[test], design=d).mean)
-    out = {"beta": beta, "n_train_pairs": n_train_pairs, "n_rep": n_rep, "seed": seed, "ridge": BT_RIDGE}
+    out: dict[str, Any] = {"beta": beta, "n_train_pairs": n_train_pairs, "n_rep": n_rep, "seed": seed,
+                           "ridge": BT_RIDGE}
     for design, vals in res.items():
         out[design] = {k: dict(mean=float(np.mean(v)), se=float(np.std(v, ddof=1) / np.sqrt(len(v))))
                        for k, v in vals.items()}
@@ -265,9 +270,10 @@ def reports(data: EmbeddingData | None = None, *, beta: float = 1.0, n_train_pai
     data = data or load_example()
     if data.reward is None:
         raise SimTheoryInputError("embeddings", "the data have no golden reward ('reward' field)")
-    out = {"data": data.summary(), "pair_quality": pair_quality(data.reward, data.prompt_index, beta),
-           "bt_order_consistency": bt_order_consistency(data, beta=beta, n_train_pairs=n_train_pairs,
-                                                         n_rep=n_rep, seed=seed)}
+    out: dict[str, Any] = {
+        "data": data.summary(), "pair_quality": pair_quality(data.reward, data.prompt_index, beta),
+        "bt_order_consistency": bt_order_consistency(data, beta=beta, n_train_pairs=n_train_pairs,
+                                                     n_rep=n_rep, seed=seed)}
     if "grade" in data.meta:
         from scipy.stats import spearmanr
 

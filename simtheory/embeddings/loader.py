@@ -266,7 +266,9 @@ def _read_table(path: Path) -> dict:
 
 
 def _read_jsonl(path: Path) -> dict:
-    emb, pids, rids, rew, pairs, labels = [], [], [], [], [], []
+    emb: list[np.ndarray] = []
+    rew: list[float] = []
+    pids, rids, pairs, labels = [], [], [], []
     index: dict[tuple[str, str], int] = {}
     has_reward = None
     try:

@@ -10,6 +10,7 @@ seed) difference over seeds; the measured numbers are returned with every verdic
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def quality(df) -> dict:
 def quantity(df) -> dict:
     """Fig. 3: CLF above BT-MLP at every n, and CLF's gain rising at every step of n (BT's not necessarily)."""
     ns = sorted(df["n_annotations"].unique())
-    out = {"gain": {}, "steps_up": {}, "gain_per_doubling": {}}
+    out: dict[str, Any] = {"gain": {}, "steps_up": {}, "gain_per_doubling": {}}
     for m in sorted(df["model"].unique()):
         g, se = _gain(df, "n_annotations", m)
         out["gain"][m] = {int(n): (float(g[n]), float(se[n])) for n in ns}

@@ -70,7 +70,9 @@ def cell_data(params: dict, seed: np.random.SeedSequence, *, beta: float, n_anno
 
         check_choice("design", design, ("random",))
         data = load_for_grid(params)
+        assert data is not None  # params["embeddings"] names a file
         train_rows, test_rows, pool = _real_split(data, np.random.default_rng(int(params.get("split_seed", 0))))
+        assert data.reward is not None  # _real_split rejects data without a golden reward
         train = real_pairs(data, train_rows, n_annotations, beta, rng_tr, pairing)
         held = real_pairs(data, test_rows, n_eval, beta, rng_te, pairing)
         return train, held, data.embeddings[pool], data.reward[pool], data.source or str(params["embeddings"])

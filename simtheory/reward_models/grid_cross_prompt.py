@@ -8,6 +8,8 @@ pairing same / cross on the file's responses and golden reward.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from simtheory.reward_models import grid_common as C
@@ -48,8 +50,8 @@ def findings(df) -> dict:
     from scipy import stats
 
     pts = figure6_points(df)
-    out = {"xprompt_gain": {f"{r.design}/{r.model}@{r.beta:g}": (r.xprompt_gain, r.xprompt_gain_se)
-                            for r in pts.itertuples()}}
+    out: dict[str, Any] = {"xprompt_gain": {f"{r.design}/{r.model}@{r.beta:g}": (r.xprompt_gain, r.xprompt_gain_se)
+                                            for r in pts.itertuples()}}
     out["cross_better_fraction"] = f"{int((pts['xprompt_gain'] > 0).sum())}/{len(pts)}"
     by_design = pts.groupby("design")["xprompt_gain"].mean().to_dict()
     out["mean_xprompt_gain_by_design"] = by_design

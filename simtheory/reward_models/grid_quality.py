@@ -7,6 +7,8 @@ their golden reward (design ``random``; best-of-N over each held-out prompt's re
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from simtheory.reward_models import grid_common as C
@@ -28,7 +30,7 @@ def findings(df) -> dict:
     betas = sorted(df["beta"].unique())
     lo, hi = betas[0], betas[-1]
     g = agg.set_index(["beta", "model"])["bon_gain"]
-    out = {"betas": betas}
+    out: dict[str, Any] = {"betas": betas}
     drops = {}
     for m in sorted(df["model"].unique()):
         drops[m] = float((g[(hi, m)] - g[(lo, m)]) / g[(hi, m)]) if g[(hi, m)] != 0 else float("nan")

@@ -4,6 +4,8 @@ Cells (n_annotations, rep) at fixed beta; otherwise as :mod:`simtheory.reward_mo
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from simtheory.reward_models import grid_common as C
@@ -24,7 +26,7 @@ def findings(df) -> dict:
     """Figure-3 claims: per model the number of increasing steps of the mean gain along n, the gain slope
     per doubling of n, and whether CLF beats BT-MLP at every n."""
     agg = C.aggregate(df, ["n_annotations", "model"])
-    out = {"steps_up": {}, "gain_per_doubling": {}, "clf_beats_bt_at_every_n": {}}
+    out: dict[str, dict[str, Any]] = {"steps_up": {}, "gain_per_doubling": {}, "clf_beats_bt_at_every_n": {}}
     for m, a in agg.groupby("model"):
         a = a.sort_values("n_annotations")
         g = a["bon_gain"].to_numpy()

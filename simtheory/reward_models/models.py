@@ -150,7 +150,11 @@ def fit_clf_lgb(data, rng, **opts) -> Scorer:
                              subsample=0.8, subsample_freq=1, random_state=int(rng.integers(2**31)),
                              n_jobs=1, verbose=-1)
     clf.fit(x, t)
-    return lambda z: clf.predict(np.asarray(z).reshape(-1, z.shape[-1]), raw_score=True).reshape(z.shape[:-1])
+    def score(z):
+        raw = clf.predict(np.asarray(z).reshape(-1, z.shape[-1]), raw_score=True)  # log-odds, an ndarray
+        return np.asarray(raw).reshape(z.shape[:-1])
+
+    return score
 
 
 def fit_linear_bt(data, rng, **opts) -> Scorer:

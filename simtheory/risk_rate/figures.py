@@ -105,7 +105,7 @@ def plot_cor11(rows, out_dir, name: str = "risk_rate_cor11"):
     if df.empty:
         return
     fig, ax = plt.subplots(figsize=(3.4, 2.6))
-    first = None
+    first: tuple[np.ndarray, np.ndarray] | None = None
     for d in sorted(df.d.unique()):
         g = df[df.d == d]
         g = g[g.n == g.n.max()]
@@ -114,6 +114,7 @@ def plot_cor11(rows, out_dir, name: str = "risk_rate_cor11"):
         ax.plot(mid, s.dr, marker="o", ms=3, lw=1, label=f"d={d}, n={int(g.n.max())}")
         if first is None:
             first = (mid.to_numpy(), s.dr.to_numpy())
+    assert first is not None  # df is not empty, so the loop ran
     mid, dr = first
     ref = 1.0 / (mid * (1 - mid))
     k = np.argmin(np.abs(mid - 0.5))
