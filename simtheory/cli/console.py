@@ -26,9 +26,13 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, 
     """Print a Rich table; ``styles`` maps a column index to a function value -> Rich style."""
     from rich.table import Table
 
+    rows = [list(r) for r in rows]
     t = Table(title=title, title_justify="left", show_lines=False)
-    for c in columns:
-        t.add_column(c, overflow="fold")
+    # the first column holds identifiers (claim ids, grid names): never break them
+    ids = [str(r[0]) for r in rows if r]
+    first = max(map(len, ids)) if ids and not any(" " in x for x in ids) else None
+    for i, c in enumerate(columns):
+        t.add_column(c, overflow="fold", min_width=min(max(first, len(c)), 40) if i == 0 and first else None)
     for row in rows:
         cells = []
         for i, v in enumerate(row):

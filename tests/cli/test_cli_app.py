@@ -110,8 +110,14 @@ def test_report_summary_json_and_open(tmp_path, capsys, monkeypatch):
     # the Example 1 finding (paper 0.6749 vs 0.7252 as stated) is listed among the claims that do not hold
     assert [c["id"] for c in data["not_holding"]] == (["rbt.example1.qpair"] if counts["does not hold"] else [])
     assert opened == [(tmp_path / "report.html").resolve().as_uri()]
-    # --strict turns a claim that does not hold into exit 1; the text output names it
-    assert main([*argv, "--strict"]) == (1 if counts["does not hold"] else 0)
+
+
+def test_report_strict_text_output(tmp_path, capsys):
+    """--strict turns a claim that does not hold into exit 1; the text output names it."""
+    argv = ["report", "--quick", "--only", "rbt.example1", "--out", str(tmp_path), "--no-figures", "--quiet"]
+    rc = main([*argv, "--strict"])
+    counts = json.loads((tmp_path / "report.json").read_text())["counts"]
+    assert rc == (1 if counts["does not hold"] else 0)
     out = capsys.readouterr().out
     assert "verdicts" in out and ("rbt.example1.qpair" in out) == bool(counts["does not hold"])
 
