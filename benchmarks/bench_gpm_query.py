@@ -47,12 +47,12 @@ def main():
         ii, jj = np.where(~np.eye(K, dtype=bool))
 
         @torch.no_grad()
-        def gpm():
+        def gpm(x=x):
             V = emb(x)
             return V @ R.T @ V.T  # S[i, j] = <R v_i, v_j>
 
         @torch.no_grad()
-        def pm():
+        def pm(x=x, ii=ii, jj=jj):
             return pair(torch.cat([x[ii], x[jj]], dim=1))
 
         t_g, t_p = best_of(gpm), best_of(pm)

@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from simtheory.embeddings.loader import load_embeddings
 from simtheory.embeddings.example import build_example, load_example, reports
+from simtheory.embeddings.loader import load_embeddings
 from simtheory.runner.store import run_metadata, write_json
 from simtheory.validation import SimTheoryInputError
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from simtheory.runner.grids import get_grid
-from simtheory.runner.store import ResultStore, run_metadata, write_json
 from simtheory.reward_models import findings as F
 from simtheory.reward_models.models import LABELS
+from simtheory.runner.grids import get_grid
+from simtheory.runner.store import ResultStore, run_metadata, write_json
 
 GRIDS = ("rm_quality", "rm_quantity", "rm_cross_prompt")
 MODELS = ("bt_mlp", "clf_mlp", "clf_lgb", "linear_bt")

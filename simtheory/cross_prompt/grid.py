@@ -18,8 +18,8 @@ import numpy as np
 
 from simtheory.cross_prompt.theory import CONTROLS, COUNTER_EXAMPLES, PAPER_Q_PAIR, compare_designs, q_pair_gaussian
 from simtheory.engine.montecarlo import Xi, pair_stats
-from simtheory.runner.store import paper_style, save_figure
 from simtheory.engine.utility_samplers import PromptPopulation
+from simtheory.runner.store import paper_style, save_figure
 
 COLORS = {"same": "C0", "similar": "C2", "diversified": "C4"}
 SCENARIOS = {s.name: s for s in COUNTER_EXAMPLES + CONTROLS}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from simtheory.embeddings.loader import EmbeddingData
 from simtheory.engine.montecarlo import PairStats, Xi, _finish
 from simtheory.validation import SimTheoryInputError, check_positive_int
-from simtheory.embeddings.loader import EmbeddingData
 
 
 def pair_stats_real(data: EmbeddingData, n_pairs: int, design: str = "same", xi: Xi | None = None, *,

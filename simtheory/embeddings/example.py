@@ -35,10 +35,10 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
+from simtheory.embeddings.loader import EmbeddingData, MinMaxScaler, load_embeddings
 from simtheory.engine.annotators import annotate
 from simtheory.engine.order_consistency import order_consistency
 from simtheory.validation import SimTheoryInputError, check_beta, check_positive_int
-from simtheory.embeddings.loader import EmbeddingData, MinMaxScaler, load_embeddings
 
 DATA_DIR = Path(__file__).resolve().parent / "example_data"
 TEXTS = DATA_DIR / "texts.jsonl"

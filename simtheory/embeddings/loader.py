@@ -50,7 +50,7 @@ class MinMaxScaler:
     hi: np.ndarray
 
     @classmethod
-    def fit(cls, x: np.ndarray) -> "MinMaxScaler":
+    def fit(cls, x: np.ndarray) -> MinMaxScaler:
         x = check_finite_array("embeddings", x, ndim=2)
         if x.shape[0] == 0:
             raise SimTheoryInputError("embeddings", "no rows to fit the scaler on")
@@ -133,7 +133,7 @@ class EmbeddingData:
         i, j = _partner(u[0], u[1], self.n, g.offset, g.size, g.pos, OC_DESIGNS.index(design))
         return g.order[i], g.order[j]
 
-    def subset(self, rows) -> "EmbeddingData":
+    def subset(self, rows) -> EmbeddingData:
         """Rows ``rows`` (pairs touching other rows are dropped; indices renumbered)."""
         rows = np.asarray(rows)
         if rows.dtype == bool:

@@ -9,7 +9,7 @@ Gumbel or logistic bias, Remark 4) or the Gaussian CDF (Thurstone bias).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy.special import expit, ndtr

@@ -15,7 +15,7 @@ from simtheory.validation import check_choice
 BACKENDS = ("numpy", "numba", "cupy", "cupy_array")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def numba_available() -> bool:
     try:
         import numba  # noqa: F401
@@ -24,7 +24,7 @@ def numba_available() -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cupy_available() -> bool:
     """True when cupy imports and at least one CUDA device answers."""
     try:

@@ -334,7 +334,7 @@ extern "C" __global__ void oc_exact(const double* r, const double* rh, const i64
 """
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module():
     import cupy
 

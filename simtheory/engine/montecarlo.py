@@ -28,9 +28,9 @@ also accepts any vectorised callable.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Callable
 
 import numpy as np
 

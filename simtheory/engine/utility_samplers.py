@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simtheory.validation import SimTheoryInputError, check_choice, check_positive_int, check_scalar
+from simtheory.validation import check_choice, check_positive_int, check_scalar
 
 #: families with a symmetric unimodal standard density (Theorem 16 applies)
 SYMMETRIC_UNIMODAL = ("gaussian", "laplace", "logistic", "uniform", "student_t")

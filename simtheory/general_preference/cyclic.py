@@ -15,8 +15,8 @@ import numpy as np
 from scipy.optimize import OptimizeResult, minimize
 from scipy.special import expit, log_expit
 
-from simtheory.validation import SimTheoryInputError, check_finite_array, check_positive_int, check_scalar
 from simtheory.general_preference.operator import block_operator
+from simtheory.validation import SimTheoryInputError, check_finite_array, check_positive_int, check_scalar
 
 #: Table 1 of the GPM paper (Gemma-2B-it): BT RM and GPM accuracy on the four "drop one criterion" sub-datasets.
 PAPER_TABLE1 = {"No. 1": (62.4, 100.0), "No. 2": (61.6, 100.0), "No. 3": (50.0, 100.0), "No. 4": (62.9, 100.0)}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import schur
 
-from simtheory.validation import SimTheoryInputError, check_finite_array
 from simtheory.general_preference.operator import block_operator
+from simtheory.validation import SimTheoryInputError, check_finite_array
 
 
 def check_skew(P, name: str = "P", rtol: float = 1e-12) -> np.ndarray:

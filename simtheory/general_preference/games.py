@@ -13,8 +13,8 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.special import logsumexp
 
-from simtheory.validation import SimTheoryInputError, check_positive_int, check_scalar
 from simtheory.general_preference.embedding import check_skew
+from simtheory.validation import SimTheoryInputError, check_positive_int, check_scalar
 
 
 def duality_gap(S, pi) -> float:

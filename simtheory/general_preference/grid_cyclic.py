@@ -7,13 +7,19 @@ grad(r) + w * cyclic part). Accuracy = agreement with the true preference direct
 """
 from __future__ import annotations
 
-import json
-import math
-
 import numpy as np
 
-from simtheory.general_preference.cyclic import (CRITERIA, PAPER_TABLE1, accuracy, best_transitive_accuracy, cycle_data,
-                                         cycle_matrix, fit_scores, paper_subdataset, tournament_data)
+from simtheory.general_preference.cyclic import (
+    CRITERIA,
+    PAPER_TABLE1,
+    accuracy,
+    best_transitive_accuracy,
+    cycle_data,
+    cycle_matrix,
+    fit_scores,
+    paper_subdataset,
+    tournament_data,
+)
 from simtheory.runner.store import paper_style, save_figure
 
 

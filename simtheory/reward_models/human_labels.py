@@ -510,7 +510,7 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     gpm = {m: {k: met[m][k] for k in ("accuracy", "accuracy_se", "log_loss", "log_loss_se",
                                       "accuracy_minus_ref", "accuracy_minus_ref_se", "log_loss_minus_ref",
                                       "log_loss_minus_ref_se") if k in met[m]} for m in models if m in GPMS}
-    for m, g in gpm.items():
+    for _m, g in gpm.items():
         if "accuracy_minus_ref" in g:
             d, s = g["log_loss_minus_ref"], g["log_loss_minus_ref_se"]
             g["verdict_vs_" + ref] = ("GPM better (log-loss lower by > 2 SE)" if d < -2 * s else
@@ -593,7 +593,7 @@ def format_summary(res: dict) -> str:
     lines = []
     met = res.get("heldout", {}).get("metrics", {})
     lines.append(f"{'model':<22} {'accuracy':>15} {'log-loss':>15} {'ECE':>13}  flags")
-    for m, r in met.items():
+    for _m, r in met.items():
         flag = "COLLAPSED (excluded from bound checks)" if r["collapsed_folds"] else ""
         lines.append(f"{r['label']:<22} {r['accuracy']:.3f} +- {r['accuracy_se']:.3f}  "
                      f"{r['log_loss']:.3f} +- {r['log_loss_se']:.3f}  {r['ece']:.3f} +- {r['ece_se']:.3f}  {flag}")

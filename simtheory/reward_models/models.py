@@ -15,7 +15,7 @@ validation loss is kept, training stops after ``patience`` epochs without improv
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -7,7 +7,7 @@
 * :mod:`.rates`  - the exponent of Theorem 10 and log-log slope fits with CIs;
 * :mod:`.experiment` - one fit: risk, Delta_n and the Corollary 11 reward-difference error along p0 bins.
 """
-from simtheory.risk_rate.rates import fit_slope, theory_exponent, phi_n
-from simtheory.risk_rate.risk import RiskEstimate, truncated_kl_risk, truncated_kl_pointwise
+from simtheory.risk_rate.rates import fit_slope, phi_n, theory_exponent
+from simtheory.risk_rate.risk import RiskEstimate, truncated_kl_pointwise, truncated_kl_risk
 
 __all__ = ["RiskEstimate", "truncated_kl_risk", "truncated_kl_pointwise", "fit_slope", "theory_exponent", "phi_n"]

@@ -6,11 +6,11 @@ import time
 
 import numpy as np
 
-from simtheory.validation import check_positive_int, check_scalar
 from simtheory.risk_rate.mlp import architecture, cross_entropy, fit_siamese_bt
 from simtheory.risk_rate.rates import theory_exponent
 from simtheory.risk_rate.risk import truncated_kl_risk
 from simtheory.risk_rate.truth import make_reward, sample_pairs, small_value_index
+from simtheory.validation import check_positive_int, check_scalar
 
 #: p0 bin edges for Corollary 11 (symmetric, finer towards 0 and 1 where eq. 14 predicts the blow-up)
 COR11_EDGES = (0.0, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 0.99, 1.0)

@@ -1,8 +1,6 @@
 """Slope tables and figures of the rate study (rate curves per d; Corollary 11 error vs p0)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from simtheory.risk_rate.rates import fit_slope, theory_exponent

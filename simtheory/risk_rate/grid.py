@@ -33,7 +33,7 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
 
 
 def summarize(rows: list[dict], out_dir, params: dict) -> dict:
-    from simtheory.risk_rate.figures import slope_table, plot_cor11, plot_rates
+    from simtheory.risk_rate.figures import plot_cor11, plot_rates, slope_table
 
     table = slope_table(rows)
     out_dir = Path(out_dir)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simtheory.validation import check_scalar, check_positive_int, check_finite_array, SimTheoryInputError
+from simtheory.validation import SimTheoryInputError, check_finite_array, check_positive_int, check_scalar
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *
     history: list[dict] = []
     decision = "undecided"
     est = se = lo = hi = math.nan
-    for k, target in enumerate(sizes, 1):
+    for _k, target in enumerate(sizes, 1):
         m = target - n
         x = np.asarray(sampler(rng, m), dtype=float)
         if x.shape != (m,):

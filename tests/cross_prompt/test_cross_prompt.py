@@ -7,14 +7,22 @@ import math
 
 import numpy as np
 import pytest
+from conftest import Z
 from scipy import integrate, stats
 
-from simtheory.cross_prompt.theory import (CONTROLS, COUNTER_EXAMPLES, PAPER_Q_PAIR, compare_designs, error_rate_table,
-                                   q_pair_gaussian, sample_tau, tau_cdf, tau_density)
+from simtheory.cross_prompt.theory import (
+    CONTROLS,
+    COUNTER_EXAMPLES,
+    PAPER_Q_PAIR,
+    compare_designs,
+    error_rate_table,
+    q_pair_gaussian,
+    sample_tau,
+    tau_cdf,
+    tau_density,
+)
 from simtheory.engine.montecarlo import Xi, pair_stats
 from simtheory.engine.utility_samplers import SYMMETRIC_UNIMODAL, PromptPopulation
-
-from conftest import Z
 
 S2 = sorted(PAPER_Q_PAIR)
 
@@ -66,7 +74,7 @@ def test_eq25_density_matches_monte_carlo_ks(s2):
 def test_eq25_cdf_is_the_integral_of_the_density():
     for s2 in S2:
         for t in (0.55, 0.7, 0.9, 0.99):
-            num = integrate.quad(lambda u: tau_density(np.array([u]), s2)[0], 0.5, t)[0]
+            num = integrate.quad(lambda u, s2=s2: tau_density(np.array([u]), s2)[0], 0.5, t)[0]
             assert num == pytest.approx(float(tau_cdf(np.array([t]), s2)[0]), abs=1e-9)
 
 

@@ -1,10 +1,9 @@
 """The offline MiniLM example: re-embedding (needs the `embed` extra) and its reports (shipped .npz)."""
 import numpy as np
 import pytest
-
 from conftest import Z
-from simtheory.embeddings.example import (embed_available, example_path, load_example, load_texts, pair_quality,
-                                        reports)
+
+from simtheory.embeddings.example import embed_available, example_path, load_example, load_texts, pair_quality, reports
 
 needs_embed = pytest.mark.skipif(not embed_available(),
                                  reason="optional extra 'embed' absent (pip install -e '.[embed]')")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from simtheory.engine.backends import available_backends  # noqa: E402
-from simtheory.engine.montecarlo import K_MAX, PromptPopulation, STATS, check_pair_params, pair_stats
+from simtheory.engine.montecarlo import K_MAX, STATS, PromptPopulation, check_pair_params, pair_stats
 from simtheory.engine.order_consistency import order_consistency
 from simtheory.engine.pairing import DESIGNS
 from simtheory.validation import SimTheoryInputError

@@ -6,16 +6,15 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import Z
 
 from simtheory import SimTheoryInputError
 from simtheory.engine.annotators import annotate, prob_prefer_first
 from simtheory.engine.backends import cupy_available, resolve_backend
-from simtheory.runner.grids import available_grids, cell_seed, run_grid
 from simtheory.engine.montecarlo import STATS, Xi, pair_stats
 from simtheory.engine.pairing import DESIGNS, selected_pair
 from simtheory.engine.utility_samplers import FAMILIES, PromptPopulation, standard_noise
-
-from conftest import Z
+from simtheory.runner.grids import available_grids, cell_seed, run_grid
 
 
 @pytest.mark.parametrize("family", FAMILIES)

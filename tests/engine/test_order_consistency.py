@@ -9,14 +9,13 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from conftest import Z, assert_close_se
 
 from simtheory.engine.backends import available_backends
-from simtheory.engine.order_consistency import OC_DESIGNS, order_consistency
 from simtheory.engine.montecarlo import STATS, Xi, pair_stats
+from simtheory.engine.order_consistency import OC_DESIGNS, order_consistency
 from simtheory.engine.utility_samplers import PromptPopulation
 from simtheory.validation import SimTheoryInputError
-
-from conftest import Z, assert_close_se
 
 BACKENDS = available_backends()  # for the slow fresh-process memory tests only
 

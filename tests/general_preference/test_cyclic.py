@@ -1,14 +1,23 @@
 """Cyclic preferences (Sec. 6.2, Table 1): BT ceiling by enumeration, trained BT vs GPM, Hodge decomposition."""
-from fractions import Fraction
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
-
-from simtheory.general_preference.cyclic import (PAPER_TABLE1, accuracy, best_transitive_accuracy, cycle_data,
-                                                 cycle_matrix, fit_scores, hodge_decomposition, paper_subdataset,
-                                                 random_tournament, tournament_data)
 from conftest import Z
+
+from simtheory.general_preference.cyclic import (
+    PAPER_TABLE1,
+    accuracy,
+    best_transitive_accuracy,
+    cycle_data,
+    cycle_matrix,
+    fit_scores,
+    hodge_decomposition,
+    paper_subdataset,
+    random_tournament,
+    tournament_data,
+)
 from simtheory.validation import SimTheoryInputError
 
 

@@ -3,9 +3,17 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from simtheory.general_preference import (block_operator, complex_embeddings, complex_score_matrix,
-                                          exact_embeddings_2k, preference_prob, preference_score, score_matrix,
-                                          spectral_embeddings, block_form_of_operator)
+from simtheory.general_preference import (
+    block_form_of_operator,
+    block_operator,
+    complex_embeddings,
+    complex_score_matrix,
+    exact_embeddings_2k,
+    preference_prob,
+    preference_score,
+    score_matrix,
+    spectral_embeddings,
+)
 from simtheory.general_preference.embedding import random_skew, random_skew_orthogonal, relative_error
 from simtheory.validation import SimTheoryInputError
 

@@ -2,8 +2,16 @@
 import numpy as np
 import pytest
 
-from simtheory.general_preference.games import (RPS_PI0, duality_gap, gap_curve, gpo_mwu, loglog_slope,
-                                                nash_equilibrium, random_game, rock_paper_scissors)
+from simtheory.general_preference.games import (
+    RPS_PI0,
+    duality_gap,
+    gap_curve,
+    gpo_mwu,
+    loglog_slope,
+    nash_equilibrium,
+    random_game,
+    rock_paper_scissors,
+)
 from simtheory.validation import SimTheoryInputError
 
 TS = np.unique(np.geomspace(100, 10_000, 9).astype(int))

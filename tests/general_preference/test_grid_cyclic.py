@@ -1,8 +1,8 @@
 """gpm_cyclic grid: run_cell determinism and BT vs GPM rows; summarize writes the figure and Table 1 rows."""
 import numpy as np
 
-from simtheory.runner.grids import get_grid
 from simtheory.general_preference import grid_cyclic as gpm_cyclic
+from simtheory.runner.grids import get_grid
 
 
 def _params():

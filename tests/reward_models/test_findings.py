@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simtheory.reward_models.grid_common import bounds_summary
 from simtheory.reward_models import findings as F
-
+from simtheory.reward_models.grid_common import bounds_summary
 
 GRIDS = ("rm_quality", "rm_quantity", "rm_cross_prompt")
 ROWS = {"rm_quality": 120, "rm_quantity": 80, "rm_cross_prompt": 240}

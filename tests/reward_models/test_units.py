@@ -4,14 +4,19 @@ Monte-Carlo assertions give n, seed and a tolerance of Z = 5 standard errors (``
 """
 import numpy as np
 import pytest
+from conftest import Z
 from scipy.special import expit
 
-from simtheory.reward_models import (SyntheticWorld, best_of_n, eq21_union_bound, fit_model, pairwise_accuracy,
-                                     prop14_bounds)
+from simtheory.reward_models import (
+    SyntheticWorld,
+    best_of_n,
+    eq21_union_bound,
+    fit_model,
+    pairwise_accuracy,
+    prop14_bounds,
+)
 from simtheory.reward_models.data import real_pairs
 from simtheory.validation import SimTheoryInputError
-
-from conftest import Z
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import Z, assert_close_se  # Monte-Carlo tolerances: Z = 5 standard errors
 
-from simtheory.risk_rate import fit_slope, theory_exponent, truncated_kl_risk, truncated_kl_pointwise
+from simtheory.risk_rate import fit_slope, theory_exponent, truncated_kl_pointwise, truncated_kl_risk
 from simtheory.risk_rate.experiment import run_fit
 from simtheory.risk_rate.mlp import architecture
 from simtheory.risk_rate.truth import make_reward, sample_pairs
 from simtheory.validation import SimTheoryInputError
-
-from conftest import Z, assert_close_se  # Monte-Carlo tolerances: Z = 5 standard errors
 
 
 def _closed_form(p, q, B):
@@ -190,8 +189,9 @@ def _full_grid_slopes():
 
     Raises RuntimeError (never AssertionError, so the strict xfail below cannot pass on it) when the run is
     partial."""
-    from simtheory.runner.grids import run_grid
     import pandas as pd
+
+    from simtheory.runner.grids import run_grid
 
     out = Path(os.environ.get("SIMTHEORY_RISK_RATE_DIR", "results/risk_rate"))
     run_grid("risk_rate", seed=0, out=out, progress=False)

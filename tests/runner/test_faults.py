@@ -50,7 +50,7 @@ def _stored(out):
     try:
         cells = dict(conn.execute("SELECT key, n_rows FROM cells").fetchall())
         rows = {}
-        for key, idx, data in conn.execute("SELECT cell, idx, data FROM rows ORDER BY cell, idx"):
+        for key, _idx, data in conn.execute("SELECT cell, idx, data FROM rows ORDER BY cell, idx"):
             rows.setdefault(key, []).append(json.loads(data))
     finally:
         conn.close()

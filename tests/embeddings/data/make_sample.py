@@ -24,7 +24,10 @@ BAD = ["I don't know.", "Figure it out yourself.", "Why would you even ask that?
 FOLLOW = ["Thanks! Can you say more?", "Is there anything else I should know?", "Could you give an example?"]
 
 
-def main(out: Path = Path(__file__).with_name("sample_prefs.jsonl")) -> None:
+SAMPLE = Path(__file__).with_name("sample_prefs.jsonl")
+
+
+def main(out: Path = SAMPLE) -> None:
     rng = random.Random(0)
     lines = []
     for q, good in TOPICS:
