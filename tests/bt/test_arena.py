@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
+from mc_helpers import CHI2_LEVEL, assert_se_calibrated
 
-from conftest import CHI2_LEVEL, assert_se_calibrated
 from simtheory.bt import bt_loss, bt_loss_grad, fit_bt, gradient_descent_bt, simulate_arena, win_matrix
 from simtheory.validation import SimTheoryInputError
 

@@ -1,11 +1,20 @@
 """Thurstone scale (Remark 8), Gumbel -> logistic (Remark 4), ties, margin/regularisation, BT regression."""
 import numpy as np
 import pytest
+from mc_helpers import Z
 from scipy import stats
 
-from conftest import Z
-from simtheory.bt import (fit_bt, fit_bt_regression, fit_davidson, fit_rao_kupper, fit_thurstone, margin_loss,
-                          reward_regularisation, simulate_arena, win_matrix)
+from simtheory.bt import (
+    fit_bt,
+    fit_bt_regression,
+    fit_davidson,
+    fit_rao_kupper,
+    fit_thurstone,
+    margin_loss,
+    reward_regularisation,
+    simulate_arena,
+    win_matrix,
+)
 from simtheory.validation import SimTheoryInputError
 
 

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import Z
+from mc_helpers import Z
 from scipy import integrate, stats
 
 from simtheory.cross_prompt.theory import (

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_close_se
+from mc_helpers import assert_close_se
 from scipy.special import expit
 
 from simtheory.engine.montecarlo import Xi, pair_stats

@@ -1,7 +1,7 @@
 """The offline MiniLM example: re-embedding (needs the `embed` extra) and its reports (shipped .npz)."""
 import numpy as np
 import pytest
-from conftest import Z
+from mc_helpers import Z
 
 from simtheory.embeddings.example import embed_available, example_path, load_example, load_texts, pair_quality, reports
 

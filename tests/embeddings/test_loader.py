@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Z
+from mc_helpers import Z
 
 from simtheory.embeddings import EmbeddingData, load_embeddings, load_for_grid
 from simtheory.embeddings.example import example_path, load_example

@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import Z
+from mc_helpers import Z
 
 from simtheory import SimTheoryInputError
 from simtheory.engine.annotators import annotate, prob_prefer_first

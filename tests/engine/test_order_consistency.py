@@ -9,7 +9,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from conftest import Z, assert_close_se
+from mc_helpers import Z, assert_close_se
 
 from simtheory.engine.backends import available_backends
 from simtheory.engine.montecarlo import STATS, Xi, pair_stats

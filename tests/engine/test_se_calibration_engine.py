@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_se_calibrated
+from mc_helpers import assert_se_calibrated
 
 from simtheory.cross_prompt.theory import compare_designs, q_pair_gaussian
 from simtheory.engine.montecarlo import STATS, Xi, pair_stats

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from conftest import Z
+from mc_helpers import Z
 
 from simtheory.general_preference.cyclic import (
     PAPER_TABLE1,

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_se_calibrated
+from mc_helpers import assert_se_calibrated
 from scipy import integrate, stats
 
 from simtheory.reward_models import best_of_n, pairwise_accuracy, prop14_bounds

@@ -9,7 +9,7 @@ per seed with a shared per-seed effect (so pairing matters), seed 71.
 """
 import numpy as np
 import pandas as pd
-from conftest import assert_se_calibrated
+from mc_helpers import assert_se_calibrated
 from scipy import stats
 
 from simtheory.reward_models.grid_common import aggregate, paired_diff

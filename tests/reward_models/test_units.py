@@ -4,7 +4,7 @@ Monte-Carlo assertions give n, seed and a tolerance of Z = 5 standard errors (``
 """
 import numpy as np
 import pytest
-from conftest import Z
+from mc_helpers import Z
 from scipy.special import expit
 
 from simtheory.reward_models import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Z, assert_close_se  # Monte-Carlo tolerances: Z = 5 standard errors
+from mc_helpers import Z, assert_close_se  # Monte-Carlo tolerances: Z = 5 standard errors
 
 from simtheory.risk_rate import fit_slope, theory_exponent, truncated_kl_pointwise, truncated_kl_risk
 from simtheory.risk_rate.experiment import run_fit

@@ -5,7 +5,7 @@ R_B: R = 300 replicates of m = 400 pairs drawn from a discrete pair distribution
 truncated at B); two-sided chi-square test at level 1e-4 that SD((estimate - R_B) / SE) = 1.
 """
 import numpy as np
-from conftest import assert_se_calibrated
+from mc_helpers import assert_se_calibrated
 
 from simtheory.risk_rate import truncated_kl_risk
 
