@@ -830,6 +830,8 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
     if rows.cnt @ rows.w > 1e15:
         raise SimTheoryInputError("weights", "total weight > 1e15: rescale the weights")
     check_existence(rows, tie_model)
+    if rows.Z.shape[1] and np.linalg.matrix_rank(rows.Z) < rows.Z.shape[1]:
+        raise SimTheoryInputError("covariates", f"columns {rows.coef_names} are linearly dependent (singular design)")
     model = tie_model if tie_model != "half" else link
     prob = _Problem(rows, model, int(dense_max))
     theta0 = np.zeros(prob.n - 1 + prob.q + prob.t)
