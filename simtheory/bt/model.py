@@ -211,7 +211,7 @@ def _rows_from_matrix(W, T, names) -> _Rows:
         T = check_finite_array("ties", T, shape=(n, n))
         if np.any(T < 0):
             raise SimTheoryInputError("ties", "counts must be >= 0")
-        T = np.triu(T, 1) + np.tril(T, -1).T
+        T = np.triu(T, 1) if np.array_equal(T, T.T) else np.triu(T, 1) + np.tril(T, -1).T
         ti, tj = np.nonzero(T)
         a.append(ti), b.append(tj), out.append(np.full(ti.size, TIE, np.int8)), c.append(T[ti, tj])
     a, b, out, c = (np.concatenate(x) for x in (a, b, out, c))
@@ -786,7 +786,8 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
         Battles table with columns ``model_a``, ``model_b``, ``winner`` (``'model_a'``, ``'model_b'``, a model
         name, or any value starting with ``'tie'``), or a win matrix ``W[i, j]`` = #(i beat j).
     ties : (N, N) array, optional
-        Tie counts for a win-matrix input (upper and lower triangle are added).
+        Tie counts for a win-matrix input: a symmetric matrix counts each unordered pair once, otherwise the
+        upper and lower triangles are added.
     weights : str or array, optional
         Column (or array) of non-negative battle weights; the log-likelihood is weighted. Fisher SEs assume
         frequency weights; use the sandwich for sampling/importance weights.
