@@ -47,7 +47,7 @@ from simtheory.validation import SimTheoryInputError, check_choice, check_finite
 
 ELO_SCALE = 400.0 / np.log(10.0)
 A_WINS, B_WINS, TIE = 0, 1, 2
-_DENSE_MAX = 1500          # players up to which the Newton system is solved densely
+_DENSE_MAX = 300           # players up to which the Newton system is solved densely
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -230,16 +230,27 @@ def _mills(x):
     return np.exp(-0.5 * x * x - log_ndtr(x) - 0.5 * np.log(2 * np.pi))
 
 
-def _terms(model: str, eta, out, tau):
-    """Per-battle log-lik l and derivatives: (l, l_eta, l_eta_eta, l_tau, l_tau_tau, l_eta_tau)."""
-    y = np.where(out == A_WINS, 1.0, np.where(out == B_WINS, 0.0, 0.5))
+def _y(out):
+    return np.where(out == A_WINS, 1.0, np.where(out == B_WINS, 0.0, 0.5))
+
+
+def _terms(model: str, eta, out, tau, y=None, ll_only: bool = False):
+    """Per-battle log-lik l and derivatives: (l, l_eta, l_eta_eta, l_tau, l_tau_tau, l_eta_tau).
+
+    ``y`` (1 a wins, 0 b wins, 1/2 tie) may be passed precomputed; ``ll_only`` returns l alone."""
+    if y is None:
+        y = _y(out)
     if model == "logistic":
+        ll = log_expit(eta) - (1 - y) * eta                     # y log s(eta) + (1-y) log s(-eta)
+        if ll_only:
+            return ll
         p = expit(eta)
-        ll = y * log_expit(eta) + (1 - y) * log_expit(-eta)
         return ll, y - p, -p * (1 - p), None, None, None
     if model == "probit":
-        mp, mm = _mills(eta), _mills(-eta)
         ll = y * log_ndtr(eta) + (1 - y) * log_ndtr(-eta)
+        if ll_only:
+            return ll
+        mp, mm = _mills(eta), _mills(-eta)
         d1 = y * mp - (1 - y) * mm
         d2 = -y * mp * (eta + mp) - (1 - y) * mm * (-eta + mm)
         return ll, d1, d2, None, None, None
@@ -252,6 +263,8 @@ def _terms(model: str, eta, out, tau):
         em = -np.expm1(-2 * k)                                       # 1 - e^{-2k}
         lc = np.log(em) + 2 * k
         ll = np.where(ia, la, 0.0) + np.where(ib, lb, 0.0) + np.where(it, lc + la + lb, 0.0)
+        if ll_only:
+            return ll
         dA_e, dA_k, dB_e, dB_k = 1 - s1, -(1 - s1), -(1 - s2), -(1 - s2)
         d1 = ia * dA_e + ib * dB_e + it * (dA_e + dB_e)
         dt = ia * dA_k + ib * dB_k + it * (2 / em + dA_k + dB_k)
@@ -265,6 +278,8 @@ def _terms(model: str, eta, out, tau):
     pa, pb, pt = np.exp(h - logD), np.exp(-h - logD), np.exp(tau - logD)
     ia, ib, it = (out == A_WINS), (out == B_WINS), (out == TIE)
     ll = ia * h - ib * h + it * tau - logD
+    if ll_only:
+        return ll
     d1 = 0.5 * (ia * 1.0 - ib * 1.0 - (pa - pb))
     dt = it * 1.0 - pt
     d2 = -0.25 * ((pa + pb) - (pa - pb) ** 2)
@@ -281,6 +296,8 @@ class _Problem:
 
     def __init__(self, rows: _Rows, model: str, dense_max: int):
         self.rows, self.model = rows, model
+        self.y = _y(rows.out)
+        self.cw = rows.cnt * rows.w
         self.n = len(rows.names)
         self.q = rows.Z.shape[1]
         self.t = 1 if model in ("rao_kupper", "davidson") else 0
@@ -293,11 +310,20 @@ class _Problem:
         upair, self.pair_id = np.unique(lo * self.n + hi, return_inverse=True)
         self.pi, self.pj = upair // self.n, upair % self.n
         if not self.dense:
-            P = upair.size
-            data = np.arange(1, 2 * P + 1, dtype=float)
-            L = sp.csr_matrix((data, (np.r_[self.pi, self.pj], np.r_[self.pj, self.pi])), shape=(self.n, self.n))
+            # CSR structure of the reference-free Laplacian (off-diagonals of pairs without the reference, then
+            # the diagonal), built once; each Newton step only refills ``data`` through ``perm``
+            keep = (self.pi != self.ref) & (self.pj != self.ref)
+            self.keep = keep
+            fi, fj = self.pi[keep], self.pj[keep]
+            fi, fj = fi - (fi > self.ref), fj - (fj > self.ref)
+            m = self.n - 1
+            nk = int(keep.sum())
+            rr = np.r_[fi, fj, np.arange(m)]
+            cc = np.r_[fj, fi, np.arange(m)]
+            data = np.arange(1, 2 * nk + m + 1, dtype=float)
+            L = sp.csr_matrix((data, (rr, cc)), shape=(m, m))
             L.sort_indices()
-            self.perm = (L.data.astype(np.int64) - 1) % P
+            self.perm = L.data.astype(np.int64) - 1
             self.Lstruct = L
 
     # ---- evaluation
@@ -318,12 +344,21 @@ class _Problem:
         r, beta, tau = self.split(theta)
         if self.model == "rao_kupper" and tau <= 0:
             return -np.inf
-        ll = _terms(self.model, self.eta(r, beta), self.rows.out, tau)[0]
-        return float(((self.rows.cnt if cnt is None else cnt) * self.rows.w * ll).sum())
+        ll = _terms(self.model, self.eta(r, beta), self.rows.out, tau, self.y, ll_only=True)
+        cw = self.cw if cnt is None or cnt is self.rows.cnt else cnt * self.rows.w
+        return float(cw @ ll)
 
     def terms(self, theta):
         r, beta, tau = self.split(theta)
-        return _terms(self.model, self.eta(r, beta), self.rows.out, tau)
+        return _terms(self.model, self.eta(r, beta), self.rows.out, tau, self.y)
+
+    def derivs(self, theta, cnt):
+        """Gradient and (negative) Hessian of the log-likelihood from one evaluation of the row terms."""
+        _, d1, d2, dt, dtt, det = self.terms(theta)
+        cw = self.cw if cnt is self.rows.cnt else cnt * self.rows.w
+        g = self.vec(cw * d1, None if dt is None else cw * dt)
+        H = self.matrix(-cw * d2, None if det is None else -cw * det, None if dtt is None else -cw * dtt)
+        return g, H
 
     def vec(self, u, ut=None):
         """X^T u for per-row coefficients u (on eta) and ut (on tau), in free coordinates."""
@@ -370,9 +405,9 @@ class _Problem:
             L[np.diag_indices(self.n)] = diag
             return L[np.ix_(self.free, self.free)]
         L = self.Lstruct.copy()
-        L.data = -vp[self.perm]
-        L = L + sp.diags(diag)
-        return L[self.free][:, self.free].tocsr()
+        vk = -vp[self.keep]
+        L.data = np.concatenate([vk, vk, diag[self.free]])[self.perm]
+        return L
 
     def matrix(self, A, B, C, dense: bool | None = None):
         """Full (free-coordinate) matrix; dense ndarray or (sparse L, border, corner)."""
@@ -417,8 +452,7 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
     f = prob.loglik(theta, cnt)
     it, converged = 0, False
     for it in range(1, max_iter + 1):
-        g = prob.gradient(theta, cnt)
-        H = prob.hessian(theta, cnt)
+        g, H = prob.derivs(theta, cnt)
         step = prob.solve(H, g)
         if not np.all(np.isfinite(step)):
             break
@@ -782,9 +816,10 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
 
     Parameters
     ----------
-    battles : pandas.DataFrame or (N, N) array
+    battles : pandas.DataFrame, (N, N) array or tuple (winners, losers)
         Battles table with columns ``model_a``, ``model_b``, ``winner`` (``'model_a'``, ``'model_b'``, a model
-        name, or any value starting with ``'tie'``), or a win matrix ``W[i, j]`` = #(i beat j).
+        name, or any value starting with ``'tie'``), a win matrix ``W[i, j]`` = #(i beat j), or two integer
+        arrays of winner and loser indices (choix's data format; the fast path for millions of battles).
     ties : (N, N) array, optional
         Tie counts for a win-matrix input: a symmetric matrix counts each unordered pair once, otherwise the
         upper and lower triangles are added.
@@ -820,7 +855,23 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
     tol = check_scalar("tol", tol, low=0.0, low_open=True)
     if tie_model != "half" and link != "logistic":
         raise SimTheoryInputError("tie_model", f"{tie_model} is defined for the logistic link only")
-    if isinstance(battles, np.ndarray) or isinstance(battles, list):
+    if isinstance(battles, tuple):
+        if any(x is not None and x is not False for x in (ties, weights, covariates, position, cluster)):
+            raise SimTheoryInputError("battles", "ties/weights/covariates/position/cluster need a battles table")
+        if len(battles) != 2:
+            raise SimTheoryInputError("battles", "a tuple must be (winners, losers) index arrays")
+        w_ = _index_array("winners", battles[0])
+        l_ = _index_array("losers", battles[1])
+        if w_.shape != l_.shape or w_.size == 0:
+            raise SimTheoryInputError("losers", f"length {l_.size} must equal winners' length {w_.size} (> 0)")
+        if np.any(w_ == l_):
+            raise SimTheoryInputError("losers", "a player cannot play itself (winner == loser)")
+        n_ = int(max(w_.max(), l_.max())) + 1 if names is None else len(names)
+        if max(w_.max(), l_.max()) >= n_:
+            raise SimTheoryInputError("names", f"player index {int(max(w_.max(), l_.max()))} >= len(names)={n_}")
+        rows = _finish_rows(w_, l_, np.zeros(w_.size, np.int8), np.ones(w_.size), np.zeros((w_.size, 0)), None,
+                            list(range(n_)) if names is None else list(names), [])
+    elif isinstance(battles, (np.ndarray, list)):
         if any(x is not None and x is not False for x in (weights, covariates, position, cluster)):
             raise SimTheoryInputError("battles", "weights/covariates/position/cluster need a battles table")
         rows = _rows_from_matrix(battles, ties, names)
@@ -836,6 +887,12 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
     model = tie_model if tie_model != "half" else link
     prob = _Problem(rows, model, int(dense_max))
     theta0 = np.zeros(prob.n - 1 + prob.q + prob.t)
+    # start from smoothed log win/loss ratios (halved: they overstate spread); saves Newton steps
+    cw, y = prob.cw, prob.y
+    wins = np.bincount(rows.a, cw * y, prob.n) + np.bincount(rows.b, cw * (1 - y), prob.n)
+    games = np.bincount(rows.a, cw, prob.n) + np.bincount(rows.b, cw, prob.n)
+    r0 = 0.5 * np.log((wins + 0.5) / (games - wins + 0.5))
+    theta0[: prob.n - 1] = (r0 - r0[prob.ref])[prob.free]
     if prob.t:
         ft = rows.cnt[rows.out == TIE].sum() / rows.cnt.sum()
         theta0[-1] = np.log(2 * ft / (1 - ft)) if model == "davidson" else 2 * np.arctanh(min(ft, 0.99))
