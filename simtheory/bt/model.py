@@ -84,6 +84,17 @@ def _index_array(name: str, x, n: int | None = None) -> np.ndarray:
     return arr
 
 
+def _unique(key: np.ndarray, size: int):
+    """np.unique(key, return_inverse, return_counts) for keys in [0, size): O(M) by bincount when size is small."""
+    if size <= 4 * key.size + 1_000_000 and size <= 50_000_000:
+        cnt = np.bincount(key, minlength=size)
+        uk = np.flatnonzero(cnt)
+        pos = np.zeros(size, dtype=np.int64)
+        pos[uk] = np.arange(uk.size)
+        return uk, pos[key], cnt[uk]
+    return np.unique(key, return_inverse=True, return_counts=True)
+
+
 def _aggregate(a, b, out, w, Z, cl, canonical: bool):
     """Merge identical battles into weighted rows; returns arrays plus counts."""
     if canonical:          # without covariates/position (a, b, a wins) == (b, a, b wins)
@@ -95,10 +106,10 @@ def _aggregate(a, b, out, w, Z, cl, canonical: bool):
     if simple:
         n = int(max(a.max(), b.max())) + 1
         key = (a * n + b) * 3 + out
-        uk, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
-        first = np.zeros(uk.size, dtype=np.int64)
-        first[inv] = np.arange(key.size)
-        return a[first], b[first], out[first], cnt.astype(float), w[first], Z[first], None
+        uk, inv, cnt = _unique(key, n * n * 3)
+        ab = uk // 3
+        return (ab // n, ab % n, (uk % 3).astype(np.int8), cnt.astype(float), np.full(uk.size, w[0]),
+                np.zeros((uk.size, 0)), None)
     import pandas as pd
 
     df = pd.DataFrame({"a": a, "b": b, "o": out, "w": w})
@@ -307,7 +318,7 @@ class _Problem:
         self.free = np.flatnonzero(np.arange(self.n) != self.ref)
         # pair structure of the Laplacian, built once: pair id per row, CSR permutation
         lo, hi = np.minimum(rows.a, rows.b), np.maximum(rows.a, rows.b)
-        upair, self.pair_id = np.unique(lo * self.n + hi, return_inverse=True)
+        upair, self.pair_id, _ = _unique(lo * self.n + hi, self.n * self.n)
         self.pi, self.pj = upair // self.n, upair % self.n
         if not self.dense:
             # CSR structure of the reference-free Laplacian (off-diagonals of pairs without the reference, then
