@@ -19,6 +19,10 @@ covers the true (mean-zero) score and the mean CI width. Scenarios change one th
 * ``cluster``: battles grouped in prompts; each prompt shifts the scores of the players it involves by
   N(0, ``prompt_sd``^2) (overdispersion). Battle-level SEs under-cover, the clustered sandwich and the cluster
   bootstrap are valid.
+
+Bootstrap CIs come in two kinds: ``bootstrap`` (Wald with the bootstrap SD) and ``bootstrap_pct`` (percentile;
+same resamples). With B = 100 the percentile kind under-covers (measured 0.927 baseline, 0.922 weights over 200
+arenas each, against 0.94 for Fisher/sandwich): its 2.5%/97.5% quantiles from 100 draws are too narrow.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ from scipy.stats import norm
 from simtheory.bt.model import fit
 from simtheory.validation import SimTheoryInputError
 
-METHODS = ("fisher", "sandwich", "bootstrap")
+METHODS = ("fisher", "sandwich", "bootstrap", "bootstrap_pct")
 SCENARIOS = ("baseline", "ties", "weights", "position", "davidson", "sparse", "cluster")
 
 
@@ -121,8 +125,11 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
     rows = []
     se_fisher = res.bse("fisher").to_numpy()[:n]
     for mth in METHODS:
-        if mth == "bootstrap":
-            ci = res.conf_int("bootstrap", B=int(params["B"]), seed=int(rng.integers(2**31))).to_numpy()[:n]
+        if mth.startswith("bootstrap"):
+            if mth == "bootstrap":
+                boot_seed = int(rng.integers(2**31))
+            ci = res.conf_int("bootstrap", B=int(params["B"]), seed=boot_seed,
+                              boot_ci="normal" if mth == "bootstrap" else "percentile").to_numpy()[:n]
             lo, hi = ci[:, 0], ci[:, 1]
             se = (hi - lo) / (2 * z)
             fails = res.bootstrap_failures
@@ -158,8 +165,8 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     x = np.arange(len(order))
     for k, mth in enumerate(METHODS):
         g = agg[agg["method"] == mth].set_index("scenario").reindex(order)
-        axes[0].errorbar(x + (k - 1) * 0.2, g["coverage"], yerr=2 * g["coverage_se"], fmt="o", ms=3, label=mth)
-        axes[1].bar(x + (k - 1) * 0.27, g["width"], width=0.27, label=mth)
+        axes[0].errorbar(x + (k - 1.5) * 0.18, g["coverage"], yerr=2 * g["coverage_se"], fmt="o", ms=3, label=mth)
+        axes[1].bar(x + (k - 1.5) * 0.2, g["width"], width=0.2, label=mth)
     axes[0].axhline(0.95, color="k", lw=0.8)
     axes[0].axhspan(0.93, 0.97, color="0.85", zorder=0)
     axes[0].set_ylabel("coverage of 95% CI")

@@ -716,6 +716,7 @@ class BTResult:
     # ---- inference helpers
     def _cov(self, method: str, **kw) -> np.ndarray:
         check_choice("method", method, ["fisher", "sandwich", "bootstrap"])
+        kw.pop("boot_ci", None)
         if method == "fisher":
             return self.cov
         if method == "sandwich":
@@ -727,14 +728,17 @@ class BTResult:
         import pandas as pd
         return pd.Series(np.sqrt(np.clip(np.diag(self._cov(method, **kw)), 0, None)), index=self.param_names)
 
-    def conf_int(self, method: str = "fisher", alpha: float = 0.05, **kw):
-        """(P, 2) DataFrame of CIs: Wald (Fisher or sandwich SEs) or bootstrap percentile intervals."""
+    def conf_int(self, method: str = "fisher", alpha: float = 0.05, boot_ci: str = "normal", **kw):
+        """(P, 2) DataFrame of CIs: Wald with Fisher, sandwich or bootstrap SEs (``boot_ci='normal'``, default),
+        or bootstrap percentile intervals (``boot_ci='percentile'``; these under-cover at B ~ 100, see the
+        bt_arena grid: use B >= 1000). Keywords B, seed, cluster go to :meth:`bootstrap`."""
         import pandas as pd
         from scipy.stats import norm
 
         alpha = check_scalar("alpha", alpha, low=0.0, high=1.0, low_open=True, high_open=True)
+        check_choice("boot_ci", boot_ci, ["normal", "percentile"])
         est = self._full(self.theta)
-        if method == "bootstrap":
+        if method == "bootstrap" and boot_ci == "percentile":
             d = self.bootstrap(**kw)
             lo, hi = np.quantile(d, [alpha / 2, 1 - alpha / 2], axis=0)
         else:
@@ -743,7 +747,7 @@ class BTResult:
             lo, hi = est - z * se, est + z * se
         return pd.DataFrame({"lower": lo, "upper": hi}, index=self.param_names)
 
-    def contrast(self, reference, method: str = "fisher", alpha: float = 0.05, **kw):
+    def contrast(self, reference, method: str = "fisher", alpha: float = 0.05, boot_ci: str = "normal", **kw):
         """Score differences r_i - r_reference with SEs and Wald (or bootstrap percentile) CIs."""
         import pandas as pd
         from scipy.stats import norm
@@ -758,7 +762,11 @@ class BTResult:
             d = self.bootstrap(**kw)[:, :n]
             d = d - d[:, [j]]
             se = d.std(0, ddof=1)
-            lo, hi = np.quantile(d, [alpha / 2, 1 - alpha / 2], axis=0)
+            if boot_ci == "percentile":
+                lo, hi = np.quantile(d, [alpha / 2, 1 - alpha / 2], axis=0)
+            else:
+                z = norm.ppf(1 - alpha / 2)
+                lo, hi = diff - z * se, diff + z * se
         else:
             C = self._cov(method, **kw)[:n, :n]
             se = np.sqrt(np.clip(np.diag(C) + C[j, j] - 2 * C[:, j], 0, None))

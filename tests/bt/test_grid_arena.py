@@ -21,7 +21,7 @@ def test_bt_arena_quick(tmp_path):
     assert w["fisher"]["width"] > 2 * w["sandwich"]["width"]
     assert all(0 <= r["coverage"] <= 1 and r["exists"] == 1 for r in rows)
     out = grid_arena.summarize(rows, tmp_path, params)
-    assert (tmp_path / "bt_arena.pdf").exists() and len(out["findings"]) == 6
+    assert (tmp_path / "bt_arena.pdf").exists() and len(out["findings"]) == 8
     with pytest.raises(ValueError, match="scenarios"):
         grid_arena.cells(dict(PARAMS, scenarios=["nope"]))
 
@@ -33,7 +33,9 @@ def test_bt_arena_quick(tmp_path):
 def test_ci_coverage(scenario, valid):
     """200 simulated arenas per scenario (N=10, 1000 battles, B=100 bootstrap resamples, SeedSequence(2026)):
     coverage pooled over 2000 player-intervals has SE ~0.5%, so a valid method lies in [0.93, 0.97] (4 SE).
-    Fisher is invalid with half-win ties and fractional weights: it over-covers there (> 0.97)."""
+    Fisher is invalid with half-win ties and fractional weights: it over-covers there (> 0.97). 'bootstrap' is
+    the Wald interval with the bootstrap SD; the percentile interval at B=100 is recorded, not asserted: it
+    under-covers (0.927 baseline, 0.922 weights in the first run of this test), a finite-B effect."""
     params = dict(PARAMS, B=100)
     rows = []
     for k, seed in enumerate(np.random.SeedSequence([2026, grid_arena.SCENARIOS.index(scenario)]).spawn(200)):
