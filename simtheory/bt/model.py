@@ -112,6 +112,8 @@ def _aggregate(a, b, out, w, Z, cl, canonical: bool):
                 np.zeros((uk.size, 0)), None)
     import pandas as pd
 
+    if Z.shape[1] and len(pd.unique(Z[:, 0])) > 0.5 * Z.shape[0]:   # continuous covariates: nothing to merge
+        return a, b, out.astype(np.int8), np.ones(a.size), w, Z, cl
     df = pd.DataFrame({"a": a, "b": b, "o": out, "w": w})
     keys = ["a", "b", "o", "w"]
     for j in range(Z.shape[1]):
@@ -141,22 +143,35 @@ def _rows_from_table(df, weights, covariates, position, cluster, names) -> _Rows
         raise SimTheoryInputError("battles", "model_a/model_b contain missing values")
     if np.any(ma == mb):
         raise SimTheoryInputError("battles", f"{int(np.sum(ma == mb))} battle(s) of a model against itself")
+    both = pd.concat([df["model_a"], df["model_b"]], ignore_index=True)
     if names is None:
-        names = sorted(set(ma.tolist()) | set(mb.tolist()), key=str)
-    idx = {m: i for i, m in enumerate(names)}
-    try:
-        a = np.fromiter((idx[m] for m in ma), np.int64, len(ma))
-        b = np.fromiter((idx[m] for m in mb), np.int64, len(mb))
-    except KeyError as e:
-        raise SimTheoryInputError("names", f"model {e.args[0]!r} is not in names") from None
-    win = df["winner"].astype(str).to_numpy()
+        codes, uniq = pd.factorize(both, sort=True)
+        names = uniq.tolist()
+    else:
+        codes = pd.Index(list(names)).get_indexer(both)
+        if np.any(codes < 0):
+            raise SimTheoryInputError("names", f"model {both[codes < 0].iloc[0]!r} is not in names")
+    a, b = codes[: len(df)].astype(np.int64), codes[len(df):].astype(np.int64)
+    wcode, wuniq = pd.factorize(df["winner"], use_na_sentinel=True)
+    if np.any(wcode < 0):
+        raise SimTheoryInputError("winner", "contains missing values")
+    name_idx = pd.Index(list(names)).get_indexer(wuniq)          # winner given as a model name
     out = np.full(len(df), -1, np.int8)
-    out[(win == "model_a") | (win == ma.astype(str))] = A_WINS
-    out[(win == "model_b") | (win == mb.astype(str))] = B_WINS
-    out[np.char.startswith(win.astype(str), "tie")] = TIE
+    for k, u in enumerate(wuniq):
+        sel = wcode == k
+        if u == "model_a":
+            out[sel] = A_WINS
+        elif u == "model_b":
+            out[sel] = B_WINS
+        elif isinstance(u, str) and u.startswith("tie"):
+            out[sel] = TIE
+        elif name_idx[k] >= 0:
+            out[sel & (a == name_idx[k])] = A_WINS
+            out[sel & (b == name_idx[k])] = B_WINS
     if np.any(out < 0):
-        bad = win[out < 0][0]
-        raise SimTheoryInputError("winner", f"unknown value {bad!r}; use model_a, model_b, a model name or tie*")
+        bad = df["winner"].to_numpy()[out < 0][0]
+        raise SimTheoryInputError("winner", f"unknown value {bad!r}; use model_a, model_b, the name of one of the "
+                                  "two models, or tie*")
     if weights is None:
         w = np.ones(len(df))
     else:
