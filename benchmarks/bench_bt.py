@@ -106,8 +106,8 @@ def main() -> None:
                 np.save(f"{d}/losers.npy", lo)
                 Path(f"{d}/n").write_text(str(n))
                 for meth in args.methods:
-                    row = dict(N=n, M=m, method=meth, status="ok", seconds=np.nan, peak_mb=np.nan,
-                               max_abs_diff=np.nan, ratio_vs_simtheory=np.nan, prep_s=np.nan, compile_s=np.nan)
+                    row = {"N": n, "M": m, "method": meth, "status": "ok", "seconds": np.nan, "peak_mb": np.nan,
+                               "max_abs_diff": np.nan, "ratio_vs_simtheory": np.nan, "prep_s": np.nan, "compile_s": np.nan}
                     py = sys.executable
                     if meth == "arena-rank":
                         if not Path(args.arena_rank_python).exists():
@@ -124,7 +124,7 @@ def main() -> None:
                         rows.append(row)
                         continue
                     try:
-                        cp = subprocess.run([py, "-c", CHILD, d, meth, str(args.reps)], env=env, capture_output=True,
+                        cp = subprocess.run([py, "-c", CHILD, d, meth, str(args.reps)], check=False, env=env, capture_output=True,
                                             text=True, timeout=args.max_seconds * (args.reps + 1))
                     except subprocess.TimeoutExpired:
                         row["status"] = f"not run (> {args.max_seconds:.0f} s)"

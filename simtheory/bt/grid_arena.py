@@ -89,7 +89,7 @@ def cells(params: dict) -> list[dict]:
     bad = [s for s in params["scenarios"] if s not in SCENARIOS]
     if bad:
         raise SimTheoryInputError("scenarios", f"unknown {bad}; choose from {', '.join(SCENARIOS)}")
-    return [dict(scenario=str(s), rep=int(k)) for k, s in product(range(int(params["reps"])), params["scenarios"])]
+    return [{"scenario": str(s), "rep": int(k)} for k, s in product(range(int(params["reps"])), params["scenarios"])]
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:
@@ -115,7 +115,7 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         fit_kw["cluster"] = "prompt"
     df, truth = simulate_battles(rng, n, m, **kw)
     z = norm.ppf(0.975)
-    base = dict(scenario=sc, rep=cell["rep"], N=n, battles=m, ties=float(np.mean(df["winner"] == "tie")))
+    base = {"scenario": sc, "rep": cell["rep"], "N": n, "battles": m, "ties": float(np.mean(df["winner"] == "tie"))}
     try:
         res = fit(df, names=list(range(n)), **fit_kw)
     except SimTheoryInputError:          # the MLE does not exist for this draw (sparse scenario)

@@ -33,8 +33,9 @@ outcomes); we detect that from the fit (diverging parameters) and raise a one-li
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.linalg
@@ -43,7 +44,12 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import LinearOperator, cg
 from scipy.special import expit, log_expit, log_ndtr
 
-from simtheory.validation import SimTheoryInputError, check_choice, check_finite_array, check_scalar
+from simtheory.validation import (
+    SimTheoryInputError,
+    check_choice,
+    check_finite_array,
+    check_scalar,
+)
 
 ELO_SCALE = 400.0 / np.log(10.0)
 A_WINS, B_WINS, TIE = 0, 1, 2
@@ -101,12 +107,11 @@ def _aggregate(a, b, out, w, Z, cl, canonical: bool):
         swap = a > b
         a, b = np.where(swap, b, a), np.where(swap, a, b)
         out = np.where(swap & (out != TIE), 1 - out, out).astype(np.int8)
-    cols = [a, b, out.astype(np.int64)]
     simple = Z.shape[1] == 0 and cl is None and np.all(w == w[0])
     if simple:
         n = int(max(a.max(), b.max())) + 1
         key = (a * n + b) * 3 + out
-        uk, inv, cnt = _unique(key, n * n * 3)
+        uk, _inv, cnt = _unique(key, n * n * 3)
         ab = uk // 3
         return (ab // n, ab % n, (uk % 3).astype(np.int8), cnt.astype(float), np.full(uk.size, w[0]),
                 np.zeros((uk.size, 0)), None)
@@ -464,7 +469,7 @@ class _Problem:
             if not np.any(rhs[:, j]):
                 sol[:, j] = 0.0
                 continue
-            sol[:, j], info = cg(L, rhs[:, j], M=Minv, rtol=rtol, atol=0.0, maxiter=20 * L.shape[0])
+            sol[:, j], _info = cg(L, rhs[:, j], M=Minv, rtol=rtol, atol=0.0, maxiter=20 * L.shape[0])
         x_r = sol[:, 0]
         if Czz.shape[0] == 0:
             return x_r
@@ -531,7 +536,7 @@ def check_existence(rows: _Rows, tie_model: str) -> None:
     if ncc > 1:
         raise SimTheoryInputError("battles", f"comparison graph is disconnected ({ncc} components): scores of "
                                   "different components are not comparable, the MLE does not exist")
-    nscc, lab = connected_components(G, directed=True, connection="strong")
+    nscc, _lab = connected_components(G, directed=True, connection="strong")
     if nscc > 1:
         beat = np.asarray(G.sum(0)).ravel() == 0          # never lost (nobody has an edge into them)
         lost = np.asarray(G.sum(1)).ravel() == 0
@@ -701,7 +706,7 @@ class BTResult:
             p = self._prob
             R = p.rows
             rng = np.random.default_rng(seed)
-            total = int(round(R.cnt.sum()))
+            total = int(np.rint(R.cnt.sum()))
             use_cl = cluster and R.cl is not None
             draws, fails = [], 0
             for _ in range(B):

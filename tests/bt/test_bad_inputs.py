@@ -3,8 +3,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simtheory.bt import (fit, fit_bt, fit_bt_regression, fit_davidson, fit_rao_kupper, fit_thurstone,
-                          gradient_descent_bt, simulate_arena, win_matrix)
+from simtheory.bt import (
+    fit,
+    fit_bt,
+    fit_bt_regression,
+    fit_davidson,
+    fit_rao_kupper,
+    fit_thurstone,
+    gradient_descent_bt,
+    simulate_arena,
+    win_matrix,
+)
 from simtheory.validation import SimTheoryInputError
 
 W3 = np.array([[0, 2, 1], [1, 0, 2], [1, 1, 0]], float)

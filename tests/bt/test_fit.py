@@ -71,7 +71,7 @@ def test_half_ties_weights_cluster_sandwich_match_statsmodels():
     assert np.max(np.abs(con["diff"].to_numpy()[1:] - hc0.params[:-1])) < 1e-6
     assert np.max(np.abs(con["se"].to_numpy()[1:] - hc0.bse[:-1])) < 1e-6
     G = df["prompt"].nunique()
-    clu = mod.fit(tol=1e-14, cov_type="cluster", cov_kwds=dict(groups=df["prompt"].to_numpy(), use_correction=False))
+    clu = mod.fit(tol=1e-14, cov_type="cluster", cov_kwds={"groups": df["prompt"].to_numpy(), "use_correction": False})
     con_c = res.contrast(res.names[0], method="sandwich")
     assert np.max(np.abs(con_c["se"].to_numpy()[1:] - clu.bse[:-1] * np.sqrt(G / (G - 1)))) < 1e-6
     # fractional weights: scaling them by c scales Fisher SEs by 1/sqrt(c); the sandwich is invariant

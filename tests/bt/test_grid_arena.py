@@ -15,7 +15,7 @@ def test_bt_arena_quick(tmp_path):
     params = dict(PARAMS, B=20)
     rows = []
     for k, (sc, seed) in enumerate(zip(["weights", "baseline"], np.random.SeedSequence(1).spawn(2))):
-        rows += grid_arena.run_cell(dict(scenario=sc, rep=k), params, seed, "numpy")
+        rows += grid_arena.run_cell({"scenario": sc, "rep": k}, params, seed, "numpy")
     w = {r["method"]: r for r in rows if r["scenario"] == "weights"}
     assert abs(w["sandwich"]["se_ratio"] * 2.806 - 1) < 0.10, w["sandwich"]["se_ratio"]
     assert w["fisher"]["width"] > 2 * w["sandwich"]["width"]
@@ -39,7 +39,7 @@ def test_ci_coverage(scenario, valid):
     params = dict(PARAMS, B=100)
     rows = []
     for k, seed in enumerate(np.random.SeedSequence([2026, grid_arena.SCENARIOS.index(scenario)]).spawn(200)):
-        rows += grid_arena.run_cell(dict(scenario=scenario, rep=k), params, seed, "numpy")
+        rows += grid_arena.run_cell({"scenario": scenario, "rep": k}, params, seed, "numpy")
     cov = {m: np.mean([r["coverage"] for r in rows if r["method"] == m]) for m in grid_arena.METHODS}
     for m in valid:
         assert 0.93 <= cov[m] <= 0.97, (scenario, cov)
