@@ -10,6 +10,7 @@ saves them once, then runs every method in a fresh child process (so peak memory
 under a wall-clock limit of ``--max-seconds``; a method that exceeds it, or a larger cell of a method that
 already exceeded it at a smaller size, is written as ``not run``. Times are best-of-``--reps`` inside the child
 and start from the (winners, losers) index arrays: ilsr_pairwise_dense includes building its N x N count matrix;
+the child stops repeating once half of ``--max-seconds`` is spent;
 arena-rank reports its data preparation (``prep_s``), first fit (``compile_s`` = first minus second run: JAX
 compilation) and second fit (``run_s``) separately. Accuracy: max |score - simtheory score| after the gauge
 (mean zero). Output: bench_bt.csv and bench_bt.pdf/png (time vs M, one panel per N) with ratios
@@ -31,7 +32,7 @@ import numpy as np
 CHILD = textwrap.dedent(r'''
     import json, resource, sys, time
     import numpy as np
-    d = sys.argv[1]; method = sys.argv[2]; reps = int(sys.argv[3])
+    d = sys.argv[1]; method = sys.argv[2]; reps = int(sys.argv[3]); max_s = float(sys.argv[4])
     wi = np.load(d + "/winners.npy"); lo = np.load(d + "/losers.npy"); n = int(open(d + "/n").read())
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     info = {}
@@ -39,6 +40,8 @@ CHILD = textwrap.dedent(r'''
         ts, out = [], None
         for _ in range(reps):
             t0 = time.perf_counter(); out = f(); ts.append(time.perf_counter() - t0)
+            if sum(ts) > max_s / 2:
+                break
         return min(ts), out
     if method == "simtheory":
         from simtheory.bt import fit
@@ -88,6 +91,8 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--arena-rank-python", default="/tmp/arena_rank_venv/bin/python")
     ap.add_argument("--out", default="benchmarks/results")
+    ap.add_argument("--append", action="store_true", help="merge into an existing bench_bt.csv (replacing rows of "
+                    "the same N, M, method), so that cells can be run in separate short invocations")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -124,8 +129,8 @@ def main() -> None:
                         rows.append(row)
                         continue
                     try:
-                        cp = subprocess.run([py, "-c", CHILD, d, meth, str(args.reps)], check=False, env=env, capture_output=True,
-                                            text=True, timeout=args.max_seconds * (args.reps + 1))
+                        cp = subprocess.run([py, "-c", CHILD, d, meth, str(args.reps), str(args.max_seconds)], check=False,
+                                            env=env, capture_output=True, text=True, timeout=2 * args.max_seconds + 30)
                     except subprocess.TimeoutExpired:
                         row["status"] = f"not run (> {args.max_seconds:.0f} s)"
                         too_slow[meth] = (n, m)
@@ -151,6 +156,11 @@ def main() -> None:
     import pandas as pd
 
     df = pd.DataFrame(rows)
+    if args.append and (out / "bench_bt.csv").exists():
+        old = pd.read_csv(out / "bench_bt.csv")
+        key = set(zip(df.N, df.M, df.method))
+        old = old[[k not in key for k in zip(old.N, old.M, old.method)]]
+        df = pd.concat([old, df], ignore_index=True).sort_values(["N", "M"], kind="stable")
     ours = df[df.method == "simtheory"].set_index(["N", "M"])["seconds"]
     df["ratio_vs_simtheory"] = [r.seconds / ours.get((r.N, r.M), np.nan) for r in df.itertuples()]
     df.to_csv(out / "bench_bt.csv", index=False)

@@ -479,6 +479,8 @@ class _Problem:
 
 
 def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
+    """Damped Newton ascent. Backtracking (Armijo) while the Newton decrement g' H^-1 g is >= 1e-2; below it the
+    iterate is in the quadratic-convergence region and full steps are taken without evaluating the likelihood."""
     theta = theta0.copy()
     f = prob.loglik(theta, cnt)
     it, converged = 0, False
@@ -487,8 +489,17 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
         step = prob.solve(H, g)
         if not np.all(np.isfinite(step)):
             break
-        t = 1.0
         dec = float(g @ step)
+        if dec < 1e-2:
+            theta = theta + step
+            f = np.nan
+            if np.max(np.abs(step)) < tol or dec < 1e-24 * max(1.0, float(cnt.sum())):
+                converged = True
+                break
+            continue
+        if np.isnan(f):
+            f = prob.loglik(theta, cnt)
+        t = 1.0
         while True:
             cand = theta + t * step
             f_new = prob.loglik(cand, cnt)
@@ -499,9 +510,11 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
             converged = np.max(np.abs(step)) < 1e-6
             break
         theta, f = cand, f_new
-        if np.max(np.abs(t * step)) < tol or dec < 1e-20 * max(1.0, abs(f)):
+        if np.max(np.abs(t * step)) < tol:
             converged = True
             break
+    if np.isnan(f):
+        f = prob.loglik(theta, cnt)
     return theta, f, it, converged
 
 
