@@ -54,6 +54,7 @@ from simtheory.validation import (
 ELO_SCALE = 400.0 / np.log(10.0)
 A_WINS, B_WINS, TIE = 0, 1, 2
 _DENSE_MAX = 300           # players up to which the Newton system is solved densely
+_MATRIX_MAX = 2000         # players up to which pure BT fits run on N x N matrices (solver='auto')
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -336,13 +337,17 @@ class _Problem:
         games = np.bincount(rows.a, rows.cnt, self.n) + np.bincount(rows.b, rows.cnt, self.n)
         self.ref = int(np.argmax(games))
         self.free = np.flatnonzero(np.arange(self.n) != self.ref)
-        # pair structure of the Laplacian, built once: pair id per row, CSR permutation
+        self._pairs_built = False
+
+    def _build_pairs(self):
+        """Pair structure of the Laplacian, built on first use: pair id per row and (sparse path) the CSR
+        structure of the reference-free Laplacian (off-diagonals of pairs without the reference, then the
+        diagonal); each Newton step then only refills ``data`` through ``perm``."""
+        rows = self.rows
         lo, hi = np.minimum(rows.a, rows.b), np.maximum(rows.a, rows.b)
         upair, self.pair_id, _ = _unique(lo * self.n + hi, self.n * self.n)
         self.pi, self.pj = upair // self.n, upair % self.n
         if not self.dense:
-            # CSR structure of the reference-free Laplacian (off-diagonals of pairs without the reference, then
-            # the diagonal), built once; each Newton step only refills ``data`` through ``perm``
             keep = (self.pi != self.ref) & (self.pj != self.ref)
             self.keep = keep
             fi, fj = self.pi[keep], self.pj[keep]
@@ -356,6 +361,7 @@ class _Problem:
             L.sort_indices()
             self.perm = L.data.astype(np.int64) - 1
             self.Lstruct = L
+        self._pairs_built = True
 
     # ---- evaluation
     def eta(self, r, beta):
@@ -427,6 +433,8 @@ class _Problem:
         return Brz[self.free], Czz
 
     def laplacian(self, A):
+        if not self._pairs_built:
+            self._build_pairs()
         vp = np.bincount(self.pair_id, A, self.pi.size)
         diag = np.bincount(self.pi, vp, self.n) + np.bincount(self.pj, vp, self.n)
         if self.dense:
@@ -516,6 +524,61 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
     if np.isnan(f):
         f = prob.loglik(theta, cnt)
     return theta, f, it, converged
+
+
+def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_iter: int = 100):
+    """Newton for the logistic model without covariates on N x N matrices (N small): S[i, j] = weighted wins of
+    i over j (ties count 1/2), N_ij = S_ij + S_ji; gradient S 1 - (N * P) 1, Hessian = Laplacian of
+    N P (1 - P) (tutorial eq. for the BT log-likelihood). Same optimum as :func:`_newton`.
+
+    A full step is accepted without evaluating the likelihood when the directional derivative at the candidate,
+    g(r + s) . s, is still >= 0: the log-likelihood is concave along s, so it increased on the whole step (and
+    the candidate's gradient is needed for the next step anyway); otherwise Armijo backtracking."""
+    R, n, ref, free = prob.rows, prob.n, prob.ref, prob.free
+    cw, y = prob.cw, prob.y
+    S = (np.bincount(R.a * n + R.b, cw * y, n * n) + np.bincount(R.b * n + R.a, cw * (1 - y), n * n)).reshape(n, n)
+    Nm = S + S.T
+    ws = S.sum(1)
+
+    def grad(r):
+        P = expit(r[:, None] - r[None, :])
+        NP = Nm * P
+        return P, NP, (ws - NP.sum(1))[free]
+
+    def ll(r):
+        return float((S * log_expit(r[:, None] - r[None, :])).sum())
+
+    r = r0 - r0[ref]
+    P, NP, g = grad(r)
+    it, converged = 0, False
+    for it in range(1, max_iter + 1):
+        Wt = NP * (1 - P)
+        H = -Wt[np.ix_(free, free)]
+        H[np.diag_indices(n - 1)] += Wt.sum(1)[free]
+        try:
+            step = scipy.linalg.cho_solve(scipy.linalg.cho_factor(H, check_finite=False), g, check_finite=False)
+        except np.linalg.LinAlgError:
+            break
+        dec = float(g @ step)
+        cand = r.copy()
+        cand[free] += step
+        Pc, NPc, gc = grad(cand)
+        t = 1.0
+        if not (np.all(np.isfinite(gc)) and gc @ step >= 0):      # overshoot: backtrack on the likelihood
+            f = ll(r)
+            while True:
+                t *= 0.5
+                cand = r.copy()
+                cand[free] += t * step
+                if ll(cand) >= f + 1e-4 * t * dec or t < 1e-10:
+                    break
+            Pc, NPc, gc = grad(cand)
+        r, P, NP, g = cand, Pc, NPc, gc
+        if np.max(np.abs(t * step)) < tol:
+            converged = True
+            break
+    theta = r[free]
+    return theta, prob.loglik(theta), it, converged
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -863,7 +926,7 @@ class BTResult:
 # --------------------------------------------------------------------------------------------------------------
 def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | None = None, position=None,
         cluster=None, link: str = "logistic", tie_model: str = "half", names: Sequence | None = None,
-        tol: float = 1e-10, max_iter: int = 100, dense_max: int = _DENSE_MAX) -> BTResult:
+        tol: float = 1e-10, max_iter: int = 100, dense_max: int = _DENSE_MAX, solver: str = "auto") -> BTResult:
     """Fit Bradley-Terry / Thurstone scores (with ties, weights, covariates, position) by maximum likelihood.
 
     Parameters
@@ -891,7 +954,11 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
     names : sequence, optional
         Player order (table input) or labels (matrix input).
     dense_max : int
-        Up to this many players the Newton system is solved densely, above it by sparse PCG.
+        Up to this many players the row-based Newton system is solved densely, above it by sparse PCG.
+    solver : {'auto', 'matrix', 'rows'}
+        'matrix': Newton on N x N win/count matrices (logistic link, no covariates, no tie parameter; memory
+        O(N^2)); 'rows': Newton on the aggregated battle rows with a sparse Hessian (every model); 'auto':
+        'matrix' when it applies and N <= 2000, else 'rows'.
 
     Returns
     -------
@@ -903,6 +970,7 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
         Bad input, or an MLE that does not exist (see the module docstring for the condition).
     """
     check_choice("link", link, ["logistic", "probit"])
+    check_choice("solver", solver, ["auto", "matrix", "rows"])
     check_choice("tie_model", tie_model, ["half", "rao_kupper", "davidson"])
     tol = check_scalar("tol", tol, low=0.0, low_open=True)
     if tie_model != "half" and link != "logistic":
@@ -948,7 +1016,13 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
     if prob.t:
         ft = rows.cnt[rows.out == TIE].sum() / rows.cnt.sum()
         theta0[-1] = np.log(2 * ft / (1 - ft)) if model == "davidson" else 2 * np.arctanh(min(ft, 0.99))
-    theta, f, it, ok = _newton(prob, theta0, rows.cnt, tol=tol, max_iter=int(max_iter))
+    matrix_ok = prob.model == "logistic" and prob.q == 0
+    if solver == "matrix" and not matrix_ok:
+        raise SimTheoryInputError("solver", "'matrix' needs the logistic link, tie_model='half' and no covariates")
+    if matrix_ok and (solver == "matrix" or (solver == "auto" and prob.n <= _MATRIX_MAX)):
+        theta, f, it, ok = _newton_dense_bt(prob, r0, tol=tol, max_iter=int(max_iter))
+    else:
+        theta, f, it, ok = _newton(prob, theta0, rows.cnt, tol=tol, max_iter=int(max_iter))
     r_, beta_, _ = prob.split(theta)
     max_eta = float(np.max(np.abs(prob.eta(r_, beta_))))
     if not ok or max_eta > 35:       # P(outcome) < 1e-15: quasi-separation, the likelihood has no maximum

@@ -93,11 +93,12 @@ def test_half_ties_fisher_overstates():
 @pytest.mark.parametrize("n", [50, 400])
 def test_matches_choix(n):
     """choix ilsr_pairwise and opt_pairwise agree to 1e-6 after the gauge (mean zero); 30n battles, seed n.
-    n = 400 with dense_max=100 exercises the sparse PCG path."""
+    n = 400 with dense_max=100 exercises the sparse PCG path; the N x N matrix solver agrees to 1e-9."""
     choix = pytest.importorskip("choix")
     rng = np.random.default_rng(n)
     wi, lo = simulate_arena(rng.normal(size=n), 30 * n, rng)
-    res = fit(win_matrix(wi, lo, n), dense_max=100)
+    res = fit(win_matrix(wi, lo, n), dense_max=100, solver="rows")
+    assert np.max(np.abs(res.scores.to_numpy() - fit((wi, lo), solver="matrix").scores.to_numpy())) < 1e-9
     s = res.scores.to_numpy()
     ref = choix.ilsr_pairwise(n, np.c_[wi, lo], alpha=0.0, tol=1e-12, max_iter=10_000)
     assert np.max(np.abs(s - (ref - ref.mean()))) < 1e-6
