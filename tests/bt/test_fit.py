@@ -187,3 +187,26 @@ def test_bootstrap_and_elo_and_plot(tmp_path):
     assert e["m3"] == 1114
     res.forest_plot(tmp_path, method="sandwich")
     assert (tmp_path / "bt_forest.pdf").exists() and (tmp_path / "bt_forest.png").exists()
+
+
+def test_winner_values_and_inputs_agree():
+    """LMArena winner spellings (model_a / model_b / model name / 'tie (bothbad)') parse to the same fit as the
+    equivalent win/tie matrices; weights 2 equal duplicated battles (frequency weights) in scores and Fisher SEs."""
+    df, _ = arena_table(m=1500, seed=7, tie_frac=0.1)
+    named = df.copy()
+    named["winner"] = np.where(df["winner"] == "model_a", df["model_a"],
+                               np.where(df["winner"] == "model_b", df["model_b"], "tie (bothbad)"))
+    r1, r2 = fit(df), fit(named)
+    assert np.allclose(r1.scores, r2.scores, atol=1e-12)
+    names = r1.names
+    W, T = np.zeros((8, 8)), np.zeros((8, 8))
+    for a, b, w in zip(df.model_a.map(names.index), df.model_b.map(names.index), df.winner):
+        if w == "tie":
+            T[min(a, b), max(a, b)] += 1
+        else:
+            W[(a, b) if w == "model_a" else (b, a)] += 1
+    r3 = fit(W, ties=T, names=names)
+    assert np.allclose(r1.scores, r3.scores, atol=1e-9) and abs(r1.loglik - r3.loglik) < 1e-8
+    r4 = fit(df.assign(w=2.0), weights="w")
+    r5 = fit(pd.concat([df, df]))
+    assert np.allclose(r4.scores, r5.scores, atol=1e-9) and np.allclose(r4.bse(), r5.bse(), atol=1e-9)
