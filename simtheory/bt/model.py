@@ -20,7 +20,8 @@ All log-likelihoods are concave in (r, beta, gamma, tie parameter). They are max
 *sparse* Hessian: the player block is a weighted graph Laplacian (scipy.sparse), covariate and tie parameters
 form a thin dense border handled by a Schur complement; the gauge is fixed by pinning the most-played player
 during the solve and reporting mean-zero scores. Small problems use a dense Cholesky factorisation, large ones
-preconditioned conjugate gradients (Jacobi). Identical battles (same a, b, outcome, weight, covariates, cluster)
+preconditioned conjugate gradients (Jacobi). Pure BT fits (logistic, no covariates, ties as half wins) with up
+to 2000 players run on N x N win/count matrices instead (contiguous arithmetic, one Cholesky per step). Identical battles (same a, b, outcome, weight, covariates, cluster)
 are aggregated into one weighted row first.
 
 Existence (Zermelo 1929, Ford 1957, generalised to ties): draw an edge a -> b for every battle a won against b,
