@@ -487,6 +487,13 @@ class _Problem:
         return np.concatenate([x_r - sol[:, 1:] @ x_z, x_z])
 
 
+def _small_step(t: float, step: np.ndarray, tol: float) -> bool:
+    """Converged: the last step was below ``tol``, or it was a full Newton step below sqrt(tol / 10), so that by
+    quadratic convergence (error after the step ~ C |step|^2, C <= 10 assumed) the error is below ``tol``."""
+    s = float(np.max(np.abs(step))) * t
+    return s < tol or (t == 1.0 and s < np.sqrt(tol / 10))
+
+
 def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
     """Damped Newton ascent. Backtracking (Armijo) while the Newton decrement g' H^-1 g is >= 1e-2; below it the
     iterate is in the quadratic-convergence region and full steps are taken without evaluating the likelihood."""
@@ -502,7 +509,7 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
         if dec < 1e-2:
             theta = theta + step
             f = np.nan
-            if np.max(np.abs(step)) < tol or dec < 1e-24 * max(1.0, float(cnt.sum())):
+            if _small_step(1.0, step, tol):
                 converged = True
                 break
             continue
@@ -519,7 +526,7 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
             converged = np.max(np.abs(step)) < 1e-6
             break
         theta, f = cand, f_new
-        if np.max(np.abs(t * step)) < tol:
+        if _small_step(t, step, tol):
             converged = True
             break
     if np.isnan(f):
@@ -575,11 +582,11 @@ def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_ite
                     break
             Pc, NPc, gc = grad(cand)
         r, P, NP, g = cand, Pc, NPc, gc
-        if np.max(np.abs(t * step)) < tol:
+        if _small_step(t, step, tol):
             converged = True
             break
     theta = r[free]
-    return theta, prob.loglik(theta), it, converged
+    return theta, np.nan, it, converged      # log-likelihood computed on demand by BTResult
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -649,7 +656,7 @@ class BTResult:
     link: str
     tie_model: str
     theta: np.ndarray                  # free-coordinate parameters (reference player pinned at 0)
-    loglik: float
+    _loglik: float
     n_iter: int
     converged: bool
     n_battles: float
@@ -657,6 +664,13 @@ class BTResult:
     _cache: dict = field(default_factory=dict, repr=False)
 
     # ---- point estimates
+    @property
+    def loglik(self) -> float:
+        """Maximised (weighted) log-likelihood; for tie_model='half' the quasi-log-likelihood."""
+        if np.isnan(self._loglik):
+            self._loglik = self._prob.loglik(self.theta)
+        return self._loglik
+
     @property
     def _model(self) -> str:
         return self._prob.model
@@ -990,8 +1004,12 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
         n_ = int(max(w_.max(), l_.max())) + 1 if names is None else len(names)
         if max(w_.max(), l_.max()) >= n_:
             raise SimTheoryInputError("names", f"player index {int(max(w_.max(), l_.max()))} >= len(names)={n_}")
-        rows = _finish_rows(w_, l_, np.zeros(w_.size, np.int8), np.ones(w_.size), np.zeros((w_.size, 0)), None,
-                            list(range(n_)) if names is None else list(names), [])
+        if n_ <= _MATRIX_MAX:          # O(M) win matrix, then one row per nonzero entry
+            W_ = np.bincount(w_ * n_ + l_, minlength=n_ * n_).reshape(n_, n_).astype(float)
+            rows = _rows_from_matrix(W_, None, names)
+        else:
+            rows = _finish_rows(w_, l_, np.zeros(w_.size, np.int8), np.ones(w_.size), np.zeros((w_.size, 0)), None,
+                                list(range(n_)) if names is None else list(names), [])
     elif isinstance(battles, (np.ndarray, list)):
         if any(x is not None and x is not False for x in (weights, covariates, position, cluster)):
             raise SimTheoryInputError("battles", "weights/covariates/position/cluster need a battles table")
@@ -1031,4 +1049,4 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
                                   f"the MLE does not exist or was not reached (max |eta| {max_eta:.3g} after {it} "
                                   "Newton steps): covariates or position may separate the outcomes")
     return BTResult(names=rows.names, coef_names=rows.coef_names, link=link, tie_model=tie_model, theta=theta,
-                    loglik=f, n_iter=it, converged=ok, n_battles=float(rows.cnt.sum()), _prob=prob)
+                    _loglik=f, n_iter=it, converged=ok, n_battles=float(rows.cnt.sum()), _prob=prob)
