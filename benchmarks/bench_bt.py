@@ -8,8 +8,9 @@ Usage:
 Each (N, M) cell simulates M random-pair BT battles among N players (true scores N(0, 1), seed 2026 + N + M),
 saves them once, then runs every method in a fresh child process (so peak memory is the child's own ru_maxrss)
 under a wall-clock limit of ``--max-seconds``; a method that exceeds it, a larger cell of a method that
-already exceeded it at a smaller size, or a cell whose time extrapolated linearly in M from the previous cell
-of the same N exceeds it, is written as ``not run``. Times are best-of-``--reps`` inside the child
+already exceeded it at a smaller size, or (choix ilsr_pairwise / opt_pairwise, which loop over the raw comparisons)
+a cell whose time extrapolated linearly in M from the previous cell of the same N exceeds it, is written as
+``not run``. Times are best-of-``--reps`` inside the child
 and start from the (winners, losers) index arrays: ilsr_pairwise_dense includes building its N x N count matrix;
 the child stops repeating once half of ``--max-seconds`` is spent;
 arena-rank reports its data preparation (``prep_s``), first fit (``compile_s`` = first minus second run: JAX
@@ -126,7 +127,8 @@ def main() -> None:
                         rows.append(row)
                         continue
                     prev = [r for r in rows if r["method"] == meth and r["N"] == n and r["status"] == "ok"]
-                    if prev and prev[-1]["seconds"] * m / prev[-1]["M"] > args.max_seconds:
+                    linear = meth in ("choix.ilsr_pairwise", "choix.opt_pairwise")   # loop over raw comparisons
+                    if linear and prev and prev[-1]["seconds"] * m / prev[-1]["M"] > args.max_seconds:
                         est = prev[-1]["seconds"] * m / prev[-1]["M"]
                         row["status"] = f"not run (extrapolated {est:.0f} s > {args.max_seconds:.0f} s, linear in M)"
                         rows.append(row)
