@@ -16,9 +16,10 @@ covers the true (mean-zero) score and the mean CI width. Scenarios change one th
   likelihood: all three methods should be valid.
 * ``sparse``: few battles per player (``sparse_battles_per_player``): Wald intervals rely on asymptotics and
   bootstrap resamples often lose existence (counted as ``boot_failures``).
-* ``cluster``: battles grouped in prompts; each prompt shifts the scores of the players it involves by
-  N(0, ``prompt_sd``^2) (overdispersion). Battle-level SEs under-cover, the clustered sandwich and the cluster
-  bootstrap are valid.
+* ``cluster``: battles come in prompts of ``prompt_size`` battles between the same pair; each battle copies the
+  prompt's lead outcome with probability ``prompt_rho``, else is drawn afresh. P(a wins) stays sigma(eta), so the
+  BT scores are still the truth, but outcomes within a prompt are correlated: battle-level Fisher and sandwich
+  SEs under-cover, the clustered sandwich and the cluster bootstrap are valid.
 
 Bootstrap CIs come in two kinds: ``bootstrap`` (Wald with the bootstrap SD) and ``bootstrap_pct`` (percentile;
 same resamples). With B = 100 the percentile kind under-covers (measured 0.927 baseline, 0.922 weights over 200
@@ -42,7 +43,7 @@ SCENARIOS = ("baseline", "ties", "weights", "position", "davidson", "sparse", "c
 
 
 def simulate_battles(rng: np.random.Generator, n: int, m: int, *, tie_frac: float = 0.0, weight_scale: float = 0.0,
-                     gamma: float = 0.0, nu: float = 0.0, n_prompts: int = 0, prompt_sd: float = 0.0):
+                     gamma: float = 0.0, nu: float = 0.0, prompt_size: int = 1, prompt_rho: float = 0.0):
     """Random-pair arena battles as a DataFrame (model_a, model_b, winner, pos, w, prompt) and the true scores.
 
     Parameters
@@ -53,21 +54,22 @@ def simulate_battles(rng: np.random.Generator, n: int, m: int, *, tie_frac: floa
     weight_scale : > 0 adds weights Uniform(0.1, 1.9) * weight_scale in column ``w``.
     gamma : position effect on eta (h = +-1 at random).
     nu : > 0 draws Davidson outcomes with tie parameter nu instead of BT/half-win ones.
-    n_prompts, prompt_sd : battles in ``n_prompts`` prompts with N(0, prompt_sd^2) score shifts per prompt/player.
+    prompt_size, prompt_rho : prompts of ``prompt_size`` battles of one pair; each battle copies the prompt's lead
+        outcome with probability ``prompt_rho`` (mean-preserving within-prompt correlation).
 
     Returns
     -------
     (DataFrame, true mean-zero scores)
     """
     r = np.linspace(-1.0, 1.0, n)
-    a = rng.integers(0, n, m)
-    b = (a + rng.integers(1, n, m)) % n
+    k = max(int(prompt_size), 1)
+    n_p = m // k
+    m = n_p * k
+    a = np.repeat(rng.integers(0, n, n_p), k)
+    b = (a + np.repeat(rng.integers(1, n, n_p), k)) % n
+    prompt = np.repeat(np.arange(n_p), k)
     pos = rng.choice([-1.0, 1.0], m)
     eta = r[a] - r[b] + gamma * pos
-    prompt = rng.integers(0, max(n_prompts, 1), m)
-    if n_prompts and prompt_sd > 0:
-        shift = rng.normal(scale=prompt_sd, size=(n_prompts, n))
-        eta = eta + shift[prompt, a] - shift[prompt, b]
     u = rng.random(m)
     if nu > 0:
         D = np.exp(eta / 2) + np.exp(-eta / 2) + nu
@@ -78,7 +80,12 @@ def simulate_battles(rng: np.random.Generator, n: int, m: int, *, tie_frac: floa
         q = 4 * tie_frac * s * (1 - s)
         pa = (s - q / 2) / (1 - q)
         tie = rng.random(m) < q
-        win = np.where(tie, "tie", np.where(u < pa, "model_a", "model_b"))
+        a_wins = u < pa
+        if k > 1 and prompt_rho > 0:          # copy the prompt's lead outcome (its first battle's) w.p. rho
+            copy = rng.random(m) < prompt_rho
+            a_wins = np.where(copy, np.repeat(a_wins[::k], k), a_wins)
+            tie = np.where(copy, np.repeat(tie[::k], k), tie)
+        win = np.where(tie, "tie", np.where(a_wins, "model_a", "model_b"))
     df = pd.DataFrame({"model_a": a, "model_b": b, "winner": win, "pos": pos, "prompt": prompt})
     if weight_scale > 0:
         df["w"] = rng.uniform(0.1, 1.9, m) * weight_scale
@@ -111,7 +118,7 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         kw["nu"] = float(params["nu"])
         fit_kw["tie_model"] = "davidson"
     elif sc == "cluster":
-        kw.update(n_prompts=int(params["n_prompts"]), prompt_sd=float(params["prompt_sd"]))
+        kw.update(prompt_size=int(params["prompt_size"]), prompt_rho=float(params["prompt_rho"]))
         fit_kw["cluster"] = "prompt"
     df, truth = simulate_battles(rng, n, m, **kw)
     z = norm.ppf(0.975)
