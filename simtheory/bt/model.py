@@ -561,12 +561,23 @@ def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_ite
     it, converged = 0, False
     for it in range(1, max_iter + 1):
         Wt = NP * (1 - P)
-        H = -Wt[np.ix_(free, free)]
-        H[np.diag_indices(n - 1)] += Wt.sum(1)[free]
-        try:
-            step = scipy.linalg.cho_solve(scipy.linalg.cho_factor(H, check_finite=False), g, check_finite=False)
-        except np.linalg.LinAlgError:
-            break
+        dg = Wt.sum(1)
+        if n <= 300:
+            H = -Wt[np.ix_(free, free)]
+            H[np.diag_indices(n - 1)] += dg[free]
+            try:
+                step = scipy.linalg.cho_solve(scipy.linalg.cho_factor(H, check_finite=False), g, check_finite=False)
+            except np.linalg.LinAlgError:
+                break
+        else:       # Jacobi-PCG on the Laplacian, matrix-free (no (N-1)^2 copy); inexact far from the optimum
+            def mv(xf, Wt=Wt, dg=dg):
+                x = np.zeros(n)
+                x[free] = xf
+                return (dg * x - Wt @ x)[free]
+            dfree = dg[free]
+            step, _info = cg(LinearOperator((n - 1, n - 1), matvec=mv, dtype=float), g,
+                             M=LinearOperator((n - 1, n - 1), matvec=lambda x, d=dfree: x / d, dtype=float),
+                             rtol=1e-3 if it <= 2 else 1e-11, atol=0.0, maxiter=10 * n)
         dec = float(g @ step)
         cand = r.copy()
         cand[free] += step
