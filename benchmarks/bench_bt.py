@@ -84,6 +84,31 @@ METHODS = ["simtheory", "simtheory+se", "choix.ilsr_pairwise", "choix.ilsr_pairw
            "arena-rank"]
 
 
+def plot(df, out: Path) -> None:
+    """Seconds vs M, one panel per N, one fixed colour per method (cells that did not run are absent)."""
+    import matplotlib.pyplot as plt
+
+    from simtheory.runner.store import paper_style, save_figure
+
+    paper_style()
+    ns = sorted(df.N.unique())
+    colors = dict(zip(METHODS, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+    fig, axes = plt.subplots(1, len(ns), figsize=(2.4 * len(ns), 2.6), squeeze=False)
+    for ax, n in zip(axes[0], ns):
+        for meth in METHODS:
+            g = df[(df.N == n) & (df.status == "ok") & (df.method == meth)]
+            if len(g):
+                ax.loglog(g.M, g.seconds, "o-", ms=3, color=colors[meth], label=meth)
+        ax.set_title(f"N = {n}")
+        ax.set_xlabel("battles M")
+    axes[0][0].set_ylabel("seconds (best of reps)")
+    handles = [plt.Line2D([], [], color=colors[m], marker="o", ms=3) for m in METHODS]
+    fig.legend(handles, METHODS, loc="lower center", ncol=len(METHODS), fontsize=6, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    save_figure(fig, out, "bench_bt")
+    plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--N", type=int, nargs="+", default=[50, 200, 1000, 10000])
@@ -97,8 +122,13 @@ def main() -> None:
                     "without running them (cells too large for the machine at hand)")
     ap.add_argument("--append", action="store_true", help="merge into an existing bench_bt.csv (replacing rows of "
                     "the same N, M, method), so that cells can be run in separate short invocations")
+    ap.add_argument("--plot-only", action="store_true", help="redraw the figure from an existing bench_bt.csv")
     args = ap.parse_args()
     out = Path(args.out)
+    if args.plot_only:
+        import pandas as pd
+        plot(pd.read_csv(out / "bench_bt.csv"), out)
+        return
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONPATH=str(Path(__file__).resolve().parents[1]))
@@ -181,24 +211,11 @@ def main() -> None:
     ours = df[df.method == "simtheory"].set_index(["N", "M"])["seconds"]
     df["ratio_vs_simtheory"] = [r.seconds / ours.get((r.N, r.M), np.nan) for r in df.itertuples()]
     df.to_csv(out / "bench_bt.csv", index=False)
-    from simtheory.runner.store import paper_style, run_metadata, save_figure
+    from simtheory.runner.store import run_metadata
 
     (out / "bench_bt_meta.json").write_text(json.dumps(run_metadata(benchmark="bench_bt", argv=sys.argv[1:],
                                                                     cpu_count=os.cpu_count()), default=str, indent=1))
-    paper_style()
-    import matplotlib.pyplot as plt
-
-    ns = sorted(df.N.unique())
-    fig, axes = plt.subplots(1, len(ns), figsize=(2.4 * len(ns), 2.4), squeeze=False)
-    for ax, n in zip(axes[0], ns):
-        for meth, g in df[(df.N == n) & (df.status == "ok")].groupby("method"):
-            ax.loglog(g.M, g.seconds, "o-", ms=3, label=meth)
-        ax.set_title(f"N = {n}")
-        ax.set_xlabel("battles M")
-    axes[0][0].set_ylabel("seconds (best of reps)")
-    axes[0][-1].legend(fontsize=6)
-    fig.tight_layout()
-    save_figure(fig, out, "bench_bt")
+    plot(df, out)
     print(df.to_string())
 
 
