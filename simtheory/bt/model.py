@@ -534,7 +534,7 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
     return theta, f, it, converged
 
 
-def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_iter: int = 100):
+def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_iter: int = 100, cnt=None):
     """Newton for the logistic model without covariates on N x N matrices (N small): S[i, j] = weighted wins of
     i over j (ties count 1/2), N_ij = S_ij + S_ji; gradient S 1 - (N * P) 1, Hessian = Laplacian of
     N P (1 - P) (tutorial eq. for the BT log-likelihood). Same optimum as :func:`_newton`.
@@ -543,7 +543,7 @@ def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_ite
     g(r + s) . s, is still >= 0: the log-likelihood is concave along s, so it increased on the whole step (and
     the candidate's gradient is needed for the next step anyway); otherwise Armijo backtracking."""
     R, n, ref, free = prob.rows, prob.n, prob.ref, prob.free
-    cw, y = prob.cw, prob.y
+    cw, y = (prob.cw if cnt is None else cnt * R.w), prob.y
     S = (np.bincount(R.a * n + R.b, cw * y, n * n) + np.bincount(R.b * n + R.a, cw * (1 - y), n * n)).reshape(n, n)
     Nm = S + S.T
     ws = S.sum(1)
@@ -823,7 +823,12 @@ class BTResult:
                 except SimTheoryInputError:
                     fails += 1
                     continue
-                th, _, _, ok = _newton(p, self.theta, cnt)
+                if p.model == "logistic" and p.q == 0 and p.n <= _MATRIX_MAX:
+                    r_start = np.zeros(p.n)
+                    r_start[p.free] = self.theta
+                    th, _, _, ok = _newton_dense_bt(p, r_start, cnt=cnt)
+                else:
+                    th, _, _, ok = _newton(p, self.theta, cnt)
                 if not ok:
                     fails += 1
                     continue
