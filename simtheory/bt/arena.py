@@ -35,13 +35,19 @@ class BTFit:
 
 
 def win_matrix(winners, losers, n_players: int | None = None) -> np.ndarray:
-    """W[i, j] = number of times i beat j, from arrays of winner and loser indices."""
-    w = check_finite_array("winners", winners, ndim=1, dtype=np.int64)
-    l = check_finite_array("losers", losers, ndim=1, dtype=np.int64)
+    """W[i, j] = number of times i beat j, from arrays of winner and loser indices.
+
+    Raises
+    ------
+    SimTheoryInputError
+        Non-integer (e.g. 1.5) or negative indices, unequal lengths, self-comparisons, index >= n_players.
+    """
+    from simtheory.bt.model import _index_array
+
+    w = _index_array("winners", winners)
+    l = _index_array("losers", losers)
     if w.shape != l.shape:
         raise SimTheoryInputError("losers", f"length {l.size} differs from winners' length {w.size}")
-    if w.size and (w.min() < 0 or l.min() < 0):
-        raise SimTheoryInputError("winners", "indices must be >= 0")
     if np.any(w == l):
         raise SimTheoryInputError("losers", "a player cannot play itself (winner == loser)")
     n = int(max(w.max(initial=-1), l.max(initial=-1)) + 1) if n_players is None else check_positive_int("n_players", n_players, 2)
@@ -60,6 +66,9 @@ def _check_wins(W) -> np.ndarray:
         raise SimTheoryInputError("wins", "counts must be >= 0")
     if np.any(np.diag(W) != 0):
         raise SimTheoryInputError("wins", "diagonal (self-comparisons) must be 0")
+    if W.sum() > 1e15:   # also catches overflow to inf (e.g. counts x 1e300), which made the solve fail
+        raise SimTheoryInputError("wins", f"total count {W.sum():.3g} > 1e15 is not representable exactly in "
+                                  "float64; rescale (the MLE is scale-invariant, the SEs are not)")
     return W
 
 
@@ -146,9 +155,27 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
 
 
 def simulate_arena(true_r, n_comparisons: int, rng: np.random.Generator, link: str = "logistic"):
-    """Random pairs (uniform over unordered pairs) with BT (or Thurstone) outcomes; returns (winners, losers)."""
+    """Random pairs (uniform over unordered pairs) with BT (or Thurstone) outcomes; returns (winners, losers).
+
+    Parameters
+    ----------
+    true_r : (N,) true scores, N >= 2.
+    n_comparisons : number of battles.
+    rng : numpy Generator.
+    link : 'logistic' (BT) or 'probit' (Thurstone).
+
+    Raises
+    ------
+    SimTheoryInputError
+        Unknown link, fewer than 2 players, non-finite scores.
+    """
     from scipy.stats import norm
+    from simtheory.validation import check_choice
+
+    check_choice("link", link, ["logistic", "probit"])
     r = check_finite_array("true_r", true_r, ndim=1)
+    if r.size < 2:
+        raise SimTheoryInputError("true_r", f"need at least 2 players, got {r.size}")
     m = check_positive_int("n_comparisons", n_comparisons)
     n = r.size
     i = rng.integers(0, n, size=m)
@@ -162,9 +189,22 @@ def simulate_arena(true_r, n_comparisons: int, rng: np.random.Generator, link: s
 def gradient_descent_bt(winners, losers, n_players: int, lr: float = 0.1, steps: int = 2000):
     """The tutorial's plain loop: full-batch gradient descent on the mean BT loss, mean re-anchored each step.
 
-    Returns the history array (steps + 1, n_players)."""
-    w = np.asarray(winners)
-    l = np.asarray(losers)
+    Returns the history array (steps + 1, n_players).
+
+    Raises
+    ------
+    SimTheoryInputError
+        Negative, non-integer or out-of-range indices, unequal lengths, bad lr/steps.
+    """
+    from simtheory.bt.model import _index_array
+
+    n_players = check_positive_int("n_players", n_players, 2)
+    w = _index_array("winners", winners, n_players)
+    l = _index_array("losers", losers, n_players)
+    if w.shape != l.shape or w.size == 0:
+        raise SimTheoryInputError("losers", f"length {l.size} must equal winners' length {w.size} (> 0)")
+    lr = check_scalar("lr", lr, low=0.0, low_open=True)
+    steps = check_scalar("steps", steps, low=0, integer=True)
     r = np.zeros(n_players)
     hist = [r.copy()]
     for _ in range(steps):

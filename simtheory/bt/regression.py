@@ -19,6 +19,9 @@ def fit_bt_regression(phi_winner, phi_loser, rng: np.random.Generator, link: str
     check_choice("link", link, ["logit", "probit"])
     if a.shape[0] <= a.shape[1]:
         raise SimTheoryInputError("phi_winner", f"need more pairs ({a.shape[0]}) than features ({a.shape[1]})")
+    if np.linalg.matrix_rank(a - b) < a.shape[1]:
+        raise SimTheoryInputError("phi_winner", "feature differences phi_winner - phi_loser are linearly dependent "
+                                  "(singular design): drop or combine collinear features")
     flip = rng.random(a.shape[0]) < 0.5
     X = np.where(flip[:, None], b - a, a - b)
     y = (~flip).astype(float)

@@ -17,10 +17,29 @@ def _full(x):
     return np.append(x, -x.sum())
 
 
-def fit_thurstone(wins, lam: float = 0.0) -> np.ndarray:
-    """Mean-zero probit scores maximising sum_ij W_ij log Phi(r_i - r_j) - lam sum_i n_i r_i^2."""
+def fit_thurstone(wins, lam: float = 0.0, return_result: bool = False):
+    """Mean-zero probit scores maximising sum_ij W_ij log Phi(r_i - r_j) - lam sum_i n_i r_i^2.
+
+    Parameters
+    ----------
+    wins : (N, N) win counts.
+    lam : penalty (lam > 0 allows data where the MLE does not exist; then no SEs).
+    return_result : with lam = 0, return the :class:`~simtheory.bt.model.BTResult` of ``fit(wins, link='probit')``
+        (SEs, covariance, log-likelihood) instead of the score array.
+
+    Raises
+    ------
+    SimTheoryInputError
+        Bad counts, or (lam = 0) a win graph that is not strongly connected.
+    """
     W = _check_wins(wins)
     lam = check_scalar("lam", lam, low=0.0)
+    if return_result:
+        if lam != 0.0:
+            from simtheory.validation import SimTheoryInputError
+            raise SimTheoryInputError("return_result", "SEs are available for the unpenalised fit (lam = 0) only")
+        from simtheory.bt.model import fit
+        return fit(W, link="probit")
     if lam == 0.0:
         check_mle_exists(W)
     n = W.shape[0]
