@@ -36,9 +36,9 @@ def main():
         true_r = rng.normal(size=n)
         wi, lo = simulate_arena(true_r, args.per_player * n, rng)
         data = np.c_[wi, lo]
-        t_ours, fit = best_of(lambda: fit_bt(win_matrix(wi, lo, n)))  # includes building the win matrix
-        for name, f in [("ilsr_pairwise", lambda: choix.ilsr_pairwise(n, data, alpha=0.0, tol=1e-10, max_iter=10_000)),
-                        ("opt_pairwise", lambda: choix.opt_pairwise(n, data, alpha=0.0))]:
+        t_ours, fit = best_of(lambda wi=wi, lo=lo, n=n: fit_bt(win_matrix(wi, lo, n)))  # includes building the win matrix
+        for name, f in [("ilsr_pairwise", lambda n=n, data=data: choix.ilsr_pairwise(n, data, alpha=0.0, tol=1e-10, max_iter=10_000)),
+                        ("opt_pairwise", lambda n=n, data=data: choix.opt_pairwise(n, data, alpha=0.0))]:
             t_ref, ref = best_of(f, reps=1 if (name == "opt_pairwise" and n == 1000) else 3)
             ref = ref - ref.mean()
             rows.append(dict(N=n, comparisons=int(wi.size), reference=name, ours_s=t_ours, choix_s=t_ref,

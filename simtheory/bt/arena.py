@@ -74,7 +74,6 @@ def _check_wins(W) -> np.ndarray:
 
 def check_mle_exists(W: np.ndarray) -> None:
     """Raise SimTheoryInputError unless the unpenalised BT MLE exists (Ford's strong-connectivity condition)."""
-    n = W.shape[0]
     games = W.sum(0) + W.sum(1)
     if np.any(games == 0):
         idx = np.flatnonzero(games == 0)
@@ -86,8 +85,8 @@ def check_mle_exists(W: np.ndarray) -> None:
                                   "different components are not comparable, the MLE does not exist (pass lam > 0)")
     nscc, lab = connected_components(csr_matrix(W), directed=True, connection="strong")
     if nscc > 1:
-        allw = np.flatnonzero((W.sum(0) == 0))
-        alll = np.flatnonzero((W.sum(1) == 0))
+        allw = np.flatnonzero(W.sum(0) == 0)
+        alll = np.flatnonzero(W.sum(1) == 0)
         what = (f"player(s) {allw[:5].tolist()} won every comparison" if allw.size else
                 f"player(s) {alll[:5].tolist()} lost every comparison" if alll.size else
                 "a group of players beat everyone outside it")
@@ -120,7 +119,7 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
     f = _neg_loglik(r, W, pen_w, lam)
     converged = False
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported after the loop
         P = expit(r[:, None] - r[None, :])
         g = (Nij * P).sum(1) - wins_i + 2 * lam * pen_w * r
         Wt = Nij * P * (1 - P)
@@ -170,6 +169,7 @@ def simulate_arena(true_r, n_comparisons: int, rng: np.random.Generator, link: s
         Unknown link, fewer than 2 players, non-finite scores.
     """
     from scipy.stats import norm
+
     from simtheory.validation import check_choice
 
     check_choice("link", link, ["logistic", "probit"])
@@ -204,7 +204,7 @@ def gradient_descent_bt(winners, losers, n_players: int, lr: float = 0.1, steps:
     if w.shape != l.shape or w.size == 0:
         raise SimTheoryInputError("losers", f"length {l.size} must equal winners' length {w.size} (> 0)")
     lr = check_scalar("lr", lr, low=0.0, low_open=True)
-    steps = check_scalar("steps", steps, low=0, integer=True)
+    steps = int(check_scalar("steps", steps, low=0, integer=True))
     r = np.zeros(n_players)
     hist = [r.copy()]
     for _ in range(steps):

@@ -91,7 +91,8 @@ def _scale(quick: bool) -> Outcome:
     s = []
     for seed in seeds:
         rng = np.random.default_rng(seed)
-        W = win_matrix(*simulate_arena(np.linspace(-2, 2, n), 60_000, rng), n)
+        winners, losers = simulate_arena(np.linspace(-2, 2, n), 60_000, rng)
+        W = win_matrix(winners, losers, n)
         rb, rt = fit_bt(W).scores, fit_thurstone(W)
         s.append(float(rb @ rt / (rt @ rt)))
     m, se = float(np.mean(s)), float(np.std(s, ddof=1) / np.sqrt(len(s)))

@@ -139,7 +139,7 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
                               boot_ci="normal" if mth == "bootstrap" else "percentile").to_numpy()[:n]
             lo, hi = ci[:, 0], ci[:, 1]
             se = (hi - lo) / (2 * z)
-            fails = res.bootstrap_failures
+            fails = float(res.bootstrap_failures)
         else:
             se = res.bse(mth).to_numpy()[:n]
             lo, hi = est - z * se, est + z * se

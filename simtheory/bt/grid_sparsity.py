@@ -28,7 +28,8 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
     true_r = rng.normal(scale=float(params.get("sigma", 1.0)), size=n)
     true_r -= true_r.mean()
     m = max(1, int(round(ratio * n * np.log(n))))
-    W = win_matrix(*simulate_arena(true_r, m, rng), n)
+    winners, losers = simulate_arena(true_r, m, rng)
+    W = win_matrix(winners, losers, n)
     try:
         check_mle_exists(W)
         exists = 1
@@ -42,8 +43,9 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
 
 
 def summarize(rows: list[dict], out_dir, params: dict) -> dict:
-    import pandas as pd
     import matplotlib.pyplot as plt
+    import pandas as pd
+
     from simtheory.runner.store import paper_style, save_figure
 
     df = pd.DataFrame(rows)

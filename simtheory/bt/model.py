@@ -239,15 +239,18 @@ def _rows_from_matrix(W, T, names) -> _Rows:
         raise SimTheoryInputError("battles", f"total count {W.sum():.3g} > 1e15: counts are not representable "
                                   "exactly in float64 (rescale them: the MLE is scale-invariant, SEs are not)")
     i, j = np.nonzero(W)
-    a, b, out, c = [i], [j], [np.zeros(i.size, np.int8)], [W[i, j]]
+    parts_a, parts_b, parts_out, parts_c = [i], [j], [np.zeros(i.size, np.int8)], [W[i, j]]
     if T is not None:
         T = check_finite_array("ties", T, shape=(n, n))
         if np.any(T < 0):
             raise SimTheoryInputError("ties", "counts must be >= 0")
         T = np.triu(T, 1) if np.array_equal(T, T.T) else np.triu(T, 1) + np.tril(T, -1).T
         ti, tj = np.nonzero(T)
-        a.append(ti), b.append(tj), out.append(np.full(ti.size, TIE, np.int8)), c.append(T[ti, tj])
-    a, b, out, c = (np.concatenate(x) for x in (a, b, out, c))
+        parts_a.append(ti)
+        parts_b.append(tj)
+        parts_out.append(np.full(ti.size, TIE, np.int8))
+        parts_c.append(T[ti, tj])
+    a, b, out, c = (np.concatenate(x) for x in (parts_a, parts_b, parts_out, parts_c))
     names = list(range(n)) if names is None else list(names)
     if len(names) != n:
         raise SimTheoryInputError("names", f"{len(names)} names for {n} players")
@@ -500,7 +503,7 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
     theta = theta0.copy()
     f = prob.loglik(theta, cnt)
     it, converged = 0, False
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported after the loop
         g, H = prob.derivs(theta, cnt)
         step = prob.solve(H, g)
         if not np.all(np.isfinite(step)):

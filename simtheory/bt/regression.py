@@ -22,7 +22,7 @@ def fit_bt_regression(phi_winner, phi_loser, rng: np.random.Generator, link: str
     if np.linalg.matrix_rank(a - b) < a.shape[1]:
         raise SimTheoryInputError("phi_winner", "feature differences phi_winner - phi_loser are linearly dependent "
                                   "(singular design): drop or combine collinear features")
-    flip = rng.random(a.shape[0]) < 0.5
+    flip = np.asarray(rng.random(a.shape[0]) < 0.5, dtype=bool)
     X = np.where(flip[:, None], b - a, a - b)
     y = (~flip).astype(float)
     model = sm.Logit(y, X) if link == "logit" else sm.Probit(y, X)

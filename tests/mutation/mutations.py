@@ -23,6 +23,7 @@ class Mutation:
 
 ENGINE_SE = "tests/engine/test_se_calibration_engine.py"
 GAPS = "tests/cross_prompt/test_gaussian_gaps.py"
+GENERAL = "tests/engine/test_numba_general_kernel.py"
 MC = "tests/engine/test_montecarlo.py"
 OC = "tests/engine/test_order_consistency.py"
 RM_SE = "tests/reward_models/test_se_calibration_rm.py"
@@ -77,9 +78,11 @@ MUTATIONS: tuple[Mutation, ...] = (
              "np.where(ok < 0, 0.0, 0.5)", "np.where(ok < 0, 0.0, 0.0)", (RM_SE, RM_UNITS)),
     # ---- prompt-location sharing (cross-prompt pairs)
     Mutation("numba_cross_shares_prompt_location", "prompt location", "simtheory/engine/_numba_kernels.py",
-             "mu = mu_mean + mu_sd * z[p, 0]", "mu = mu_mean + mu_sd * z[p - p % 2, 0]", (GAPS,)),
+             "mu = mu_mean + mu_sd * z[p, 0]", "mu = mu_mean + mu_sd * z[p - p % 2, 0]", (GAPS, GENERAL)),
     Mutation("numba_drops_mu_at_constant_scale", "prompt location", "simtheory/engine/_numba_kernels.py",
-             "if mu_sd != 0.0 or sig_logsd != 0.0:", "if sig_logsd != 0.0:", (GAPS,)),
+             "if mu_sd != 0.0 or sig_logsd != 0.0:", "if sig_logsd != 0.0:", (GAPS, GENERAL)),
+    Mutation("numba_fast_path_halves_prompt_location_variance", "prompt location", "simtheory/engine/_numba_kernels.py",
+             "two_mu2 = 2.0 * mu_sd * mu_sd", "two_mu2 = mu_sd * mu_sd", (GAPS,)),
     Mutation("numpy_cross_shares_prompt_location", "prompt location", "simtheory/engine/pairing.py",
              "        return u[:n], u[n:]\n", "        return u[:n], u[n:] - mu[n:] + mu[:n]\n", (GAPS,)),
     # ---- a sign in a bound
