@@ -21,6 +21,7 @@ Writes ``benchmarks/results/bench_backends.csv`` (+ ``.json`` with versions and 
 figure ``bench_backends.png`` (throughput vs n per backend). Design ``same``, Gaussian utilities, default
 population, sigmoid xi with beta = 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,16 +51,35 @@ def _numba_variants(n: int) -> dict:
     key = np.uint64(int(p.seed.generate_state(1, np.uint64)[0]))
 
     def stage(s):
-        return lambda: nk.pair_sums_gauss(n, False, pop.mu_sd, pop.sigma_median, pop.sigma_logsd, xi.code, xi.beta,
-                                          xi.threshold, xi.steep, key, s)
+        return lambda: nk.pair_sums_gauss(
+            n, False, pop.mu_sd, pop.sigma_median, pop.sigma_logsd, xi.code, xi.beta, xi.threshold, xi.steep, key, s
+        )
 
     def general():
-        return nk.pair_sums(n, DESIGNS.index("same"), FAMILIES.index(pop.family), pop.df,
-                            family_scale(pop.family, pop.df), pop.mu_mean, pop.mu_sd, pop.sigma_median,
-                            pop.sigma_logsd, p.k, xi.code, xi.beta, xi.threshold, xi.steep, key)
+        return nk.pair_sums(
+            n,
+            DESIGNS.index("same"),
+            FAMILIES.index(pop.family),
+            pop.df,
+            family_scale(pop.family, pop.df),
+            pop.mu_mean,
+            pop.mu_sd,
+            pop.sigma_median,
+            pop.sigma_logsd,
+            p.k,
+            xi.code,
+            xi.beta,
+            xi.threshold,
+            xi.steep,
+            key,
+        )
 
-    return {"numba": lambda: pair_stats(n, "same", seed=1, backend="numba"), "numba_general": general,
-            "numba_rng_only": stage(0), "numba_rng_transform": stage(1)}
+    return {
+        "numba": lambda: pair_stats(n, "same", seed=1, backend="numba"),
+        "numba_general": general,
+        "numba_rng_only": stage(0),
+        "numba_rng_transform": stage(1),
+    }
 
 
 def measure(n: int, repeat: int, backends: list[str]) -> dict[str, list[float]]:
@@ -125,34 +145,63 @@ def main(argv=None) -> list[dict]:
         times = measure(n, a.repeat, backends)
         med = {k: statistics.median(v) for k, v in times.items()}
         for name, t in med.items():
-            rows.append({"backend": name, "threads": threads if name.startswith("numba") else (1 if name == "numpy" else 0),
-                         "n_pairs": n, "repeat": a.repeat, "median_s": t, "min_s": min(times[name]),
-                         "pairs_per_second": n / t, "ratio_vs_numpy": med["numpy"] / t,
-                         "ns_per_pair": t / n * 1e9})
+            rows.append(
+                {
+                    "backend": name,
+                    "threads": threads if name.startswith("numba") else (1 if name == "numpy" else 0),
+                    "n_pairs": n,
+                    "repeat": a.repeat,
+                    "median_s": t,
+                    "min_s": min(times[name]),
+                    "pairs_per_second": n / t,
+                    "ratio_vs_numpy": med["numpy"] / t,
+                    "ns_per_pair": t / n * 1e9,
+                }
+            )
         if "numba" in med:
             rng = med["numba_rng_only"] / n * 1e9
             tra = max(med["numba_rng_transform"] / n * 1e9 - rng, 0.0)
             full = med["numba"] / n * 1e9
-            breakdown[n] = {"rng_ns": rng, "transform_ns": tra, "reduce_and_call_ns": max(full - rng - tra, 0.0),
-                            "total_ns": full, "gap_to_rng_lower_bound": full / rng,
-                            "numpy_ns": med["numpy"] / n * 1e9, "ratio_vs_numpy": med["numpy"] / med["numba"]}
-        for r in rows[-len(med):]:
-            print(f"n={n:.0e} {r['backend']:>20} {r['pairs_per_second']:11.3e} pairs/s  {r['ns_per_pair']:8.2f} ns/pair  "
-                  f"x{r['ratio_vs_numpy']:.1f} vs numpy", flush=True)
+            breakdown[n] = {
+                "rng_ns": rng,
+                "transform_ns": tra,
+                "reduce_and_call_ns": max(full - rng - tra, 0.0),
+                "total_ns": full,
+                "gap_to_rng_lower_bound": full / rng,
+                "numpy_ns": med["numpy"] / n * 1e9,
+                "ratio_vs_numpy": med["numpy"] / med["numba"],
+            }
+        for r in rows[-len(med) :]:
+            print(
+                f"n={n:.0e} {r['backend']:>20} {r['pairs_per_second']:11.3e} pairs/s  {r['ns_per_pair']:8.2f} ns/pair  "
+                f"x{r['ratio_vs_numpy']:.1f} vs numpy",
+                flush=True,
+            )
         if n in breakdown:
             b = breakdown[n]
-            print(f"n={n:.0e} numba ns/pair: RNG {b['rng_ns']:.2f} + transform {b['transform_ns']:.2f} + reduce/call "
-                  f"{b['reduce_and_call_ns']:.2f} = {b['total_ns']:.2f} ({b['gap_to_rng_lower_bound']:.2f}x the RNG-only "
-                  f"lower bound); numpy {b['numpy_ns']:.1f} ns/pair; ratio x{b['ratio_vs_numpy']:.1f}", flush=True)
+            print(
+                f"n={n:.0e} numba ns/pair: RNG {b['rng_ns']:.2f} + transform {b['transform_ns']:.2f} + reduce/call "
+                f"{b['reduce_and_call_ns']:.2f} = {b['total_ns']:.2f} ({b['gap_to_rng_lower_bound']:.2f}x the RNG-only "
+                f"lower bound); numpy {b['numpy_ns']:.1f} ns/pair; ratio x{b['ratio_vs_numpy']:.1f}",
+                flush=True,
+            )
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    write_json(out.with_suffix(".json"), run_metadata(benchmark="bench_backends", args=vars(a), cpu_count=os.cpu_count(),
-                                                       load_average=os.getloadavg(), numba_threads=threads,
-                                                       breakdown_ns_per_pair=breakdown))
+    write_json(
+        out.with_suffix(".json"),
+        run_metadata(
+            benchmark="bench_backends",
+            args=vars(a),
+            cpu_count=os.cpu_count(),
+            load_average=os.getloadavg(),
+            numba_threads=threads,
+            breakdown_ns_per_pair=breakdown,
+        ),
+    )
     try:
         figure(rows, out.with_suffix(".png"), threads)
     except Exception as e:  # noqa: BLE001 - the CSV is the result; the figure is a convenience

@@ -18,6 +18,7 @@ compilation) and second fit (``run_s``) separately. Accuracy: max |score - simth
 (mean zero). Output: bench_bt.csv and bench_bt.pdf/png (time vs M, one panel per N) with ratios
 method time / simtheory time measured in the same run (> 1: simtheory faster).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-CHILD = textwrap.dedent(r'''
+CHILD = textwrap.dedent(r"""
     import json, resource, sys, time
     import numpy as np
     d = sys.argv[1]; method = sys.argv[2]; reps = int(sys.argv[3]); max_s = float(sys.argv[4])
@@ -78,10 +79,16 @@ CHILD = textwrap.dedent(r'''
     s = np.asarray(s, float); s = s - s.mean()
     np.save(d + "/scores_" + method + ".npy", s)
     print(json.dumps(dict(seconds=t, peak_mb=peak, data_mb=base, **info)))
-''')
+""")
 
-METHODS = ["simtheory", "simtheory+se", "choix.ilsr_pairwise", "choix.ilsr_pairwise_dense", "choix.opt_pairwise",
-           "arena-rank"]
+METHODS = [
+    "simtheory",
+    "simtheory+se",
+    "choix.ilsr_pairwise",
+    "choix.ilsr_pairwise_dense",
+    "choix.opt_pairwise",
+    "arena-rank",
+]
 
 
 def plot(df, out: Path) -> None:
@@ -118,20 +125,34 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--arena-rank-python", default="/tmp/arena_rank_venv/bin/python")
     ap.add_argument("--out", default="benchmarks/results")
-    ap.add_argument("--skip", action="store_true", help="write the requested cells as 'not run (skipped)' rows "
-                    "without running them (cells too large for the machine at hand)")
-    ap.add_argument("--append", action="store_true", help="merge into an existing bench_bt.csv (replacing rows of "
-                    "the same N, M, method), so that cells can be run in separate short invocations")
+    ap.add_argument(
+        "--skip",
+        action="store_true",
+        help="write the requested cells as 'not run (skipped)' rows "
+        "without running them (cells too large for the machine at hand)",
+    )
+    ap.add_argument(
+        "--append",
+        action="store_true",
+        help="merge into an existing bench_bt.csv (replacing rows of "
+        "the same N, M, method), so that cells can be run in separate short invocations",
+    )
     ap.add_argument("--plot-only", action="store_true", help="redraw the figure from an existing bench_bt.csv")
     args = ap.parse_args()
     out = Path(args.out)
     if args.plot_only:
         import pandas as pd
+
         plot(pd.read_csv(out / "bench_bt.csv"), out)
         return
     out.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    env = dict(
+        os.environ,
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+    )
     rows, too_slow = [], {}
     from simtheory.bt import simulate_arena
 
@@ -139,9 +160,21 @@ def main() -> None:
         for M in sorted(args.M):
             m = int(M)
             if args.skip:
-                rows += [{"N": n, "M": m, "method": meth, "status": "not run (skipped: too large for a shared 2-core machine)",
-                              "seconds": np.nan, "peak_mb": np.nan, "max_abs_diff": np.nan, "ratio_vs_simtheory": np.nan,
-                              "prep_s": np.nan, "compile_s": np.nan} for meth in args.methods]
+                rows += [
+                    {
+                        "N": n,
+                        "M": m,
+                        "method": meth,
+                        "status": "not run (skipped: too large for a shared 2-core machine)",
+                        "seconds": np.nan,
+                        "peak_mb": np.nan,
+                        "max_abs_diff": np.nan,
+                        "ratio_vs_simtheory": np.nan,
+                        "prep_s": np.nan,
+                        "compile_s": np.nan,
+                    }
+                    for meth in args.methods
+                ]
                 continue
             rng = np.random.default_rng(2026 + n + m)
             wi, lo = simulate_arena(rng.normal(size=n), m, rng)
@@ -150,8 +183,18 @@ def main() -> None:
                 np.save(f"{d}/losers.npy", lo)
                 Path(f"{d}/n").write_text(str(n))
                 for meth in args.methods:
-                    row = {"N": n, "M": m, "method": meth, "status": "ok", "seconds": np.nan, "peak_mb": np.nan,
-                               "max_abs_diff": np.nan, "ratio_vs_simtheory": np.nan, "prep_s": np.nan, "compile_s": np.nan}
+                    row = {
+                        "N": n,
+                        "M": m,
+                        "method": meth,
+                        "status": "ok",
+                        "seconds": np.nan,
+                        "peak_mb": np.nan,
+                        "max_abs_diff": np.nan,
+                        "ratio_vs_simtheory": np.nan,
+                        "prep_s": np.nan,
+                        "compile_s": np.nan,
+                    }
                     py = sys.executable
                     if meth == "arena-rank":
                         if not Path(args.arena_rank_python).exists():
@@ -164,7 +207,7 @@ def main() -> None:
                         rows.append(row)
                         continue
                     prev = [r for r in rows if r["method"] == meth and r["N"] == n and r["status"] == "ok"]
-                    linear = meth in ("choix.ilsr_pairwise", "choix.opt_pairwise")   # loop over raw comparisons
+                    linear = meth in ("choix.ilsr_pairwise", "choix.opt_pairwise")  # loop over raw comparisons
                     if linear and prev and prev[-1]["seconds"] * m / prev[-1]["M"] > args.max_seconds:
                         est = prev[-1]["seconds"] * m / prev[-1]["M"]
                         row["status"] = f"not run (extrapolated {est:.0f} s > {args.max_seconds:.0f} s, linear in M)"
@@ -176,8 +219,14 @@ def main() -> None:
                         rows.append(row)
                         continue
                     try:
-                        cp = subprocess.run([py, "-c", CHILD, d, meth, str(args.reps), str(args.max_seconds)], check=False,
-                                            env=env, capture_output=True, text=True, timeout=2 * args.max_seconds + 30)
+                        cp = subprocess.run(
+                            [py, "-c", CHILD, d, meth, str(args.reps), str(args.max_seconds)],
+                            check=False,
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                            timeout=2 * args.max_seconds + 30,
+                        )
                     except subprocess.TimeoutExpired:
                         row["status"] = f"not run (> {args.max_seconds:.0f} s)"
                         too_slow[meth] = (n, m)
@@ -198,8 +247,13 @@ def main() -> None:
                     if Path(ref).exists():
                         row["max_abs_diff"] = float(np.max(np.abs(s - np.load(ref))))
                     rows.append(row)
-                    print(n, m, meth, f"{row['seconds']:.3f}s peak {row['peak_mb']:.0f} MB "
-                          f"diff {row['max_abs_diff']:.1e}", flush=True)
+                    print(
+                        n,
+                        m,
+                        meth,
+                        f"{row['seconds']:.3f}s peak {row['peak_mb']:.0f} MB diff {row['max_abs_diff']:.1e}",
+                        flush=True,
+                    )
     import pandas as pd
 
     df = pd.DataFrame(rows)
@@ -213,8 +267,11 @@ def main() -> None:
     df.to_csv(out / "bench_bt.csv", index=False)
     from simtheory.runner.store import run_metadata
 
-    (out / "bench_bt_meta.json").write_text(json.dumps(run_metadata(benchmark="bench_bt", argv=sys.argv[1:],
-                                                                    cpu_count=os.cpu_count()), default=str, indent=1))
+    (out / "bench_bt_meta.json").write_text(
+        json.dumps(
+            run_metadata(benchmark="bench_bt", argv=sys.argv[1:], cpu_count=os.cpu_count()), default=str, indent=1
+        )
+    )
     plot(df, out)
     print(df.to_string())
 

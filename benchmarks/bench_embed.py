@@ -11,6 +11,7 @@
 
 Output: ``benchmarks/results/bench_embed.csv`` and ``.json`` (with machine and versions).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,7 @@ def throughput(n_pairs: int, batch_size: int) -> list[dict]:
     t0 = time.perf_counter()
     enc = SentenceTransformerEncoder()
     load_s = time.perf_counter() - t0
-    enc.encode(prompts[:8], keep="end", batch_size=batch_size)          # warm-up
+    enc.encode(prompts[:8], keep="end", batch_size=batch_size)  # warm-up
     rows = []
     for threads in (1, 2):
         torch.set_num_threads(threads)
@@ -64,10 +65,20 @@ def throughput(n_pairs: int, batch_size: int) -> list[dict]:
             t0 = time.perf_counter()
             enc.encode(texts, keep=keep, batch_size=batch_size)
             sec = time.perf_counter() - t0
-            rows.append({"stage": "embed", "what": kind, "threads": threads, "n_texts": len(texts),
-                         "mean_tokens": float(sum(map(int, enc.count_tokens(texts))) / len(texts)),
-                         "seconds": round(sec, 3), "tokenize_seconds": round(tok_s, 3),
-                         "texts_per_s": round(len(texts) / sec, 2), "model_load_s": round(load_s, 2), "source": src.name})
+            rows.append(
+                {
+                    "stage": "embed",
+                    "what": kind,
+                    "threads": threads,
+                    "n_texts": len(texts),
+                    "mean_tokens": float(sum(map(int, enc.count_tokens(texts))) / len(texts)),
+                    "seconds": round(sec, 3),
+                    "tokenize_seconds": round(tok_s, 3),
+                    "texts_per_s": round(len(texts) / sec, 2),
+                    "model_load_s": round(load_s, 2),
+                    "source": src.name,
+                }
+            )
     for r in rows:
         one = next(x for x in rows if x["what"] == r["what"] and x["threads"] == 1)
         r["ratio_vs_1_thread"] = round(r["texts_per_s"] / one["texts_per_s"], 3)
@@ -79,14 +90,19 @@ def grid_time(path: str, quick: bool) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        out = run_grid("reward_models_human", quick=quick, out=Path(tmp) / "run", progress=False,
-                       overrides={"embeddings": path})
+        out = run_grid(
+            "reward_models_human", quick=quick, out=Path(tmp) / "run", progress=False, overrides={"embeddings": path}
+        )
         sec = time.perf_counter() - t0
         s = json.loads((out / "summary.json").read_text())
     m = s["heldout"]["metrics"]
-    return {"stage": "human_grid_quick" if quick else "human_grid_full", "what": Path(path).name,
-            "n_texts": s["data"]["pairs"], "seconds": round(sec, 2),
-            "accuracy": json.dumps({k: [round(v["accuracy"], 3), round(v["accuracy_se"], 3)] for k, v in m.items()})}
+    return {
+        "stage": "human_grid_quick" if quick else "human_grid_full",
+        "what": Path(path).name,
+        "n_texts": s["data"]["pairs"],
+        "seconds": round(sec, 2),
+        "accuracy": json.dumps({k: [round(v["accuracy"], 3), round(v["accuracy_se"], 3)] for k, v in m.items()}),
+    }
 
 
 def main(argv=None) -> int:
@@ -111,12 +127,23 @@ def main(argv=None) -> int:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
         w.writerows(rows)
-    meta = {"rows": rows, "cpu_count": os.cpu_count(), "load_avg": os.getloadavg(), "versions": package_versions(),
-            "note": "2-core machine shared with other jobs; load average at the end recorded"}
+    meta = {
+        "rows": rows,
+        "cpu_count": os.cpu_count(),
+        "load_avg": os.getloadavg(),
+        "versions": package_versions(),
+        "note": "2-core machine shared with other jobs; load average at the end recorded",
+    }
     (OUT / "bench_embed.json").write_text(json.dumps(meta, indent=2))
     for r in rows:
-        print({k: r[k] for k in r if k in ("stage", "what", "threads", "n_texts", "seconds", "texts_per_s",
-                                            "ratio_vs_1_thread", "mean_tokens")})
+        print(
+            {
+                k: r[k]
+                for k in r
+                if k
+                in ("stage", "what", "threads", "n_texts", "seconds", "texts_per_s", "ratio_vs_1_thread", "mean_tokens")
+            }
+        )
     return 0
 
 

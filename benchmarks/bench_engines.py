@@ -19,6 +19,7 @@ configurations also report the memory pool's size (``gpu_pool_mib``). The best o
 kept. Output: ``benchmarks/results/bench_engines.csv`` + ``.json`` (versions, machine), a figure
 ``bench_engines.png`` (throughput vs n per backend) and a table with the ratios numba/numpy and cupy/numba.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +69,9 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
 
         def run(m):
             return order_consistency(r, rh, groups=g, design="cross", n_pairs=m, seed=1, backend=backend, **chunk)
+
     run(10_000)  # warm-up: numba compilation / cupy kernel caches
-    sync = (lambda: None)
+    sync = lambda: None
     if backend.startswith("cupy"):
         import cupy
 
@@ -82,8 +84,16 @@ def child(kernel: str, backend: str, threads: int, n: int, repeat: int, gpu_chun
         run(n)
         sync()
         best = min(best, time.perf_counter() - t0)
-    row = dict(kernel=kernel, backend=backend, threads=threads, n_pairs=n, seconds=best, pairs_per_second=n / best,
-               rss_base_mib=round(base, 1), peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    row = dict(
+        kernel=kernel,
+        backend=backend,
+        threads=threads,
+        n_pairs=n,
+        seconds=best,
+        pairs_per_second=n / best,
+        rss_base_mib=round(base, 1),
+        peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
     if backend.startswith("cupy"):
         import cupy
 
@@ -137,7 +147,11 @@ def main(argv=None) -> list[dict]:
     ap.add_argument("--child", nargs=4, metavar=("KERNEL", "BACKEND", "THREADS", "N"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
-        print(json.dumps(child(a.child[0], a.child[1], int(a.child[2]), int(float(a.child[3])), a.repeat, int(a.gpu_chunk))))
+        print(
+            json.dumps(
+                child(a.child[0], a.child[1], int(a.child[2]), int(float(a.child[3])), a.repeat, int(a.gpu_chunk))
+            )
+        )
         return []
     from simtheory.engine.backends import available_backends
     from simtheory.runner.store import run_metadata, write_json
@@ -147,18 +161,36 @@ def main(argv=None) -> list[dict]:
     for kernel in a.kernels:
         for n in sizes:
             for backend, th in configs(available_backends(), a.threads):
-                env = dict(os.environ, NUMBA_NUM_THREADS=str(max(th, 1)) if backend == "numba" else
-                           os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count() or 1)))
-                cmd = [sys.executable, __file__, "--child", kernel, backend, str(th), str(n), "--repeat", str(a.repeat),
-                       "--gpu-chunk", str(int(a.gpu_chunk))]
+                env = dict(
+                    os.environ,
+                    NUMBA_NUM_THREADS=str(max(th, 1))
+                    if backend == "numba"
+                    else os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count() or 1)),
+                )
+                cmd = [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    kernel,
+                    backend,
+                    str(th),
+                    str(n),
+                    "--repeat",
+                    str(a.repeat),
+                    "--gpu-chunk",
+                    str(int(a.gpu_chunk)),
+                ]
                 res = subprocess.run(cmd, capture_output=True, text=True, env=env)
                 if res.returncode != 0:
                     print(f"{kernel} {backend} {n}: failed: {res.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
                     continue
                 row = json.loads(res.stdout.strip().splitlines()[-1])
                 rows.append(row)
-                print(f"{kernel:<18} {backend:>5} thr={th} n={n:.0e}  {row['pairs_per_second']:10.3e} pairs/s  "
-                      f"peak RSS {row['peak_rss_mib']:7.1f} MiB (base {row['rss_base_mib']:.1f})", flush=True)
+                print(
+                    f"{kernel:<18} {backend:>5} thr={th} n={n:.0e}  {row['pairs_per_second']:10.3e} pairs/s  "
+                    f"peak RSS {row['peak_rss_mib']:7.1f} MiB (base {row['rss_base_mib']:.1f})",
+                    flush=True,
+                )
     # ratios against numpy and against the fastest numba row of the same kernel and size
     for row in rows:
         same = [r for r in rows if r["kernel"] == row["kernel"] and r["n_pairs"] == row["n_pairs"]]
@@ -168,8 +200,19 @@ def main(argv=None) -> list[dict]:
         row["ratio_vs_best_numba"] = row["pairs_per_second"] / nb_rate
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fields = ["kernel", "backend", "threads", "n_pairs", "seconds", "pairs_per_second", "ratio_vs_numpy",
-              "ratio_vs_best_numba", "rss_base_mib", "peak_rss_mib", "gpu_pool_mib"]
+    fields = [
+        "kernel",
+        "backend",
+        "threads",
+        "n_pairs",
+        "seconds",
+        "pairs_per_second",
+        "ratio_vs_numpy",
+        "ratio_vs_best_numba",
+        "rss_base_mib",
+        "peak_rss_mib",
+        "gpu_pool_mib",
+    ]
     with out.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
@@ -181,8 +224,10 @@ def main(argv=None) -> list[dict]:
         gpu = cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
     except Exception:  # noqa: BLE001 - no GPU here
         pass
-    write_json(out.with_suffix(".json"), run_metadata(benchmark="bench_engines", args=vars(a), cpu_count=os.cpu_count(),
-                                                       gpu=gpu, rows=rows))
+    write_json(
+        out.with_suffix(".json"),
+        run_metadata(benchmark="bench_engines", args=vars(a), cpu_count=os.cpu_count(), gpu=gpu, rows=rows),
+    )
     try:
         figure(rows, out.with_suffix(".png"))
     except Exception as e:  # noqa: BLE001 - the CSV is the result; the figure is a convenience

@@ -7,6 +7,7 @@ and the ratio pair / GPM, which should grow linearly in K (OLS slope of ratio on
 
 Usage: python benchmarks/bench_gpm_query.py [--out benchmarks/results/bench_gpm_query.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,17 +57,32 @@ def main():
             return pair(torch.cat([x[ii], x[jj]], dim=1))
 
         t_g, t_p = best_of(gpm), best_of(pm)
-        rows.append({"K": K, "gpm_evals": K, "pair_evals": K * (K - 1), "eval_ratio": (K - 1),
-                     "gpm_s": t_g, "pair_s": t_p, "time_ratio": t_p / t_g})
-        print(f"K={K:4d}  evals {K:6d} vs {K * (K - 1):6d}  time {t_g * 1e3:8.3f} ms vs {t_p * 1e3:8.3f} ms  "
-              f"ratio {t_p / t_g:7.1f}")
+        rows.append(
+            {
+                "K": K,
+                "gpm_evals": K,
+                "pair_evals": K * (K - 1),
+                "eval_ratio": (K - 1),
+                "gpm_s": t_g,
+                "pair_s": t_p,
+                "time_ratio": t_p / t_g,
+            }
+        )
+        print(
+            f"K={K:4d}  evals {K:6d} vs {K * (K - 1):6d}  time {t_g * 1e3:8.3f} ms vs {t_p * 1e3:8.3f} ms  "
+            f"ratio {t_p / t_g:7.1f}"
+        )
     Ks = np.array([r["K"] for r in rows], float)
     tr = np.array([r["time_ratio"] for r in rows])
     slope, icpt = np.polyfit(Ks, tr, 1)
     big = Ks >= 32  # small K: fixed per-call overhead dominates the GPM time
     ll = np.polyfit(np.log(Ks[big]), np.log(tr[big]), 1)[0]
-    out = {"rows": rows, "time_ratio_linear_slope_per_K": float(slope), "time_ratio_loglog_slope": float(ll),
-           "meta": run_metadata(bench="gpm_query", d_in=D_IN, hidden=HIDDEN, dim=DIM, threads=1)}
+    out = {
+        "rows": rows,
+        "time_ratio_linear_slope_per_K": float(slope),
+        "time_ratio_loglog_slope": float(ll),
+        "meta": run_metadata(bench="gpm_query", d_in=D_IN, hidden=HIDDEN, dim=DIM, threads=1),
+    }
     print(f"time ratio ~ {slope:.2f} K + {icpt:.1f}; log-log slope (K >= 32) {ll:.2f} (1 = linear in K)")
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1, default=str)

@@ -22,6 +22,7 @@ every stage, so a killed run keeps what it finished):
 Output under ``--out``: ``gpu_check.json`` (all stages), ``gpu_check_correctness.csv``,
 ``gpu_check_timings.csv``; a short table is printed last.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,6 +48,7 @@ Z_MAX = 5.0
 
 # --------------------------------------------------------------------------------------------- helpers
 
+
 def _gpu_ok() -> bool:
     from simtheory.engine.backends import cupy_available
 
@@ -70,8 +72,12 @@ def _cuda_time(fn, repeat: int, warmup: int = 1) -> dict:
         b.synchronize()
         wall.append(time.perf_counter() - t0)
         ev.append(cupy.cuda.get_elapsed_time(a, b) / 1e3)
-    return {"median_s": statistics.median(ev), "min_s": min(ev), "wall_median_s": statistics.median(wall),
-            "repeat": repeat}
+    return {
+        "median_s": statistics.median(ev),
+        "min_s": min(ev),
+        "wall_median_s": statistics.median(wall),
+        "repeat": repeat,
+    }
 
 
 def _cpu_time(fn, repeat: int, warmup: int = 1) -> dict:
@@ -112,11 +118,17 @@ class _R:
 
 # ---------------------------------------------------------------------------------------------- stages
 
+
 def stage_env(a) -> dict:
     import simtheory
 
-    info = {"python": platform.python_version(), "numpy": np.__version__, "simtheory": simtheory.__version__,
-            "cpu_count": os.cpu_count(), "machine": platform.machine()}
+    info = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "simtheory": simtheory.__version__,
+        "cpu_count": os.cpu_count(),
+        "machine": platform.machine(),
+    }
     for mod in ("numba", "scipy", "torch", "cupy"):
         try:
             info[mod] = __import__(mod).__version__
@@ -145,8 +157,10 @@ def stage_env(a) -> dict:
 def pair_configs(quick: bool) -> list[tuple]:
     from simtheory.engine.pairing import DESIGNS
 
-    general = [{"mu_sd": 0.7, "sigma_logsd": 0.4, "family": f} for f in
-               (("gaussian", "bimodal") if quick else ("gaussian", "student_t", "bimodal"))]
+    general = [
+        {"mu_sd": 0.7, "sigma_logsd": 0.4, "family": f}
+        for f in (("gaussian", "bimodal") if quick else ("gaussian", "student_t", "bimodal"))
+    ]
     jobs = [(d, p) for d in DESIGNS for p in general]
     jobs += [("same", {}), ("cross", {}), ("same", {"family": "skewed"})]  # constant sigma: the fast paths
     return jobs
@@ -166,8 +180,13 @@ def stage_pair_stats(a, rows: list) -> dict:
     out = {"n_numpy": n_np, "n_gpu": n_gpu, "numpy_pool_seconds": t_np, "configs": []}
     gpu = _gpu_ok() and not a.cpu_only
     for (design, spec, k, _, seed), ref in zip(jobs, refs):
-        row = {"check": "pair_stats", "design": design, "population": json.dumps(spec), "k": k,
-               **{f"numpy_{s}": ref["mean"][s] for s in STATS}}
+        row = {
+            "check": "pair_stats",
+            "design": design,
+            "population": json.dumps(spec),
+            "k": k,
+            **{f"numpy_{s}": ref["mean"][s] for s in STATS},
+        }
         if gpu:
             b = pair_stats(n_gpu, design, _pop(spec), Xi("sigmoid", 1.3), k=k, seed=seed + 1000, backend="cupy")
             z = _z(_R(ref), b)
@@ -181,8 +200,10 @@ def stage_pair_stats(a, rows: list) -> dict:
         zs = [r["max_abs_z"] for r in out["configs"]]
         out["max_abs_z"] = max(zs)
         out["all_pass"] = all(r["pass"] for r in out["configs"])
-        print(f"pair_stats: {len(zs)} configs, max |z| = {max(zs):.2f} ({'PASS' if out['all_pass'] else 'FAIL'})",
-              flush=True)
+        print(
+            f"pair_stats: {len(zs)} configs, max |z| = {max(zs):.2f} ({'PASS' if out['all_pass'] else 'FAIL'})",
+            flush=True,
+        )
     return out
 
 
@@ -207,8 +228,11 @@ def stage_order_consistency(a, rows: list) -> dict:
         if gpu:
             t0 = time.perf_counter()
             eg = order_consistency(r, rh, groups=g, design=design, backend="cupy")
-            res.update(exact_gpu=eg.mean, exact_equal=bool(eg.n == ex.n and abs(eg.mean - ex.mean) < 1e-12),
-                       gpu_exact_s=time.perf_counter() - t0)
+            res.update(
+                exact_gpu=eg.mean,
+                exact_equal=bool(eg.n == ex.n and abs(eg.mean - ex.mean) < 1e-12),
+                gpu_exact_s=time.perf_counter() - t0,
+            )
             for be, n in (("cupy", int(a.n_oc)), ("cupy_array", int(a.n_oc) // 10)):
                 mc = order_consistency(r, rh, groups=g, design=design, n_pairs=n, seed=7, backend=be)
                 res[f"z_{be}"] = (mc.mean - ex.mean) / mc.se
@@ -238,19 +262,31 @@ def stage_gpm(a, rows: list) -> dict:
     P = score_matrix(rng.normal(size=(n, dim)))
     acc_cpu = accuracy(S_cpu, P, pairs)
     acc_dev = gg.accuracy(S_dev, P, pairs, device=device)
-    out = {"device": device, "n": n, "dim": dim,
-           "score_matrix_max_rel_err": float(np.abs(S_dev - S_cpu).max() / np.abs(S_cpu).max()),
-           "pair_scores_max_rel_err": float(np.abs(s_dev - s_cpu).max() / np.abs(s_cpu).max()),
-           "accuracy_cpu": acc_cpu, "accuracy_dev": acc_dev}
+    out = {
+        "device": device,
+        "n": n,
+        "dim": dim,
+        "score_matrix_max_rel_err": float(np.abs(S_dev - S_cpu).max() / np.abs(S_cpu).max()),
+        "pair_scores_max_rel_err": float(np.abs(s_dev - s_cpu).max() / np.abs(s_cpu).max()),
+        "accuracy_cpu": acc_cpu,
+        "accuracy_dev": acc_dev,
+    }
     # GPM fit: scipy L-BFGS (CPU) vs torch L-BFGS on the device; compare the fitted accuracy and NLL
     d = tournament_data(12, 1.0, 50, np.random.default_rng(3))
     S1 = fit_scores(d.W, 4, seed=0)
     S2 = gg.fit_scores(d.W, 4, seed=0, device=device)
-    out.update(fit_acc_cpu=accuracy(S1, d.P, d.pairs), fit_acc_dev=accuracy(S2, d.P, d.pairs),
-               fit_nll_cpu=gg.nll(S1, d.W), fit_nll_dev=gg.nll(S2, d.W))
-    out["pass"] = bool(out["score_matrix_max_rel_err"] < 1e-10 and out["pair_scores_max_rel_err"] < 1e-10
-                       and out["accuracy_cpu"] == out["accuracy_dev"]
-                       and out["fit_nll_dev"] <= out["fit_nll_cpu"] * (1 + 1e-3) + 1e-6)
+    out.update(
+        fit_acc_cpu=accuracy(S1, d.P, d.pairs),
+        fit_acc_dev=accuracy(S2, d.P, d.pairs),
+        fit_nll_cpu=gg.nll(S1, d.W),
+        fit_nll_dev=gg.nll(S2, d.W),
+    )
+    out["pass"] = bool(
+        out["score_matrix_max_rel_err"] < 1e-10
+        and out["pair_scores_max_rel_err"] < 1e-10
+        and out["accuracy_cpu"] == out["accuracy_dev"]
+        and out["fit_nll_dev"] <= out["fit_nll_cpu"] * (1 + 1e-3) + 1e-6
+    )
     rows.append({"check": "gpm", **out})
     print(f"gpm: {out}", flush=True)
     return out
@@ -275,8 +311,10 @@ def stage_torch_device(a, rows: list) -> dict:
         t0 = time.perf_counter()
         m = mlp.fit_siamese_bt(psi1, psi2, y, width=32, depth=2, seed=0, max_steps=300, device=dv).model
         p = np.clip(m.prob(t1, t2), 1e-12, 1 - 1e-12)
-        res[dv] = {"test_ce": float(-np.mean(ty * np.log(p) + (1 - ty) * np.log1p(-p))),
-                   "seconds": time.perf_counter() - t0}
+        res[dv] = {
+            "test_ce": float(-np.mean(ty * np.log(p) + (1 - ty) * np.log1p(-p))),
+            "seconds": time.perf_counter() - t0,
+        }
     out["risk_rate_mlp"] = res
     ce = [v["test_ce"] for v in res.values()]
     out["ce_rel_diff"] = (max(ce) - min(ce)) / min(ce)
@@ -294,8 +332,14 @@ def stage_torch_device(a, rows: list) -> dict:
     se = math.sqrt(0.25 / len(t1))
     out["acc_abs_diff"] = max(acc.values()) - min(acc.values())
     out["pass"] = bool(out["ce_rel_diff"] < 0.05 and out["acc_abs_diff"] < 5 * math.sqrt(2) * se)
-    rows.append({"check": "torch_device", "device": dev, **{f"{k}_ce": v["test_ce"] for k, v in res.items()},
-                 **{f"{k}_rm_acc": v for k, v in acc.items()}})
+    rows.append(
+        {
+            "check": "torch_device",
+            "device": dev,
+            **{f"{k}_ce": v["test_ce"] for k, v in res.items()},
+            **{f"{k}_rm_acc": v for k, v in acc.items()},
+        }
+    )
     print(f"torch_device: {out}", flush=True)
     return out
 
@@ -309,8 +353,10 @@ def stage_pytest_gpu(a) -> dict:
         tail = (res.stdout + res.stderr).strip().splitlines()[-15:]
         rc = res.returncode
     except subprocess.TimeoutExpired as e:
-        tail = [f"timed out after {a.pytest_timeout} s", *((e.stdout or b"").decode(errors="replace")
-                                                           .strip().splitlines()[-10:])]
+        tail = [
+            f"timed out after {a.pytest_timeout} s",
+            *((e.stdout or b"").decode(errors="replace").strip().splitlines()[-10:]),
+        ]
         rc = None
     out = {"cmd": " ".join(cmd), "returncode": rc, "tail": tail, "seconds": time.perf_counter() - t0}
     print("pytest -m gpu: rc", rc, "|", tail[-1] if tail else "", flush=True)
@@ -332,13 +378,22 @@ def stage_timing_gpu(a, trows: list) -> dict:
         res["fused_kernel"] = _cuda_time(lambda p=p: cupy_fused.pair_sums_fused(p), a.repeat)
         res["cupy_fused_call"] = _cuda_time(lambda n=n: pair_stats(n, "same", seed=1, backend="cupy"), a.repeat)
         if n <= a.max_array:
-            res["cupy_array_call"] = _cuda_time(lambda n=n: pair_stats(n, "same", seed=1, backend="cupy_array"),
-                                                max(1, a.repeat // 2))
+            res["cupy_array_call"] = _cuda_time(
+                lambda n=n: pair_stats(n, "same", seed=1, backend="cupy_array"), max(1, a.repeat // 2)
+            )
         peak = n / res["rng_only"]["median_s"]
         for name, t in res.items():
             rate = n / t["median_s"]
-            row = {"device": "gpu", "what": name, "n_pairs": n, "median_s": t["median_s"], "min_s": t["min_s"],
-                   "pairs_per_s": rate, "fraction_of_rng_peak": rate / peak, "blocks": blocks}
+            row = {
+                "device": "gpu",
+                "what": name,
+                "n_pairs": n,
+                "median_s": t["median_s"],
+                "min_s": t["min_s"],
+                "pairs_per_s": rate,
+                "fraction_of_rng_peak": rate / peak,
+                "blocks": blocks,
+            }
             if "cupy_array_call" in res:
                 row["ratio_vs_cupy_array"] = rate / (n / res["cupy_array_call"]["median_s"])
             trows.append(row)
@@ -356,8 +411,16 @@ def stage_timing_cpu(a, trows: list) -> dict:
     out = {"cores": cores}
     t = _cpu_time(lambda: pair_stats(n, "same", seed=1, backend="numpy"), a.cpu_repeat, warmup=0)
     out["numpy"] = t
-    trows.append({"device": f"cpu ({cores} cores)", "what": "numpy", "n_pairs": n, "median_s": t["median_s"],
-                  "min_s": t["min_s"], "pairs_per_s": n / t["median_s"]})
+    trows.append(
+        {
+            "device": f"cpu ({cores} cores)",
+            "what": "numpy",
+            "n_pairs": n,
+            "median_s": t["median_s"],
+            "min_s": t["min_s"],
+            "pairs_per_s": n / t["median_s"],
+        }
+    )
     try:
         import numba
 
@@ -365,17 +428,29 @@ def stage_timing_cpu(a, trows: list) -> dict:
             numba.set_num_threads(th)
             tt = _cpu_time(lambda: pair_stats(n, "same", seed=1, backend="numba"), a.cpu_repeat)
             out[f"numba_{th}"] = tt
-            trows.append({"device": f"cpu ({cores} cores)", "what": f"numba {th} threads", "n_pairs": n,
-                          "median_s": tt["median_s"], "min_s": tt["min_s"], "pairs_per_s": n / tt["median_s"],
-                          "ratio_vs_numpy": t["median_s"] / tt["median_s"]})
+            trows.append(
+                {
+                    "device": f"cpu ({cores} cores)",
+                    "what": f"numba {th} threads",
+                    "n_pairs": n,
+                    "median_s": tt["median_s"],
+                    "min_s": tt["min_s"],
+                    "pairs_per_s": n / tt["median_s"],
+                    "ratio_vs_numpy": t["median_s"] / tt["median_s"],
+                }
+            )
     except Exception as e:  # noqa: BLE001
         out["numba_error"] = repr(e)
-    print(f"cpu timings n={n:.0e}: " + ", ".join(f"{r['what']} {r['pairs_per_s']:.3e}/s" for r in trows
-                                                 if r["device"].startswith("cpu")), flush=True)
+    print(
+        f"cpu timings n={n:.0e}: "
+        + ", ".join(f"{r['what']} {r['pairs_per_s']:.3e}/s" for r in trows if r["device"].startswith("cpu")),
+        flush=True,
+    )
     return out
 
 
 # ------------------------------------------------------------------------------------------------ main
+
 
 def _write_csv(path: Path, rows: list) -> None:
     if not rows:
@@ -409,14 +484,16 @@ def main(argv=None) -> dict:
     report = {"args": vars(a), "stages": {}, "errors": {}}
     crows, trows = [], []
     gpu = _gpu_ok() and not a.cpu_only
-    stages = [("env", lambda: stage_env(a)),
-              ("pair_stats", lambda: stage_pair_stats(a, crows)),
-              ("order_consistency", lambda: stage_order_consistency(a, crows)),
-              ("gpm", lambda: stage_gpm(a, crows)),
-              ("torch_device", lambda: stage_torch_device(a, crows)),
-              ("pytest_gpu", lambda: stage_pytest_gpu(a) if gpu else {"skipped": "no GPU"}),
-              ("timing_gpu", lambda: stage_timing_gpu(a, trows) if gpu else {"skipped": "no GPU"}),
-              ("timing_cpu", lambda: stage_timing_cpu(a, trows))]
+    stages = [
+        ("env", lambda: stage_env(a)),
+        ("pair_stats", lambda: stage_pair_stats(a, crows)),
+        ("order_consistency", lambda: stage_order_consistency(a, crows)),
+        ("gpm", lambda: stage_gpm(a, crows)),
+        ("torch_device", lambda: stage_torch_device(a, crows)),
+        ("pytest_gpu", lambda: stage_pytest_gpu(a) if gpu else {"skipped": "no GPU"}),
+        ("timing_gpu", lambda: stage_timing_gpu(a, trows) if gpu else {"skipped": "no GPU"}),
+        ("timing_cpu", lambda: stage_timing_cpu(a, trows)),
+    ]
     t_all = time.perf_counter()
     for name, fn in stages:
         if a.stages and name not in a.stages:
@@ -450,8 +527,10 @@ def main(argv=None) -> dict:
     if trows:
         print(f"  {'device':<16} {'what':<18} {'n':>8} {'pairs/s':>11} {'x array':>8} {'of peak':>8}")
         for r in trows:
-            print(f"  {r['device']:<16} {r['what']:<18} {r['n_pairs']:8.0e} {r['pairs_per_s']:11.3e} "
-                  f"{r.get('ratio_vs_cupy_array', float('nan')):8.1f} {r.get('fraction_of_rng_peak', float('nan')):8.2f}")
+            print(
+                f"  {r['device']:<16} {r['what']:<18} {r['n_pairs']:8.0e} {r['pairs_per_s']:11.3e} "
+                f"{r.get('ratio_vs_cupy_array', float('nan')):8.1f} {r.get('fraction_of_rng_peak', float('nan')):8.2f}"
+            )
     return report
 
 

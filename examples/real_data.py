@@ -10,6 +10,7 @@ Equivalent to::
 and prints ``run/report.txt``: held-out accuracy, log-loss and ECE (bootstrap SEs over prompts) of every
 reward model, and one line per check (see docs/real_data.md). The conversion is skipped when the .npz exists.
 """
+
 from __future__ import annotations
 
 import argparse

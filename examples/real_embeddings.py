@@ -7,6 +7,7 @@
 Writes ``report.json`` (numbers, config, seed, versions) into ``--out`` (default results/real_embeddings)
 and prints a short table. See simtheory/adapters/example.py for the data, the golden reward and the reports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,9 @@ def main(argv=None) -> int:
         print(f"  {k:<9} E|dr| = {pq[k]['abs_dr']:.3f}   Q(beta={a.beta}) = {pq[k]['Q']:.3f}")
     for k in ("same", "cross"):
         oc = bt[k]["any"]
-        print(f"  linear BT trained on {k:<5}-prompt pairs: held-out order consistency {oc['mean']:.3f} +- {oc['se']:.3f}")
+        print(
+            f"  linear BT trained on {k:<5}-prompt pairs: held-out order consistency {oc['mean']:.3f} +- {oc['se']:.3f}"
+        )
     d = bt["cross_minus_same_any"]
     print(f"  cross - same: {d['mean']:+.4f} +- {d['se']:.4f} (SE over {a.n_rep} splits)")
     print(f"wrote {out}/report.json")

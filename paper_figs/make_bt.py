@@ -3,6 +3,7 @@ tutorial walkthrough trajectories. The bt_sparsity grid is run separately:
     python -m simtheory.run bt_sparsity --out paper_figs/bt/bt_sparsity
 Usage: python paper_figs/make_bt.py
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,17 +40,33 @@ def consistency(rng):
 
 def main():
     import matplotlib.pyplot as plt
+
     paper_style()
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     df = consistency(rng)
     g = df.groupby("K")["mse"]
-    agg = pd.DataFrame({"K": g.mean().index, "rmse": g.mean().pow(0.5).values,
-                        # delta method: SE(sqrt(MSE)) = SE(MSE) / (2 sqrt(MSE))
-                        "rmse_se": (g.std(ddof=1) / np.sqrt(g.count()) / (2 * g.mean().pow(0.5))).values})
+    agg = pd.DataFrame(
+        {
+            "K": g.mean().index,
+            "rmse": g.mean().pow(0.5).values,
+            # delta method: SE(sqrt(MSE)) = SE(MSE) / (2 sqrt(MSE))
+            "rmse_se": (g.std(ddof=1) / np.sqrt(g.count()) / (2 * g.mean().pow(0.5))).values,
+        }
+    )
     agg.to_csv(OUT / "consistency.csv", index=False)
-    rc = rate_curve(agg.K, agg.rmse, agg.rmse_se, expected_slope=-0.5, anchor="center", label="BT MLE (50 reps)",
-                    xlabel="matches per pair K", ylabel="RMSE of scores", out=OUT, name="consistency")
+    rc = rate_curve(
+        agg.K,
+        agg.rmse,
+        agg.rmse_se,
+        expected_slope=-0.5,
+        anchor="center",
+        label="BT MLE (50 reps)",
+        xlabel="matches per pair K",
+        ylabel="RMSE of scores",
+        out=OUT,
+        name="consistency",
+    )
     slope = rc.slope
     plt.close(rc.fig)
 
@@ -81,9 +98,16 @@ def main():
     save_figure(fig, OUT, "walkthrough")
     plt.close(fig)
     pd.DataFrame(h[::100], columns=["A", "B", "C"]).assign(step=np.arange(0, h.shape[0], 100)).to_csv(
-        OUT / "walkthrough.csv", index=False)
-    summary = dict(consistency_slope=float(slope), consistency_slope_ci95=list(rc.ci), bt_thurstone_scale=scale, gd_2000=h[2000].tolist(),
-                   gd_20000=h[-1].tolist(), penalised_lam_1e_3=pen.tolist())
+        OUT / "walkthrough.csv", index=False
+    )
+    summary = dict(
+        consistency_slope=float(slope),
+        consistency_slope_ci95=list(rc.ci),
+        bt_thurstone_scale=scale,
+        gd_2000=h[2000].tolist(),
+        gd_20000=h[-1].tolist(),
+        penalised_lam_1e_3=pen.tolist(),
+    )
     write_json(OUT / "summary.json", summary)
     write_json(OUT / "meta.json", run_metadata(script="paper_figs/make_bt.py", seed=SEED))
     print(summary)

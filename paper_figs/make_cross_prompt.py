@@ -6,6 +6,7 @@ Runs the ``cross_prompt`` grid into ``paper_figs/cross_prompt/`` (results.csv, m
 seed and versions, summary.json, q_vs_beta_sigma.pdf/.png), draws example1_q.pdf/.png with
 ``simtheory.plotting.q_curve`` and prints the Example 1 table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,18 @@ def example1_figure(summary: dict, out: Path) -> list[Path]:
 
     ex = summary["example1"]
     s2 = [r["s2"] for r in ex]
-    f = q_curve(s2, [r["q_mc"] for r in ex], [r["q_mc_se"] for r in ex], label="Monte Carlo",
-                reference=(s2, [r["q_quad_iid"] for r in ex]), reference_label="quadrature, i.i.d. rewards",
-                xlabel=r"$\beta^2\sigma^2$", ylabel=r"$Q_{\mathrm{pair}}$", logx=True, legend=False)
+    f = q_curve(
+        s2,
+        [r["q_mc"] for r in ex],
+        [r["q_mc_se"] for r in ex],
+        label="Monte Carlo",
+        reference=(s2, [r["q_quad_iid"] for r in ex]),
+        reference_label="quadrature, i.i.d. rewards",
+        xlabel=r"$\beta^2\sigma^2$",
+        ylabel=r"$Q_{\mathrm{pair}}$",
+        logx=True,
+        legend=False,
+    )
     f.ax.plot(s2, [r["q_quad_difference"] for r in ex], ":", color="C1", label=r"quadrature, Var$(\Delta r)=\sigma^2$")
     f.ax.plot(s2, [r["q_paper"] for r in ex], "x", color="C3", label="paper (Example 1)")
     f.ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), frameon=False)
@@ -47,15 +57,23 @@ def main(argv=None) -> None:
     ap.add_argument("--backend", default="auto")
     ap.add_argument("--fresh", action="store_true", help="recompute every cell instead of resuming")
     args = ap.parse_args(argv)
-    out = run_grid("cross_prompt", quick=args.quick, seed=args.seed, backend=args.backend,
-                   out=HERE / "cross_prompt", resume=not args.fresh,
-                   overrides=None if args.quick else {"n_pairs": args.n_pairs})
+    out = run_grid(
+        "cross_prompt",
+        quick=args.quick,
+        seed=args.seed,
+        backend=args.backend,
+        out=HERE / "cross_prompt",
+        resume=not args.fresh,
+        overrides=None if args.quick else {"n_pairs": args.n_pairs},
+    )
     summary = json.loads((out / "summary.json").read_text())
     example1_figure(summary, out)
     print("beta^2 sigma^2   Q MC (+-SE)        quadrature (iid)  (Var dr = sigma^2)  paper")
     for r in summary["example1"]:
-        print(f"{r['s2']:>14} {r['q_mc']:.4f} (+-{r['q_mc_se']:.4f})   {r['q_quad_iid']:.4f}            "
-              f"{r['q_quad_difference']:.4f}              {r['q_paper']}")
+        print(
+            f"{r['s2']:>14} {r['q_mc']:.4f} (+-{r['q_mc_se']:.4f})   {r['q_quad_iid']:.4f}            "
+            f"{r['q_quad_difference']:.4f}              {r['q_paper']}"
+        )
     for s in summary["scenarios"]:
         print(f"{s['scenario']:<45} gap = {s['gap']:+.4f}  z = {s['z']:+.1f}")
 

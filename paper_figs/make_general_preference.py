@@ -2,6 +2,7 @@
 accuracy vs embedding dimension (BT = 1; the gpm_cyclic grid, full parameters) and the GPO duality gap vs T.
 Usage: python paper_figs/make_general_preference.py [--quick]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,11 @@ def gap_figure() -> dict:
 
     Ts = np.unique(np.geomspace(100, 30_000, 12).astype(int))
     rng = np.random.default_rng(SEED)
-    games = [("rock-paper-scissors", rock_paper_scissors(), RPS_PI0),
-             ("random n=8", random_game(8, rng), None), ("random n=32", random_game(32, rng), None)]
+    games = [
+        ("rock-paper-scissors", rock_paper_scissors(), RPS_PI0),
+        ("random n=8", random_game(8, rng), None),
+        ("random n=32", random_game(32, rng), None),
+    ]
     rows, slopes = [], {}
     fig, ax = plt.subplots(figsize=(4.0, 3.0))
     for i, (name, S, pi0) in enumerate(games):
@@ -69,7 +73,9 @@ def main():
     summ = accuracy_figure(args.quick)
     slopes = gap_figure()
     write_json(OUT / "summary.json", {"gap_slopes": slopes, "table1": summ.get("table1")})
-    write_json(OUT / "meta.json", run_metadata(seed=SEED, quick=args.quick, script="paper_figs/make_general_preference.py"))
+    write_json(
+        OUT / "meta.json", run_metadata(seed=SEED, quick=args.quick, script="paper_figs/make_general_preference.py")
+    )
     print(slopes)
     print(summ.get("table1"))
 

@@ -9,6 +9,7 @@ risk_rate_example.{pdf,png} (one configuration drawn with simtheory.plotting.rat
 risk_rate_fits.csv (one row per fit), risk_rate_cor11.csv (p0-bin rows), slopes.csv and
 risk_rate_meta.json (grid config, seed, versions, command, source run's meta).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,17 +33,29 @@ def rate_figure(fits, out: Path, beta: float | None = None, d: int | None = None
 
     col = "risk_best_restart" if "risk_best_restart" in fits and fits["restarts"].max() > 1 else "risk"
     keys = sorted(fits.groupby(["beta", "d", "alpha"]).groups)
-    want = [k for k in keys if (beta is None or k[0] == beta) and (d is None or k[1] == d)
-            and (alpha is None or k[2] == alpha)]
+    want = [
+        k
+        for k in keys
+        if (beta is None or k[0] == beta) and (d is None or k[1] == d) and (alpha is None or k[2] == alpha)
+    ]
     b, dd, a = want[0]
     g = fits[(fits.beta == b) & (fits.d == dd) & (fits.alpha == a)]
     agg = g.groupby("n")[col].agg(["mean", "std", "count"]).reset_index()
     se = (agg["std"] / np.sqrt(agg["count"])).to_numpy() if agg["count"].min() > 1 else None
-    f = rate_curve(agg["n"], agg["mean"], se, expected_slope=-float(g.theory_exponent.iloc[0]), anchor="first",
-                   expected_label=f"Theorem 10: n^-{float(g.theory_exponent.iloc[0]):.3f}",
-                   label=f"R_B, mean of {int(agg['count'].min())}+ reps", xlabel="n (annotated pairs)",
-                   ylabel="risk R_B (Theorem 10)", title=f"beta={b:g}, d={dd:g}, alpha={a:g}", out=out,
-                   name="risk_rate_example")
+    f = rate_curve(
+        agg["n"],
+        agg["mean"],
+        se,
+        expected_slope=-float(g.theory_exponent.iloc[0]),
+        anchor="first",
+        expected_label=f"Theorem 10: n^-{float(g.theory_exponent.iloc[0]):.3f}",
+        label=f"R_B, mean of {int(agg['count'].min())}+ reps",
+        xlabel="n (annotated pairs)",
+        ylabel="risk R_B (Theorem 10)",
+        title=f"beta={b:g}, d={dd:g}, alpha={a:g}",
+        out=out,
+        name="risk_rate_example",
+    )
     plt.close(f.fig)
     return f
 
@@ -69,19 +82,46 @@ def main(argv=None) -> int:
     import pandas as pd
 
     df = pd.DataFrame(rows)
-    fit_cols = [c for c in df.columns if c not in ("p_lo", "p_hi", "count", "dr_err", "dr_err_se", "p_err",
-                                                   "p_err_se", "inv_pq", "bin")]
+    fit_cols = [
+        c
+        for c in df.columns
+        if c not in ("p_lo", "p_hi", "count", "dr_err", "dr_err_se", "p_err", "p_err_se", "inv_pq", "bin")
+    ]
     df[df.kind == "fit"][fit_cols].dropna(axis=1, how="all").to_csv(out / "risk_rate_fits.csv", index=False)
-    cor = df[df.kind == "cor11"][["d", "beta", "alpha", "n", "rep", "bin", "p_lo", "p_hi", "count", "dr_err",
-                                  "dr_err_se", "p_err", "p_err_se", "inv_pq"]]
+    cor = df[df.kind == "cor11"][
+        [
+            "d",
+            "beta",
+            "alpha",
+            "n",
+            "rep",
+            "bin",
+            "p_lo",
+            "p_hi",
+            "count",
+            "dr_err",
+            "dr_err_se",
+            "p_err",
+            "p_err_se",
+            "inv_pq",
+        ]
+    ]
     cor.to_csv(out / "risk_rate_cor11.csv", index=False, float_format="%.6g")
     src_meta = json.loads((src / "meta.json").read_text()) if (src / "meta.json").exists() else {}
     params = src_meta.get("params", {})
     summary = summarize(rows, out, params)
     rate_figure(df[df.kind == "fit"], out)
-    write_json(out / "risk_rate_meta.json", run_metadata(
-        figure="risk_rate", command=" ".join(sys.argv), source_run=str(src), source_meta=src_meta,
-        n_fits=int((df.kind == "fit").sum()), summary=summary))
+    write_json(
+        out / "risk_rate_meta.json",
+        run_metadata(
+            figure="risk_rate",
+            command=" ".join(sys.argv),
+            source_run=str(src),
+            source_meta=src_meta,
+            n_fits=int((df.kind == "fit").sum()),
+            summary=summary,
+        ),
+    )
     (out / "summary.json").unlink(missing_ok=True)
     print(pd.read_csv(out / "slopes.csv").to_string())
     return 0

@@ -4,6 +4,7 @@ r1, r2 iid N(mu, sigma^2)  =>  D = beta (r1 - r2) ~ N(0, 2 beta^2 sigma^2);  U =
 tau = sigmoid(U), so U = logit(tau), dU/dtau = 1 / (tau (1 - tau)), and
 f_tau(t) = f_U(logit t) / (t (1 - t)), which is eq. 25 with s2 = beta^2 sigma^2.
 """
+
 import sympy as sp
 
 t = sp.symbols("t", positive=True)
@@ -12,11 +13,11 @@ u, s2 = sp.symbols("u s2", positive=True)
 
 def half_normal_density(u, var):
     """Density of |D| for D ~ N(0, var), u > 0."""
-    return 2 / sp.sqrt(2 * sp.pi * var) * sp.exp(-u**2 / (2 * var))
+    return 2 / sp.sqrt(2 * sp.pi * var) * sp.exp(-(u**2) / (2 * var))
 
 
 def eq25(t, s2):
-    return 1 / sp.sqrt(sp.pi * s2) * sp.exp(-sp.log(t / (1 - t)) ** 2 / (4 * s2)) / (t * (1 - t))
+    return 1 / sp.sqrt(sp.pi * s2) * sp.exp(-(sp.log(t / (1 - t)) ** 2) / (4 * s2)) / (t * (1 - t))
 
 
 def test_change_of_variables_gives_eq25():
@@ -40,5 +41,5 @@ def test_sigmoid_is_concave_on_positive_half_line():
     xi = 1 / (1 + sp.exp(-beta * d))
     second = sp.simplify(sp.diff(xi, d, 2))
     # xi'' = -beta^2 e^{beta d} (e^{beta d} - 1) / (e^{beta d} + 1)^3 <= 0 for d >= 0
-    expected = -beta**2 * sp.exp(beta * d) * (sp.exp(beta * d) - 1) / (sp.exp(beta * d) + 1) ** 3
+    expected = -(beta**2) * sp.exp(beta * d) * (sp.exp(beta * d) - 1) / (sp.exp(beta * d) + 1) ** 3
     assert sp.simplify(second - expected) == 0

@@ -1,4 +1,5 @@
 """Symbolic checks (sympy) of the GPM algebra: Prop. A.1 key steps, skew-symmetry, BT reduction, Thm. A.2."""
+
 import sympy as sp
 
 
@@ -21,7 +22,7 @@ def test_skew_orthogonal_squares_to_minus_identity():
     A = sp.Matrix([[0, a[0], a[1], a[2]], [-a[0], 0, a[3], a[4]], [-a[1], -a[3], 0, a[5]], [-a[2], -a[4], -a[5], 0]])
     assert (A * A + A.T * A).expand() == sp.zeros(4)  # A^2 = -A^T A, which is -I when A is orthogonal
     lam = sp.symbols("lam")
-    assert sp.factor((_R(2) - lam * sp.eye(4)).det()) == (lam ** 2 + 1) ** 2
+    assert sp.factor((_R(2) - lam * sp.eye(4)).det()) == (lam**2 + 1) ** 2
 
 
 def test_block_operator_properties_and_score_skew():

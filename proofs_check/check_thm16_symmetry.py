@@ -10,6 +10,7 @@ conclusion, which depends on the utilities only through |D| under each design, c
 family f: for these designs the assumption can be dropped. Example: with constant scale, the difference of
 two iid centred Exp(1) utilities is Laplace(0, 1), symmetric although each utility has skewness 2.
 """
+
 import sympy as sp
 
 t = sp.symbols("t", real=True)
@@ -25,7 +26,7 @@ def test_difference_of_exchangeable_pair_is_symmetric():
     # a concrete skewed family: centred exponential, phi(t) = exp(-i t) / (1 - i t)
     phi_exp = sp.exp(-sp.I * t) / (1 - sp.I * t)
     cf = sp.simplify(phi_exp * phi_exp.subs(t, -t))
-    assert sp.simplify(cf - 1 / (1 + t ** 2)) == 0           # real and even: D is symmetric
+    assert sp.simplify(cf - 1 / (1 + t**2)) == 0  # real and even: D is symmetric
     assert sp.simplify(sp.im(sp.expand_complex(cf))) == 0
     del a, b
 
@@ -34,10 +35,10 @@ def test_centred_exponential_difference_is_laplace():
     # density of D = E1 - E2 (the centring cancels) by convolution, for x > 0 and x < 0
     y = sp.symbols("y", positive=True)
     xp = sp.symbols("xp", positive=True)
-    f_pos = sp.integrate(sp.exp(-(xp + y)) * sp.exp(-y), (y, 0, sp.oo))        # E1 = xp + y, E2 = y
-    f_neg = sp.integrate(sp.exp(-y) * sp.exp(-(xp + y)), (y, 0, sp.oo))        # E1 = y, E2 = xp + y (x = -xp)
+    f_pos = sp.integrate(sp.exp(-(xp + y)) * sp.exp(-y), (y, 0, sp.oo))  # E1 = xp + y, E2 = y
+    f_neg = sp.integrate(sp.exp(-y) * sp.exp(-(xp + y)), (y, 0, sp.oo))  # E1 = y, E2 = xp + y (x = -xp)
     assert sp.simplify(f_pos - sp.exp(-xp) / 2) == 0
-    assert sp.simplify(f_pos - f_neg) == 0                                       # f(x) = f(-x): Laplace(0, 1)
+    assert sp.simplify(f_pos - f_neg) == 0  # f(x) = f(-x): Laplace(0, 1)
     # skewness of one centred Exp(1) utility is 2, of D it is 0
     e = sp.symbols("e", positive=True)
     m3 = sp.integrate((e - 1) ** 3 * sp.exp(-e), (e, 0, sp.oo))

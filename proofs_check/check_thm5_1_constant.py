@@ -11,6 +11,7 @@ weights) policy in self-play. simtheory checks an explicit bound, derived here:
    the duality gap is max_y (S pi_bar)(y) - min_y (pi_bar^T S)(y) = 2 max_y (S pi_bar)(y) <= 2 R_T / T.
 3. Minimising 2 (L / (eta T) + eta / 2) over eta gives eta* = sqrt(2 L / T) and the bound 2 sqrt(2 L / T).
 """
+
 import sympy as sp
 
 eta, L, T = sp.symbols("eta L T", positive=True)

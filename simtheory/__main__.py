@@ -1,4 +1,5 @@
 """``python -m simtheory``: the ``simtheory`` command (:mod:`simtheory.cli.app`)."""
+
 import sys
 
 from simtheory.cli.app import main

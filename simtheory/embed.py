@@ -1,5 +1,6 @@
 """``python -m simtheory.embed PREFS --out FILE.npz``: embed human preference pairs (see
 :mod:`simtheory.embeddings.convert`)."""
+
 from __future__ import annotations
 
 import sys

@@ -11,6 +11,7 @@ Both functions draw on a new figure (or on ``ax=`` to overlay several series), u
 :func:`simtheory.runner.store.paper_style` settings, and with ``out=DIR`` write
 ``DIR/<name>.pdf`` (vector) and ``DIR/<name>.png``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -97,12 +98,26 @@ def loglog_fit(n, y, se=None):
     return sm.WLS(np.log(yy), X, weights=(yy / s) ** 2).fit()
 
 
-def rate_curve(n: Sequence[float], y: Sequence[float], se: Sequence[float] | None = None, *,
-               expected_slope: float | None = None, anchor: str | float | tuple[float, float] = "first",
-               alpha: float = 0.05, ax=None, label: str = "simulation", color: str | None = None,
-               expected_label: str | None = None, xlabel: str = "n", ylabel: str = "error",
-               title: str | None = None, out: Path | str | None = None, name: str = "rate_curve",
-               figsize: tuple[float, float] = (3.4, 2.6), legend: bool = True) -> RateFigure:
+def rate_curve(
+    n: Sequence[float],
+    y: Sequence[float],
+    se: Sequence[float] | None = None,
+    *,
+    expected_slope: float | None = None,
+    anchor: str | float | tuple[float, float] = "first",
+    alpha: float = 0.05,
+    ax=None,
+    label: str = "simulation",
+    color: str | None = None,
+    expected_label: str | None = None,
+    xlabel: str = "n",
+    ylabel: str = "error",
+    title: str | None = None,
+    out: Path | str | None = None,
+    name: str = "rate_curve",
+    figsize: tuple[float, float] = (3.4, 2.6),
+    legend: bool = True,
+) -> RateFigure:
     """Log-log rate curve: points with error bars, fitted slope with its CI band, theoretical slope.
 
     Parameters
@@ -161,8 +176,9 @@ def rate_curve(n: Sequence[float], y: Sequence[float], se: Sequence[float] | Non
     pred = fit.get_prediction(sm.add_constant(np.log(grid), has_constant="add"))
     band = np.exp(pred.conf_int(alpha=alpha))
     ax.fill_between(grid, band[:, 0], band[:, 1], color=color, alpha=0.2, lw=0)
-    ax.plot(grid, np.exp(icpt) * grid ** slope, "-", color=color, lw=1,
-            label=f"fit: slope {slope:.3f} [{lo:.3f}, {hi:.3f}]")
+    ax.plot(
+        grid, np.exp(icpt) * grid**slope, "-", color=color, lw=1, label=f"fit: slope {slope:.3f} [{lo:.3f}, {hi:.3f}]"
+    )
     if expected_slope is not None:
         e = check_scalar("expected_slope", expected_slope)
         if isinstance(anchor, str):
@@ -174,18 +190,18 @@ def rate_curve(n: Sequence[float], y: Sequence[float], se: Sequence[float] | Non
                 ax0, ay0 = x[i], yy[i]
             elif anchor == "center":
                 ax0 = float(np.exp(np.log(x).mean()))
-                ay0 = float(np.exp(icpt) * ax0 ** slope)
+                ay0 = float(np.exp(icpt) * ax0**slope)
             else:
-                raise SimTheoryInputError("anchor", f"must be 'first', 'last', 'center', an n or an (n, y) point, "
-                                          f"got {anchor!r}")
+                raise SimTheoryInputError(
+                    "anchor", f"must be 'first', 'last', 'center', an n or an (n, y) point, got {anchor!r}"
+                )
         elif isinstance(anchor, (tuple, list)) and len(anchor) == 2:
             ax0 = check_scalar("anchor", anchor[0], low=0, low_open=True)
             ay0 = check_scalar("anchor", anchor[1], low=0, low_open=True)
         else:
             ax0 = check_scalar("anchor", anchor, low=0, low_open=True)
-            ay0 = float(np.exp(icpt) * ax0 ** slope)
-        ax.plot(grid, ay0 * (grid / ax0) ** e, "--", color="k", lw=0.9,
-                label=expected_label or f"theory: slope {e:g}")
+            ay0 = float(np.exp(icpt) * ax0**slope)
+        ax.plot(grid, ay0 * (grid / ax0) ** e, "--", color="k", lw=0.9, label=expected_label or f"theory: slope {e:g}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -198,12 +214,28 @@ def rate_curve(n: Sequence[float], y: Sequence[float], se: Sequence[float] | Non
     return RateFigure(fig, ax, paths, slope=slope, se=float(fit.bse[1]), ci=(lo, hi), intercept=icpt)
 
 
-def q_curve(x: Sequence[float], q: Sequence[float], se: Sequence[float] | None = None, *, z: float = 1.96,
-            reference: Callable[[np.ndarray], np.ndarray] | tuple[Sequence[float], Sequence[float]] | None = None,
-            reference_label: str = "theory", ax=None, label: str | None = None, color: str | None = None,
-            marker: str = "o", xlabel: str = "parameter", ylabel: str = "Q", logx: bool = False,
-            ylim: tuple[float, float] | None = None, title: str | None = None, out: Path | str | None = None,
-            name: str = "q_curve", figsize: tuple[float, float] = (3.4, 2.6), legend: bool = True) -> CurveFigure:
+def q_curve(
+    x: Sequence[float],
+    q: Sequence[float],
+    se: Sequence[float] | None = None,
+    *,
+    z: float = 1.96,
+    reference: Callable[[np.ndarray], np.ndarray] | tuple[Sequence[float], Sequence[float]] | None = None,
+    reference_label: str = "theory",
+    ax=None,
+    label: str | None = None,
+    color: str | None = None,
+    marker: str = "o",
+    xlabel: str = "parameter",
+    ylabel: str = "Q",
+    logx: bool = False,
+    ylim: tuple[float, float] | None = None,
+    title: str | None = None,
+    out: Path | str | None = None,
+    name: str = "q_curve",
+    figsize: tuple[float, float] = (3.4, 2.6),
+    legend: bool = True,
+) -> CurveFigure:
     """A quantity Q against a parameter: points joined by a line with a ``+- z SE`` band, and a reference.
 
     Parameters

@@ -16,6 +16,7 @@ After ``pip install`` of that package, ``python -m simtheory.run --list`` shows 
 ``pytest --simtheory-report DIR`` reports the claims its tests exercised. A plugin that
 fails to load is reported (:func:`load_errors`) instead of breaking simtheory.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -166,13 +167,19 @@ def grid_from_file(path: str | Path):
     except tomllib.TOMLDecodeError as exc:
         raise SimTheoryInputError("grid", f"{p}: not valid TOML ({exc})") from None
     if not isinstance(data.get("module"), str):
-        raise SimTheoryInputError("grid", f"{p}: needs a top-level `module = \"pkg.module\"` line")
+        raise SimTheoryInputError("grid", f'{p}: needs a top-level `module = "pkg.module"` line')
     try:
         found = importlib.util.find_spec(data["module"]) is not None
     except ModuleNotFoundError:
         found = False
     if not found and str(p.parent.resolve()) not in sys.path:
         sys.path.insert(0, str(p.parent.resolve()))
-    return Grid(name=data.get("name", p.stem), description=data.get("description", ""), module=data["module"],
-                params=data.get("params", {}), quick=data.get("quick", {}), path=p.resolve(),
-                aliases=list(data.get("aliases", [])))
+    return Grid(
+        name=data.get("name", p.stem),
+        description=data.get("description", ""),
+        module=data["module"],
+        params=data.get("params", {}),
+        quick=data.get("quick", {}),
+        path=p.resolve(),
+        aliases=list(data.get("aliases", [])),
+    )

@@ -25,6 +25,7 @@ whose ``tests`` list a node id that ran. ``DIR/pytest_claims.json`` lists, per c
 the tests that exercised it and their outcomes. Without the entry point installed,
 load the plugin with ``pytest -p simtheory.pytest_plugin``.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,12 +40,21 @@ _OUTCOMES = pytest.StashKey[dict]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("simtheory", "simtheory: Monte-Carlo checks of theorems")
-    g.addoption("--simtheory-seed", type=int, default=0, metavar="INT",
-                help="root seed of the st_seed fixture (default 0)")
-    g.addoption("--simtheory-report", default=None, metavar="DIR",
-                help="write the verification report of the claims this run exercised into DIR")
-    g.addoption("--simtheory-backends", default=",".join(BACKENDS), metavar="LIST",
-                help="backends of the st_backend fixture (comma-separated; default numpy,numba,cupy)")
+    g.addoption(
+        "--simtheory-seed", type=int, default=0, metavar="INT", help="root seed of the st_seed fixture (default 0)"
+    )
+    g.addoption(
+        "--simtheory-report",
+        default=None,
+        metavar="DIR",
+        help="write the verification report of the claims this run exercised into DIR",
+    )
+    g.addoption(
+        "--simtheory-backends",
+        default=",".join(BACKENDS),
+        metavar="LIST",
+        help="backends of the st_backend fixture (comma-separated; default numpy,numba,cupy)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -173,10 +183,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         out_dir = Path(config.invocation_params.dir) / out_dir
     record = {k: v for k, v in config.stash[_OUTCOMES].items() if k != "__summary__"}
     claims, tests, unknown = _exercised(record, all_claims())
-    meta = build_report(claims, out_dir, quick=True, figures_dir=None, root=Path(config.rootpath),
-                        progress=False, command=f"pytest --simtheory-report {out}")
-    (out_dir / "pytest_claims.json").write_text(json.dumps(
-        {"claims": tests, "unknown_claim_ids": unknown}, indent=2) + "\n")
+    meta = build_report(
+        claims,
+        out_dir,
+        quick=True,
+        figures_dir=None,
+        root=Path(config.rootpath),
+        progress=False,
+        command=f"pytest --simtheory-report {out}",
+    )
+    (out_dir / "pytest_claims.json").write_text(
+        json.dumps({"claims": tests, "unknown_claim_ids": unknown}, indent=2) + "\n"
+    )
     counts = ", ".join(f"{n} {v}" for v, n in meta["counts"].items() if n)
     line = f"simtheory report: {meta['html']} ({len(claims)} claims exercised: {counts}"
     if unknown:

@@ -1,4 +1,5 @@
 """``python -m simtheory.regenerate PATH``: alias of :mod:`simtheory.runner.regenerate` (re-run and compare)."""
+
 import sys
 
 from simtheory.runner.regenerate import main

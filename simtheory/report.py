@@ -1,4 +1,5 @@
 """``python -m simtheory.report``: alias of :mod:`simtheory.verify.report` (the verification report)."""
+
 import sys
 
 from simtheory.verify.report import main

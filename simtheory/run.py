@@ -1,4 +1,5 @@
 """``python -m simtheory.run``: alias of :mod:`simtheory.runner.cli` (run a grid)."""
+
 import sys
 
 from simtheory.runner.cli import main

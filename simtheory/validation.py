@@ -4,6 +4,7 @@ Every public entry point validates its arguments with these helpers so that bad
 input fails with ``SimTheoryInputError: <argument>: <what is wrong>`` instead of
 a traceback from deep inside numpy.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,8 +25,9 @@ class SimTheoryInputError(ValueError):
         return (type(self), (self.argument, self.reason))
 
 
-def check_finite_array(name: str, x, *, ndim: int | None = None, shape: Sequence[int | None] | None = None,
-                       dtype=float) -> np.ndarray:
+def check_finite_array(
+    name: str, x, *, ndim: int | None = None, shape: Sequence[int | None] | None = None, dtype=float
+) -> np.ndarray:
     """Return ``x`` as an array after checking dtype, dimensionality, shape and finiteness."""
     try:
         arr = np.asarray(x, dtype=dtype)
@@ -43,8 +45,16 @@ def check_finite_array(name: str, x, *, ndim: int | None = None, shape: Sequence
     return arr
 
 
-def check_scalar(name: str, value, *, low: float | None = None, high: float | None = None,
-                 low_open: bool = False, high_open: bool = False, integer: bool = False) -> float:
+def check_scalar(
+    name: str,
+    value,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    integer: bool = False,
+) -> float:
     """Check a real scalar lies in [low, high] (ends open if asked). Returns it as float/int."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise SimTheoryInputError(name, f"expected a number, got {type(value).__name__} {value!r}")

@@ -4,6 +4,7 @@ Monte-Carlo assertions in this suite compare an estimate with a truth (closed fo
 or another independent estimate) in units of its standard error. Every such assertion states its sample size
 ``n`` and seed; the tolerance is ``Z`` standard errors, never a hand-picked band.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,5 +30,3 @@ def backend(request) -> str:
 def other_backend(request) -> str:
     """numba and cupy (cupy marked ``gpu``, skipped with a visible reason without CUDA)."""
     return request.param
-
-

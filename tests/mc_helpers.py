@@ -4,6 +4,7 @@ Monte-Carlo assertions in this suite compare an estimate with a truth (closed fo
 or another independent estimate) in units of its standard error. Every such assertion states its sample size
 ``n`` and seed; the tolerance is ``Z`` standard errors, never a hand-picked band.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,8 +44,9 @@ BACKEND_PARAMS = [_backend_param(b) for b in ALL_BACKENDS]
 OTHER_BACKEND_PARAMS = [_backend_param(b) for b in ALL_BACKENDS if b != "numpy"]
 
 
-def assert_close_se(estimate: float, truth: float, se: float, n: int | None = None, seed=None,
-                    z: float = Z, what: str = "") -> None:
+def assert_close_se(
+    estimate: float, truth: float, se: float, n: int | None = None, seed=None, z: float = Z, what: str = ""
+) -> None:
     """Assert ``|estimate - truth| < z * se``; the message gives estimate, truth, SE, z-score, n and seed.
 
     Raises
@@ -55,12 +57,15 @@ def assert_close_se(estimate: float, truth: float, se: float, n: int | None = No
     """
     assert math.isfinite(se) and se > 0, f"{what} SE must be positive and finite, got {se!r} (n={n}, seed={seed})"
     zz = (estimate - truth) / se
-    assert abs(zz) < z, (f"{what} estimate {estimate:.6g} vs truth {truth:.6g}: SE {se:.3g}, z = {zz:+.2f} "
-                         f"(|z| must be < {z:g}), n = {n}, seed = {seed}")
+    assert abs(zz) < z, (
+        f"{what} estimate {estimate:.6g} vs truth {truth:.6g}: SE {se:.3g}, z = {zz:+.2f} "
+        f"(|z| must be < {z:g}), n = {n}, seed = {seed}"
+    )
 
 
-def assert_se_calibrated(estimates, ses, truth, *, seed=None, n=None, level: float = CHI2_LEVEL,
-                         against_mean: bool = False, what: str = "") -> float:
+def assert_se_calibrated(
+    estimates, ses, truth, *, seed=None, n=None, level: float = CHI2_LEVEL, against_mean: bool = False, what: str = ""
+) -> float:
     """Chi-square test that reported SEs are calibrated over R independent replicates.
 
     z_r = (estimate_r - truth) / se_r. For a calibrated SE and an approximately normal estimate,
@@ -92,7 +97,9 @@ def assert_se_calibrated(estimates, ses, truth, *, seed=None, n=None, level: flo
     q = float(np.sum(zz**2))
     lo, hi = stats.chi2.ppf(level / 2, df), stats.chi2.isf(level / 2, df)
     sd_z = math.sqrt(q / df)
-    assert lo < q < hi, (f"{what}: SE not calibrated: sum z^2 = {q:.1f} outside the two-sided {level:g} chi^2({df}) "
-                         f"interval [{lo:.1f}, {hi:.1f}]; SD(z) = {sd_z:.3f} (1 if calibrated), R = {R}, n = {n}, "
-                         f"seed = {seed}")
+    assert lo < q < hi, (
+        f"{what}: SE not calibrated: sum z^2 = {q:.1f} outside the two-sided {level:g} chi^2({df}) "
+        f"interval [{lo:.1f}, {hi:.1f}]; SD(z) = {sd_z:.3f} (1 if calibrated), R = {R}, n = {n}, "
+        f"seed = {seed}"
+    )
     return sd_z

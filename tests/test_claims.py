@@ -5,6 +5,7 @@ The expected verdict lives only in the claim (``Claim.expected``); the README's 
 generated from the registry and checked for staleness here. Quick checks run in this process (the report
 runs them contained); their sample sizes and seeds are stated in each claim module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,7 +26,8 @@ def test_quick_verdict_is_the_expected_one(claim: Claim):
     out = claim.check(True)
     assert out.decision is not None
     assert out.verdict == claim.expected_in(True), (
-        f"{claim.id}: {out.verdict} ({out.decision.reason}); expected {claim.expected_in(True)}; value {out.value}")
+        f"{claim.id}: {out.verdict} ({out.decision.reason}); expected {claim.expected_in(True)}; value {out.value}"
+    )
     # the rule decided from the numbers the check returned: deciding again gives the same
     assert claim.rule.decide(out.numbers) == out.decision
 
@@ -50,8 +52,13 @@ def test_every_claim_declares_kind_expected_and_a_note_when_not_holding():
 
 def _verdict_literals(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text())
-    return [(n.lineno, n.value) for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in VERDICTS + ("holds within tolerance",)]
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and n.value in VERDICTS + ("holds within tolerance",)
+    ]
 
 
 def test_no_verdict_literal_in_claims_modules():
@@ -72,8 +79,9 @@ def test_readme_findings_table_is_current():
     if not readme.is_file():
         pytest.skip("no README.md (installed copy)")
     text = readme.read_text()
-    assert findings_table.replace_block(text, findings_table.table(CLAIMS)) == text, \
+    assert findings_table.replace_block(text, findings_table.table(CLAIMS)) == text, (
         "README findings table is stale: run python -m simtheory.verify.findings_table"
+    )
 
 
 def test_claim_figures_exist():

@@ -2,6 +2,7 @@
 
 Modules whose optional dependencies are missing (cupy, for instance) are skipped with the reason.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -12,8 +13,9 @@ import pytest
 
 import simtheory
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(simtheory.__path__, "simtheory.")
-                 if not m.name.endswith("__main__"))
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(simtheory.__path__, "simtheory.") if not m.name.endswith("__main__")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

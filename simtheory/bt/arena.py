@@ -11,6 +11,7 @@ Existence (Zermelo 1929 / Ford 1957): the unpenalised MLE exists iff the directe
 strongly connected. We raise a one-line error when it does not (players without comparisons, disconnected
 comparison graph, a player who won or lost every game) unless ``lam > 0`` is given, never a silent NaN/inf.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,13 +26,13 @@ from simtheory.validation import SimTheoryInputError, check_finite_array, check_
 
 @dataclass
 class BTFit:
-    scores: np.ndarray        # mean-zero scores r
-    se: np.ndarray            # Fisher-information standard errors (gauge sum r = 0)
-    cov: np.ndarray           # covariance (pseudo-inverse of the gauge-restricted Fisher information)
-    loglik: float             # log-likelihood (without penalty)
+    scores: np.ndarray  # mean-zero scores r
+    se: np.ndarray  # Fisher-information standard errors (gauge sum r = 0)
+    cov: np.ndarray  # covariance (pseudo-inverse of the gauge-restricted Fisher information)
+    loglik: float  # log-likelihood (without penalty)
     n_iter: int
     converged: bool
-    lam: float                # penalty; with lam > 0, se comes from the penalised Hessian (inf: no comparisons)
+    lam: float  # penalty; with lam > 0, se comes from the penalised Hessian (inf: no comparisons)
 
 
 def win_matrix(winners, losers, n_players: int | None = None) -> np.ndarray:
@@ -50,7 +51,11 @@ def win_matrix(winners, losers, n_players: int | None = None) -> np.ndarray:
         raise SimTheoryInputError("losers", f"length {l.size} differs from winners' length {w.size}")
     if np.any(w == l):
         raise SimTheoryInputError("losers", "a player cannot play itself (winner == loser)")
-    n = int(max(w.max(initial=-1), l.max(initial=-1)) + 1) if n_players is None else check_positive_int("n_players", n_players, 2)
+    n = (
+        int(max(w.max(initial=-1), l.max(initial=-1)) + 1)
+        if n_players is None
+        else check_positive_int("n_players", n_players, 2)
+    )
     if w.size and max(w.max(), l.max()) >= n:
         raise SimTheoryInputError("winners", f"index >= n_players={n}")
     W = np.zeros((n, n))
@@ -66,9 +71,12 @@ def _check_wins(W) -> np.ndarray:
         raise SimTheoryInputError("wins", "counts must be >= 0")
     if np.any(np.diag(W) != 0):
         raise SimTheoryInputError("wins", "diagonal (self-comparisons) must be 0")
-    if W.sum() > 1e15:   # also catches overflow to inf (e.g. counts x 1e300), which made the solve fail
-        raise SimTheoryInputError("wins", f"total count {W.sum():.3g} > 1e15 is not representable exactly in "
-                                  "float64; rescale (the MLE is scale-invariant, the SEs are not)")
+    if W.sum() > 1e15:  # also catches overflow to inf (e.g. counts x 1e300), which made the solve fail
+        raise SimTheoryInputError(
+            "wins",
+            f"total count {W.sum():.3g} > 1e15 is not representable exactly in "
+            "float64; rescale (the MLE is scale-invariant, the SEs are not)",
+        )
     return W
 
 
@@ -77,26 +85,39 @@ def check_mle_exists(W: np.ndarray) -> None:
     games = W.sum(0) + W.sum(1)
     if np.any(games == 0):
         idx = np.flatnonzero(games == 0)
-        raise SimTheoryInputError("wins", f"player(s) {idx[:5].tolist()} have no comparisons; their score is "
-                                  "not identifiable (drop them or pass lam > 0)")
+        raise SimTheoryInputError(
+            "wins",
+            f"player(s) {idx[:5].tolist()} have no comparisons; their score is "
+            "not identifiable (drop them or pass lam > 0)",
+        )
     ncc, _ = connected_components(csr_matrix(W + W.T), directed=False)
     if ncc > 1:
-        raise SimTheoryInputError("wins", f"comparison graph is disconnected ({ncc} components): scores of "
-                                  "different components are not comparable, the MLE does not exist (pass lam > 0)")
+        raise SimTheoryInputError(
+            "wins",
+            f"comparison graph is disconnected ({ncc} components): scores of "
+            "different components are not comparable, the MLE does not exist (pass lam > 0)",
+        )
     nscc, lab = connected_components(csr_matrix(W), directed=True, connection="strong")
     if nscc > 1:
         allw = np.flatnonzero(W.sum(0) == 0)
         alll = np.flatnonzero(W.sum(1) == 0)
-        what = (f"player(s) {allw[:5].tolist()} won every comparison" if allw.size else
-                f"player(s) {alll[:5].tolist()} lost every comparison" if alll.size else
-                "a group of players beat everyone outside it")
-        raise SimTheoryInputError("wins", f"{what}: the win graph is not strongly connected, so the BT MLE does "
-                                  "not exist (likelihood increases as scores diverge); pass lam > 0 to regularise")
+        what = (
+            f"player(s) {allw[:5].tolist()} won every comparison"
+            if allw.size
+            else f"player(s) {alll[:5].tolist()} lost every comparison"
+            if alll.size
+            else "a group of players beat everyone outside it"
+        )
+        raise SimTheoryInputError(
+            "wins",
+            f"{what}: the win graph is not strongly connected, so the BT MLE does "
+            "not exist (likelihood increases as scores diverge); pass lam > 0 to regularise",
+        )
 
 
 def _neg_loglik(r, W, pen_w, lam):
     D = r[:, None] - r[None, :]
-    return float(-(W * log_expit(D)).sum() + lam * (pen_w * r ** 2).sum())
+    return float(-(W * log_expit(D)).sum() + lam * (pen_w * r**2).sum())
 
 
 def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> BTFit:
@@ -113,7 +134,7 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
     Nij = W + W.T
     games_i = Nij.sum(1)
     wins_i = W.sum(1)
-    pen_w = np.maximum(games_i, 1.0)                   # penalty weight n_i (1 for players without comparisons)
+    pen_w = np.maximum(games_i, 1.0)  # penalty weight n_i (1 for players without comparisons)
     ones = np.ones((n, n)) / n if lam == 0.0 else np.zeros((n, n))  # gauge only matters without penalty
     r = np.zeros(n)
     f = _neg_loglik(r, W, pen_w, lam)
@@ -138,19 +159,26 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
         if np.max(np.abs(g)) < tol * max(1.0, games_i.max()) or np.max(np.abs(t * step)) < tol:
             converged = True
             break
-    r = r - r.mean()                                   # report mean-zero scores (differences unchanged)
+    r = r - r.mean()  # report mean-zero scores (differences unchanged)
     P = expit(r[:, None] - r[None, :])
     Wt = Nij * P * (1 - P)
-    info = np.diag(Wt.sum(1)) - Wt                     # Fisher information (unpenalised)
+    info = np.diag(Wt.sum(1)) - Wt  # Fisher information (unpenalised)
     if lam == 0.0:
-        cov = np.linalg.inv(info + ones) - ones        # pseudo-inverse restricted to sum r = 0
-    else:                                              # penalised: inverse of the penalised Hessian
+        cov = np.linalg.inv(info + ones) - ones  # pseudo-inverse restricted to sum r = 0
+    else:  # penalised: inverse of the penalised Hessian
         cov = np.linalg.inv(info + np.diag(2 * lam * pen_w))
-        cov[games_i == 0, :] = np.inf                  # no comparisons: score is the prior mode, SE infinite
+        cov[games_i == 0, :] = np.inf  # no comparisons: score is the prior mode, SE infinite
         cov[:, games_i == 0] = np.inf
     loglik = float((W * log_expit(r[:, None] - r[None, :])).sum())
-    return BTFit(scores=r, se=np.sqrt(np.clip(np.diag(cov), 0, None)), cov=cov, loglik=loglik, n_iter=it,
-                 converged=converged, lam=lam)
+    return BTFit(
+        scores=r,
+        se=np.sqrt(np.clip(np.diag(cov), 0, None)),
+        cov=cov,
+        loglik=loglik,
+        n_iter=it,
+        converged=converged,
+        lam=lam,
+    )
 
 
 def simulate_arena(true_r, n_comparisons: int, rng: np.random.Generator, link: str = "logistic"):

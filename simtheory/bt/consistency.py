@@ -3,6 +3,7 @@
 With every pair of ``n`` players compared ``K`` times, the MLE error falls like 1/sqrt(K):
 the log-log slope of RMSE against K is -1/2.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -25,6 +25,7 @@ Bootstrap CIs come in two kinds: ``bootstrap`` (Wald with the bootstrap SD) and 
 same resamples). With B = 100 the percentile kind under-covers (measured 0.927 baseline, 0.922 weights over 200
 arenas each, against 0.94 for Fisher/sandwich): its 2.5%/97.5% quantiles from 100 draws are too narrow.
 """
+
 from __future__ import annotations
 
 from itertools import product
@@ -42,8 +43,18 @@ METHODS = ("fisher", "sandwich", "bootstrap", "bootstrap_pct")
 SCENARIOS = ("baseline", "ties", "weights", "position", "davidson", "sparse", "cluster")
 
 
-def simulate_battles(rng: np.random.Generator, n: int, m: int, *, tie_frac: float = 0.0, weight_scale: float = 0.0,
-                     gamma: float = 0.0, nu: float = 0.0, prompt_size: int = 1, prompt_rho: float = 0.0):
+def simulate_battles(
+    rng: np.random.Generator,
+    n: int,
+    m: int,
+    *,
+    tie_frac: float = 0.0,
+    weight_scale: float = 0.0,
+    gamma: float = 0.0,
+    nu: float = 0.0,
+    prompt_size: int = 1,
+    prompt_rho: float = 0.0,
+):
     """Random-pair arena battles as a DataFrame (model_a, model_b, winner, pos, w, prompt) and the true scores.
 
     Parameters
@@ -81,7 +92,7 @@ def simulate_battles(rng: np.random.Generator, n: int, m: int, *, tie_frac: floa
         pa = (s - q / 2) / (1 - q)
         tie = rng.random(m) < q
         a_wins = u < pa
-        if k > 1 and prompt_rho > 0:          # copy the prompt's lead outcome (its first battle's) w.p. rho
+        if k > 1 and prompt_rho > 0:  # copy the prompt's lead outcome (its first battle's) w.p. rho
             copy = rng.random(m) < prompt_rho
             a_wins = np.where(copy, np.repeat(a_wins[::k], k), a_wins)
             tie = np.where(copy, np.repeat(tie[::k], k), tie)
@@ -125,9 +136,11 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
     base = {"scenario": sc, "rep": cell["rep"], "N": n, "battles": m, "ties": float(np.mean(df["winner"] == "tie"))}
     try:
         res = fit(df, names=list(range(n)), **fit_kw)
-    except SimTheoryInputError:          # the MLE does not exist for this draw (sparse scenario)
-        return [dict(base, method=mth, exists=0, coverage=np.nan, width=np.nan, se_ratio=np.nan,
-                     boot_failures=np.nan) for mth in METHODS]
+    except SimTheoryInputError:  # the MLE does not exist for this draw (sparse scenario)
+        return [
+            dict(base, method=mth, exists=0, coverage=np.nan, width=np.nan, se_ratio=np.nan, boot_failures=np.nan)
+            for mth in METHODS
+        ]
     est = res.scores.to_numpy()
     rows = []
     se_fisher = res.bse("fisher").to_numpy()[:n]
@@ -135,8 +148,12 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         if mth.startswith("bootstrap"):
             if mth == "bootstrap":
                 boot_seed = int(rng.integers(2**31))
-            ci = res.conf_int("bootstrap", B=int(params["B"]), seed=boot_seed,
-                              boot_ci="normal" if mth == "bootstrap" else "percentile").to_numpy()[:n]
+            ci = res.conf_int(
+                "bootstrap",
+                B=int(params["B"]),
+                seed=boot_seed,
+                boot_ci="normal" if mth == "bootstrap" else "percentile",
+            ).to_numpy()[:n]
             lo, hi = ci[:, 0], ci[:, 1]
             se = (hi - lo) / (2 * z)
             fails = float(res.bootstrap_failures)
@@ -144,9 +161,17 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
             se = res.bse(mth).to_numpy()[:n]
             lo, hi = est - z * se, est + z * se
             fails = np.nan
-        rows.append(dict(base, method=mth, exists=1, coverage=float(np.mean((lo <= truth) & (truth <= hi))),
-                         width=float(np.mean(hi - lo)), se_ratio=float(np.mean(se / se_fisher)),
-                         boot_failures=fails))
+        rows.append(
+            dict(
+                base,
+                method=mth,
+                exists=1,
+                coverage=float(np.mean((lo <= truth) & (truth <= hi))),
+                width=float(np.mean(hi - lo)),
+                se_ratio=float(np.mean(se / se_fisher)),
+                boot_failures=fails,
+            )
+        )
     return rows
 
 
@@ -157,9 +182,17 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
 
     df = pd.DataFrame(rows)
     ok = df[df["exists"] == 1]
-    agg = ok.groupby(["scenario", "method"]).agg(coverage=("coverage", "mean"), coverage_sd=("coverage", "std"),
-                                                 width=("width", "mean"), se_ratio=("se_ratio", "mean"),
-                                                 arenas=("rep", "count")).reset_index()
+    agg = (
+        ok.groupby(["scenario", "method"])
+        .agg(
+            coverage=("coverage", "mean"),
+            coverage_sd=("coverage", "std"),
+            width=("width", "mean"),
+            se_ratio=("se_ratio", "mean"),
+            arenas=("rep", "count"),
+        )
+        .reset_index()
+    )
     agg["coverage_se"] = agg["coverage_sd"] / np.sqrt(agg["arenas"])
     ex = df.groupby("scenario")["exists"].mean().rename("mle_exists")
     agg = agg.merge(ex, on="scenario")
@@ -188,8 +221,13 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     findings = []
     for _, row in agg.iterrows():
         lo, hi = row["coverage"] - 2 * row["coverage_se"], row["coverage"] + 2 * row["coverage_se"]
-        verdict = "valid" if lo <= 0.95 <= hi or 0.93 <= row["coverage"] <= 0.97 else (
-            "over-covers" if row["coverage"] > 0.95 else "under-covers")
-        findings.append(f"{row['scenario']}/{row['method']}: coverage {row['coverage']:.3f} +- "
-                        f"{2 * row['coverage_se']:.3f}, width {row['width']:.3f} ({verdict})")
+        verdict = (
+            "valid"
+            if lo <= 0.95 <= hi or 0.93 <= row["coverage"] <= 0.97
+            else ("over-covers" if row["coverage"] > 0.95 else "under-covers")
+        )
+        findings.append(
+            f"{row['scenario']}/{row['method']}: coverage {row['coverage']:.3f} +- "
+            f"{2 * row['coverage_se']:.3f}, width {row['width']:.3f} ({verdict})"
+        )
     return {"table": agg.to_dict(orient="records"), "findings": findings}

@@ -6,6 +6,7 @@ the penalised fit (lam per comparison, tutorial value 1e-3) against the centred 
 max error to fall as ratio grows at fixed N and to stay bounded in N at fixed ratio; with m = o(N) (small ratio)
 some players have no comparisons, the MLE does not exist and the error stays O(sigma).
 """
+
 from __future__ import annotations
 
 from itertools import product
@@ -18,8 +19,10 @@ from simtheory.validation import SimTheoryInputError
 
 
 def cells(params: dict) -> list[dict]:
-    return [dict(N=int(n), ratio=float(c), rep=int(r))
-            for r, n, c in product(range(int(params["reps"])), params["N"], params["ratio"])]
+    return [
+        dict(N=int(n), ratio=float(c), rep=int(r))
+        for r, n, c in product(range(int(params["reps"])), params["N"], params["ratio"])
+    ]
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:
@@ -37,9 +40,19 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         exists = 0
     fit = fit_bt(W, lam=float(params.get("lam", 1e-3)))
     err = fit.scores - true_r
-    return [dict(N=n, ratio=ratio, rep=cell["rep"], m=m, m_over_N=m / n, mle_exists=exists,
-                 rmse=float(np.sqrt(np.mean(err ** 2))), max_err=float(np.max(np.abs(err))),
-                 isolated=int(np.sum((W + W.T).sum(1) == 0)))]
+    return [
+        dict(
+            N=n,
+            ratio=ratio,
+            rep=cell["rep"],
+            m=m,
+            m_over_N=m / n,
+            mle_exists=exists,
+            rmse=float(np.sqrt(np.mean(err**2))),
+            max_err=float(np.max(np.abs(err))),
+            isolated=int(np.sum((W + W.T).sum(1) == 0)),
+        )
+    ]
 
 
 def summarize(rows: list[dict], out_dir, params: dict) -> dict:
@@ -49,9 +62,18 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     from simtheory.runner.store import paper_style, save_figure
 
     df = pd.DataFrame(rows)
-    agg = df.groupby(["N", "ratio"]).agg(rmse=("rmse", "mean"), rmse_sd=("rmse", "std"), max_err=("max_err", "mean"),
-                                         mle_exists=("mle_exists", "mean"), isolated=("isolated", "mean"),
-                                         reps=("rep", "count")).reset_index()
+    agg = (
+        df.groupby(["N", "ratio"])
+        .agg(
+            rmse=("rmse", "mean"),
+            rmse_sd=("rmse", "std"),
+            max_err=("max_err", "mean"),
+            mle_exists=("mle_exists", "mean"),
+            isolated=("isolated", "mean"),
+            reps=("rep", "count"),
+        )
+        .reset_index()
+    )
     out_dir = Path(out_dir)
     agg.to_csv(out_dir / "bt_sparsity_summary.csv", index=False)
     paper_style()

@@ -3,6 +3,7 @@
 bt_loss: -log sigma(r_w - r_l) = softplus(-(r_w - r_l)), evaluated stably (np.logaddexp);
 gradient: dL/dr_w = -(1 - p), dL/dr_l = +(1 - p), p = sigma(r_w - r_l).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -41,4 +42,4 @@ def reward_regularisation(r_w, r_l, lam=1e-3):
     lam = check_scalar("lam", lam, low=0.0)
     r_w = check_finite_array("r_w", r_w)
     r_l = check_finite_array("r_l", r_l)
-    return lam * (r_w ** 2 + r_l ** 2)
+    return lam * (r_w**2 + r_l**2)

@@ -32,6 +32,7 @@ up for ever. Rao-Kupper and Davidson also need at least one tie and one decisive
 inf, nu -> 0 or inf). With covariates the condition is necessary but not sufficient (a covariate can separate
 outcomes); we detect that from the fit (diverging parameters) and raise a one-line error.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -54,8 +55,8 @@ from simtheory.validation import (
 
 ELO_SCALE = 400.0 / np.log(10.0)
 A_WINS, B_WINS, TIE = 0, 1, 2
-_DENSE_MAX = 300           # players up to which the Newton system is solved densely
-_MATRIX_MAX = 2000         # players up to which pure BT fits run on N x N matrices (solver='auto')
+_DENSE_MAX = 300  # players up to which the Newton system is solved densely
+_MATRIX_MAX = 2000  # players up to which pure BT fits run on N x N matrices (solver='auto')
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -63,13 +64,13 @@ _MATRIX_MAX = 2000         # players up to which pure BT fits run on N x N matri
 # --------------------------------------------------------------------------------------------------------------
 @dataclass
 class _Rows:
-    a: np.ndarray            # int64 player index of side a
-    b: np.ndarray            # int64 player index of side b
-    out: np.ndarray          # int8 outcome code: A_WINS, B_WINS, TIE
-    cnt: np.ndarray          # float: number of identical battles in the row
-    w: np.ndarray            # float: weight of each battle in the row
-    Z: np.ndarray            # (rows, q) covariates (incl. position column)
-    cl: np.ndarray | None    # int cluster code per row
+    a: np.ndarray  # int64 player index of side a
+    b: np.ndarray  # int64 player index of side b
+    out: np.ndarray  # int8 outcome code: A_WINS, B_WINS, TIE
+    cnt: np.ndarray  # float: number of identical battles in the row
+    w: np.ndarray  # float: weight of each battle in the row
+    Z: np.ndarray  # (rows, q) covariates (incl. position column)
+    cl: np.ndarray | None  # int cluster code per row
     names: list
     coef_names: list
     n_clusters: int = 0
@@ -105,7 +106,7 @@ def _unique(key: np.ndarray, size: int):
 
 def _aggregate(a, b, out, w, Z, cl, canonical: bool):
     """Merge identical battles into weighted rows; returns arrays plus counts."""
-    if canonical:          # without covariates/position (a, b, a wins) == (b, a, b wins)
+    if canonical:  # without covariates/position (a, b, a wins) == (b, a, b wins)
         swap = a > b
         a, b = np.where(swap, b, a), np.where(swap, a, b)
         out = np.where(swap & (out != TIE), 1 - out, out).astype(np.int8)
@@ -115,11 +116,18 @@ def _aggregate(a, b, out, w, Z, cl, canonical: bool):
         key = (a * n + b) * 3 + out
         uk, _inv, cnt = _unique(key, n * n * 3)
         ab = uk // 3
-        return (ab // n, ab % n, (uk % 3).astype(np.int8), cnt.astype(float), np.full(uk.size, w[0]),
-                np.zeros((uk.size, 0)), None)
+        return (
+            ab // n,
+            ab % n,
+            (uk % 3).astype(np.int8),
+            cnt.astype(float),
+            np.full(uk.size, w[0]),
+            np.zeros((uk.size, 0)),
+            None,
+        )
     import pandas as pd
 
-    if Z.shape[1] and len(pd.unique(Z[:, 0])) > 0.5 * Z.shape[0]:   # continuous covariates: nothing to merge
+    if Z.shape[1] and len(pd.unique(Z[:, 0])) > 0.5 * Z.shape[0]:  # continuous covariates: nothing to merge
         return a, b, out.astype(np.int8), np.ones(a.size), w, Z, cl
     df = pd.DataFrame({"a": a, "b": b, "o": out, "w": w})
     keys = ["a", "b", "o", "w"]
@@ -131,8 +139,15 @@ def _aggregate(a, b, out, w, Z, cl, canonical: bool):
         keys.append("cl")
     g = df.groupby(keys, sort=False, observed=True).size().reset_index(name="cnt")
     Zg = g[[f"z{j}" for j in range(Z.shape[1])]].to_numpy(float).reshape(len(g), Z.shape[1])
-    return (g["a"].to_numpy(np.int64), g["b"].to_numpy(np.int64), g["o"].to_numpy(np.int8),
-            g["cnt"].to_numpy(float), g["w"].to_numpy(float), Zg, None if cl is None else g["cl"].to_numpy(np.int64))
+    return (
+        g["a"].to_numpy(np.int64),
+        g["b"].to_numpy(np.int64),
+        g["o"].to_numpy(np.int8),
+        g["cnt"].to_numpy(float),
+        g["w"].to_numpy(float),
+        Zg,
+        None if cl is None else g["cl"].to_numpy(np.int64),
+    )
 
 
 def _rows_from_table(df, weights, covariates, position, cluster, names) -> _Rows:
@@ -158,11 +173,11 @@ def _rows_from_table(df, weights, covariates, position, cluster, names) -> _Rows
         codes = pd.Index(list(names)).get_indexer(both)
         if np.any(codes < 0):
             raise SimTheoryInputError("names", f"model {both[codes < 0].iloc[0]!r} is not in names")
-    a, b = codes[: len(df)].astype(np.int64), codes[len(df):].astype(np.int64)
+    a, b = codes[: len(df)].astype(np.int64), codes[len(df) :].astype(np.int64)
     wcode, wuniq = pd.factorize(df["winner"], use_na_sentinel=True)
     if np.any(wcode < 0):
         raise SimTheoryInputError("winner", "contains missing values")
-    name_idx = pd.Index(list(names)).get_indexer(wuniq)          # winner given as a model name
+    name_idx = pd.Index(list(names)).get_indexer(wuniq)  # winner given as a model name
     out = np.full(len(df), -1, np.int8)
     for k, u in enumerate(wuniq):
         sel = wcode == k
@@ -177,14 +192,15 @@ def _rows_from_table(df, weights, covariates, position, cluster, names) -> _Rows
             out[sel & (b == name_idx[k])] = B_WINS
     if np.any(out < 0):
         bad = df["winner"].to_numpy()[out < 0][0]
-        raise SimTheoryInputError("winner", f"unknown value {bad!r}; use model_a, model_b, the name of one of the "
-                                  "two models, or tie*")
+        raise SimTheoryInputError(
+            "winner", f"unknown value {bad!r}; use model_a, model_b, the name of one of the two models, or tie*"
+        )
     if weights is None:
         w = np.ones(len(df))
     else:
         w = check_finite_array("weights", df[weights] if isinstance(weights, str) else weights, shape=(len(df),))
     Zcols, coef_names = [], []
-    for c in ([covariates] if isinstance(covariates, str) else list(covariates or [])):
+    for c in [covariates] if isinstance(covariates, str) else list(covariates or []):
         if c not in df.columns:
             raise SimTheoryInputError("covariates", f"no column {c!r}")
         Zcols.append(check_finite_array(f"covariates[{c}]", df[c], ndim=1))
@@ -236,8 +252,11 @@ def _rows_from_matrix(W, T, names) -> _Rows:
     if np.any(W < 0) or np.any(np.diag(W) != 0):
         raise SimTheoryInputError("battles", "win counts must be >= 0 with a zero diagonal")
     if W.sum() > 1e15:
-        raise SimTheoryInputError("battles", f"total count {W.sum():.3g} > 1e15: counts are not representable "
-                                  "exactly in float64 (rescale them: the MLE is scale-invariant, SEs are not)")
+        raise SimTheoryInputError(
+            "battles",
+            f"total count {W.sum():.3g} > 1e15: counts are not representable "
+            "exactly in float64 (rescale them: the MLE is scale-invariant, SEs are not)",
+        )
     i, j = np.nonzero(W)
     parts_a, parts_b, parts_out, parts_c = [i], [j], [np.zeros(i.size, np.int8)], [W[i, j]]
     if T is not None:
@@ -254,8 +273,18 @@ def _rows_from_matrix(W, T, names) -> _Rows:
     names = list(range(n)) if names is None else list(names)
     if len(names) != n:
         raise SimTheoryInputError("names", f"{len(names)} names for {n} players")
-    return _Rows(a.astype(np.int64), b.astype(np.int64), out, c.astype(float), np.ones(a.size), np.zeros((a.size, 0)),
-                 None, names, [], 0)
+    return _Rows(
+        a.astype(np.int64),
+        b.astype(np.int64),
+        out,
+        c.astype(float),
+        np.ones(a.size),
+        np.zeros((a.size, 0)),
+        None,
+        names,
+        [],
+        0,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -277,7 +306,7 @@ def _terms(model: str, eta, out, tau, y=None, ll_only: bool = False):
     if y is None:
         y = _y(out)
     if model == "logistic":
-        ll = log_expit(eta) - (1 - y) * eta                     # y log s(eta) + (1-y) log s(-eta)
+        ll = log_expit(eta) - (1 - y) * eta  # y log s(eta) + (1-y) log s(-eta)
         if ll_only:
             return ll
         p = expit(eta)
@@ -296,7 +325,7 @@ def _terms(model: str, eta, out, tau, y=None, ll_only: bool = False):
         v1, v2 = s1 * (1 - s1), s2 * (1 - s2)
         ia, ib, it = (out == A_WINS), (out == B_WINS), (out == TIE)
         la, lb = log_expit(eta - k), log_expit(-eta - k)
-        em = -np.expm1(-2 * k)                                       # 1 - e^{-2k}
+        em = -np.expm1(-2 * k)  # 1 - e^{-2k}
         lc = np.log(em) + 2 * k
         ll = np.where(ia, la, 0.0) + np.where(ib, lb, 0.0) + np.where(it, lc + la + lb, 0.0)
         if ll_only:
@@ -305,7 +334,7 @@ def _terms(model: str, eta, out, tau, y=None, ll_only: bool = False):
         d1 = ia * dA_e + ib * dB_e + it * (dA_e + dB_e)
         dt = ia * dA_k + ib * dB_k + it * (2 / em + dA_k + dB_k)
         d2 = -(ia * v1 + ib * v2 + it * (v1 + v2))
-        dtt = -(ia * v1 + ib * v2 + it * (v1 + v2 + 4 * np.exp(-2 * k) / em ** 2))
+        dtt = -(ia * v1 + ib * v2 + it * (v1 + v2 + 4 * np.exp(-2 * k) / em**2))
         det = ia * v1 - ib * v2 + it * (v1 - v2)
         return ll, d1, d2, dt, dtt, det
     # davidson, tau = log nu
@@ -319,7 +348,7 @@ def _terms(model: str, eta, out, tau, y=None, ll_only: bool = False):
     d1 = 0.5 * (ia * 1.0 - ib * 1.0 - (pa - pb))
     dt = it * 1.0 - pt
     d2 = -0.25 * ((pa + pb) - (pa - pb) ** 2)
-    dtt = -(pt - pt ** 2)
+    dtt = -(pt - pt**2)
     det = 0.5 * (pa - pb) * pt
     return ll, d1, d2, dt, dtt, det
 
@@ -377,7 +406,7 @@ class _Problem:
     def split(self, theta):
         r = np.zeros(self.n)
         r[self.free] = theta[: self.n - 1]
-        beta = theta[self.n - 1: self.n - 1 + self.q]
+        beta = theta[self.n - 1 : self.n - 1 + self.q]
         tau = theta[-1] if self.t else None
         return r, beta, tau
 
@@ -486,7 +515,7 @@ class _Problem:
         if Czz.shape[0] == 0:
             return x_r
         S = Czz - Brz.T @ sol[:, 1:]
-        x_z = np.linalg.solve(S, g[self.n - 1:] - Brz.T @ x_r)
+        x_z = np.linalg.solve(S, g[self.n - 1 :] - Brz.T @ x_r)
         return np.concatenate([x_r - sol[:, 1:] @ x_z, x_z])
 
 
@@ -525,7 +554,7 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
             if f_new >= f + 1e-4 * t * dec or t < 1e-10:
                 break
             t *= 0.5
-        if f_new < f - 1e-9 * abs(f):   # no ascent possible (numerical floor): stop
+        if f_new < f - 1e-9 * abs(f):  # no ascent possible (numerical floor): stop
             converged = np.max(np.abs(step)) < 1e-6
             break
         theta, f = cand, f_new
@@ -572,21 +601,28 @@ def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_ite
                 step = scipy.linalg.cho_solve(scipy.linalg.cho_factor(H, check_finite=False), g, check_finite=False)
             except np.linalg.LinAlgError:
                 break
-        else:       # Jacobi-PCG on the Laplacian, matrix-free (no (N-1)^2 copy); inexact far from the optimum
+        else:  # Jacobi-PCG on the Laplacian, matrix-free (no (N-1)^2 copy); inexact far from the optimum
+
             def mv(xf, Wt=Wt, dg=dg):
                 x = np.zeros(n)
                 x[free] = xf
                 return (dg * x - Wt @ x)[free]
+
             dfree = dg[free]
-            step, _info = cg(LinearOperator((n - 1, n - 1), matvec=mv, dtype=float), g,
-                             M=LinearOperator((n - 1, n - 1), matvec=lambda x, d=dfree: x / d, dtype=float),
-                             rtol=1e-3 if it <= 2 else 1e-11, atol=0.0, maxiter=10 * n)
+            step, _info = cg(
+                LinearOperator((n - 1, n - 1), matvec=mv, dtype=float),
+                g,
+                M=LinearOperator((n - 1, n - 1), matvec=lambda x, d=dfree: x / d, dtype=float),
+                rtol=1e-3 if it <= 2 else 1e-11,
+                atol=0.0,
+                maxiter=10 * n,
+            )
         dec = float(g @ step)
         cand = r.copy()
         cand[free] += step
         Pc, NPc, gc = grad(cand)
         t = 1.0
-        if not (np.all(np.isfinite(gc)) and gc @ step >= 0):      # overshoot: backtrack on the likelihood
+        if not (np.all(np.isfinite(gc)) and gc @ step >= 0):  # overshoot: backtrack on the likelihood
             f = ll(r)
             while True:
                 t *= 0.5
@@ -600,7 +636,7 @@ def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_ite
             converged = True
             break
     theta = r[free]
-    return theta, np.nan, it, converged      # log-likelihood computed on demand by BTResult
+    return theta, np.nan, it, converged  # log-likelihood computed on demand by BTResult
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -624,30 +660,46 @@ def check_existence(rows: _Rows, tie_model: str) -> None:
     games = np.bincount(rows.a, rows.cnt, n) + np.bincount(rows.b, rows.cnt, n)
     if np.any(games == 0):
         idx = np.flatnonzero(games == 0)
-        raise SimTheoryInputError("battles", f"player(s) {[rows.names[i] for i in idx[:5]]} have no battles; "
-                                  "their score is not identifiable (drop them)")
+        raise SimTheoryInputError(
+            "battles",
+            f"player(s) {[rows.names[i] for i in idx[:5]]} have no battles; "
+            "their score is not identifiable (drop them)",
+        )
     win_a, win_b, tie = rows.out == A_WINS, rows.out == B_WINS, rows.out == TIE
     src = np.concatenate([rows.a[win_a | tie], rows.b[win_b | tie]])
     dst = np.concatenate([rows.b[win_a | tie], rows.a[win_b | tie]])
     G = sp.csr_matrix((np.ones(src.size), (src, dst)), shape=(n, n))
     ncc, _ = connected_components(G, directed=False)
     if ncc > 1:
-        raise SimTheoryInputError("battles", f"comparison graph is disconnected ({ncc} components): scores of "
-                                  "different components are not comparable, the MLE does not exist")
+        raise SimTheoryInputError(
+            "battles",
+            f"comparison graph is disconnected ({ncc} components): scores of "
+            "different components are not comparable, the MLE does not exist",
+        )
     nscc, _lab = connected_components(G, directed=True, connection="strong")
     if nscc > 1:
-        beat = np.asarray(G.sum(0)).ravel() == 0          # never lost (nobody has an edge into them)
+        beat = np.asarray(G.sum(0)).ravel() == 0  # never lost (nobody has an edge into them)
         lost = np.asarray(G.sum(1)).ravel() == 0
-        what = (f"player(s) {[rows.names[i] for i in np.flatnonzero(beat)[:5]]} won every battle" if beat.any() else
-                f"player(s) {[rows.names[i] for i in np.flatnonzero(lost)[:5]]} lost every battle" if lost.any() else
-                "a group of players never lost to anyone outside it")
-        raise SimTheoryInputError("battles", f"{what} (ties count as edges both ways): the win graph is not "
-                                  "strongly connected, so the MLE does not exist")
+        what = (
+            f"player(s) {[rows.names[i] for i in np.flatnonzero(beat)[:5]]} won every battle"
+            if beat.any()
+            else f"player(s) {[rows.names[i] for i in np.flatnonzero(lost)[:5]]} lost every battle"
+            if lost.any()
+            else "a group of players never lost to anyone outside it"
+        )
+        raise SimTheoryInputError(
+            "battles",
+            f"{what} (ties count as edges both ways): the win graph is not "
+            "strongly connected, so the MLE does not exist",
+        )
     if tie_model in ("rao_kupper", "davidson"):
         nt = rows.cnt[tie].sum()
         if nt == 0:
-            raise SimTheoryInputError("ties", f"no ties observed: the {tie_model} tie parameter is not identifiable "
-                                      "(its MLE is at the boundary); use tie_model='half'")
+            raise SimTheoryInputError(
+                "ties",
+                f"no ties observed: the {tie_model} tie parameter is not identifiable "
+                "(its MLE is at the boundary); use tie_model='half'",
+            )
         if nt == rows.cnt.sum():
             raise SimTheoryInputError("ties", "every battle is a tie: the tie parameter diverges")
 
@@ -669,7 +721,7 @@ class BTResult:
     coef_names: list
     link: str
     tie_model: str
-    theta: np.ndarray                  # free-coordinate parameters (reference player pinned at 0)
+    theta: np.ndarray  # free-coordinate parameters (reference player pinned at 0)
     _loglik: float
     n_iter: int
     converged: bool
@@ -702,11 +754,13 @@ class BTResult:
     @property
     def params(self):
         import pandas as pd
+
         return pd.Series(self._full(self.theta), index=self.param_names)
 
     @property
     def scores(self):
         import pandas as pd
+
         return pd.Series(self._full(self.theta)[: len(self.names)], index=self.names)
 
     @property
@@ -732,7 +786,7 @@ class BTResult:
         idx = np.concatenate([p.free, n + np.arange(k)])
         C = np.zeros((n + k, n + k))
         C[np.ix_(idx, idx)] = C_free
-        C[:n] -= C[:n].mean(0)                  # centre the score block (gauge sum r = 0)
+        C[:n] -= C[:n].mean(0)  # centre the score block (gauge sum r = 0)
         C[:, :n] -= C[:, :n].mean(1)[:, None]
         return C
 
@@ -744,8 +798,11 @@ class BTResult:
             try:
                 cf = scipy.linalg.cho_factor(H)
             except np.linalg.LinAlgError:
-                raise SimTheoryInputError("covariates", "information matrix is singular: a covariate is collinear "
-                                          "with the player scores or other covariates") from None
+                raise SimTheoryInputError(
+                    "covariates",
+                    "information matrix is singular: a covariate is collinear "
+                    "with the player scores or other covariates",
+                ) from None
             self._cache["Hinv"] = scipy.linalg.cho_solve(cf, np.eye(H.shape[0]))
         return self._cache["Hinv"]
 
@@ -784,15 +841,17 @@ class BTResult:
                 if p.t:
                     cols.append(np.full(R.a.size, p.n + p.q))
                     vals.append(ut)
-                S = sp.csr_matrix((np.concatenate(vals), (np.tile(R.cl, len(cols)), np.concatenate(cols))),
-                                  shape=(G, p.n + p.q + p.t))
+                S = sp.csr_matrix(
+                    (np.concatenate(vals), (np.tile(R.cl, len(cols)), np.concatenate(cols))), shape=(G, p.n + p.q + p.t)
+                )
                 keep = np.concatenate([p.free, p.n + np.arange(p.q + p.t)])
                 S = S[:, keep]
                 M = (S.T @ S).toarray() * G / (G - 1)
             else:
-                c = R.cnt * R.w ** 2
-                M = p.matrix(c * d1 ** 2, None if dt is None else c * d1 * dt, None if dt is None else c * dt ** 2,
-                             dense=True)
+                c = R.cnt * R.w**2
+                M = p.matrix(
+                    c * d1**2, None if dt is None else c * d1 * dt, None if dt is None else c * dt**2, dense=True
+                )
             Hi = self._bread()
             self._cache[key] = self._to_full(Hi @ M @ Hi)
         return self._cache[key]
@@ -821,8 +880,20 @@ class BTResult:
                 else:
                     cnt = rng.multinomial(total, R.cnt / R.cnt.sum()).astype(float)
                 try:
-                    check_existence(_Rows(R.a[cnt > 0], R.b[cnt > 0], R.out[cnt > 0], cnt[cnt > 0], R.w[cnt > 0],
-                                          R.Z[cnt > 0], None, R.names, R.coef_names), self.tie_model)
+                    check_existence(
+                        _Rows(
+                            R.a[cnt > 0],
+                            R.b[cnt > 0],
+                            R.out[cnt > 0],
+                            cnt[cnt > 0],
+                            R.w[cnt > 0],
+                            R.Z[cnt > 0],
+                            None,
+                            R.names,
+                            R.coef_names,
+                        ),
+                        self.tie_model,
+                    )
                 except SimTheoryInputError:
                     fails += 1
                     continue
@@ -856,6 +927,7 @@ class BTResult:
     def bse(self, method: str = "fisher", **kw):
         """Standard errors of ``params`` ('fisher', 'sandwich' or 'bootstrap')."""
         import pandas as pd
+
         return pd.Series(np.sqrt(np.clip(np.diag(self._cov(method, **kw)), 0, None)), index=self.param_names)
 
     def conf_int(self, method: str = "fisher", alpha: float = 0.05, boot_ci: str = "normal", **kw):
@@ -932,10 +1004,12 @@ class BTResult:
         df["lower"], df["upper"] = ci["lower"], ci["upper"]
         return df
 
-    def forest_plot(self, out_dir=None, name: str = "bt_forest", method: str = "fisher", alpha: float = 0.05,
-                    elo: bool = True, **kw):
+    def forest_plot(
+        self, out_dir=None, name: str = "bt_forest", method: str = "fisher", alpha: float = 0.05, elo: bool = True, **kw
+    ):
         """Ratings with CIs, best on top; saved as PDF + PNG via the store's ``save_figure`` if ``out_dir``."""
         import matplotlib
+
         matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
@@ -943,14 +1017,14 @@ class BTResult:
         cols = ("elo", "elo_lower", "elo_upper") if elo else ("score", "lower", "upper")
         y = np.arange(len(s))[::-1]
         fig, ax = plt.subplots(figsize=(4.5, 0.6 + 0.22 * len(s)))
-        ax.errorbar(s[cols[0]], y, xerr=[s[cols[0]] - s[cols[1]], s[cols[2]] - s[cols[0]]], fmt="o", ms=3,
-                    capsize=2)
+        ax.errorbar(s[cols[0]], y, xerr=[s[cols[0]] - s[cols[1]], s[cols[2]] - s[cols[0]]], fmt="o", ms=3, capsize=2)
         ax.set_yticks(y)
         ax.set_yticklabels([str(i) for i in s.index], fontsize=7)
         ax.set_xlabel(("Elo" if elo else "BT score") + f" ({100 * (1 - alpha):.0f}% {method} CI)")
         fig.tight_layout()
         if out_dir is not None:
             from simtheory.runner.store import save_figure
+
             save_figure(fig, out_dir, name)
         return fig
 
@@ -958,9 +1032,22 @@ class BTResult:
 # --------------------------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------------------------
-def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | None = None, position=None,
-        cluster=None, link: str = "logistic", tie_model: str = "half", names: Sequence | None = None,
-        tol: float = 1e-10, max_iter: int = 100, dense_max: int = _DENSE_MAX, solver: str = "auto") -> BTResult:
+def fit(
+    battles,
+    *,
+    ties=None,
+    weights=None,
+    covariates: Sequence[str] | str | None = None,
+    position=None,
+    cluster=None,
+    link: str = "logistic",
+    tie_model: str = "half",
+    names: Sequence | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    dense_max: int = _DENSE_MAX,
+    solver: str = "auto",
+) -> BTResult:
     """Fit Bradley-Terry / Thurstone scores (with ties, weights, covariates, position) by maximum likelihood.
 
     Parameters
@@ -1023,12 +1110,20 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
         n_ = int(max(w_.max(), l_.max())) + 1 if names is None else len(names)
         if max(w_.max(), l_.max()) >= n_:
             raise SimTheoryInputError("names", f"player index {int(max(w_.max(), l_.max()))} >= len(names)={n_}")
-        if n_ <= _MATRIX_MAX:          # O(M) win matrix, then one row per nonzero entry
+        if n_ <= _MATRIX_MAX:  # O(M) win matrix, then one row per nonzero entry
             W_ = np.bincount(w_ * n_ + l_, minlength=n_ * n_).reshape(n_, n_).astype(float)
             rows = _rows_from_matrix(W_, None, names)
         else:
-            rows = _finish_rows(w_, l_, np.zeros(w_.size, np.int8), np.ones(w_.size), np.zeros((w_.size, 0)), None,
-                                list(range(n_)) if names is None else list(names), [])
+            rows = _finish_rows(
+                w_,
+                l_,
+                np.zeros(w_.size, np.int8),
+                np.ones(w_.size),
+                np.zeros((w_.size, 0)),
+                None,
+                list(range(n_)) if names is None else list(names),
+                [],
+            )
     elif isinstance(battles, (np.ndarray, list)):
         if any(x is not None and x is not False for x in (weights, covariates, position, cluster)):
             raise SimTheoryInputError("battles", "weights/covariates/position/cluster need a battles table")
@@ -1063,9 +1158,21 @@ def fit(battles, *, ties=None, weights=None, covariates: Sequence[str] | str | N
         theta, f, it, ok = _newton(prob, theta0, rows.cnt, tol=tol, max_iter=int(max_iter))
     r_, beta_, _ = prob.split(theta)
     max_eta = float(np.max(np.abs(prob.eta(r_, beta_))))
-    if not ok or max_eta > 35:       # P(outcome) < 1e-15: quasi-separation, the likelihood has no maximum
-        raise SimTheoryInputError("covariates" if prob.q else "battles",
-                                  f"the MLE does not exist or was not reached (max |eta| {max_eta:.3g} after {it} "
-                                  "Newton steps): covariates or position may separate the outcomes")
-    return BTResult(names=rows.names, coef_names=rows.coef_names, link=link, tie_model=tie_model, theta=theta,
-                    _loglik=f, n_iter=it, converged=ok, n_battles=float(rows.cnt.sum()), _prob=prob)
+    if not ok or max_eta > 35:  # P(outcome) < 1e-15: quasi-separation, the likelihood has no maximum
+        raise SimTheoryInputError(
+            "covariates" if prob.q else "battles",
+            f"the MLE does not exist or was not reached (max |eta| {max_eta:.3g} after {it} "
+            "Newton steps): covariates or position may separate the outcomes",
+        )
+    return BTResult(
+        names=rows.names,
+        coef_names=rows.coef_names,
+        link=link,
+        tie_model=tie_model,
+        theta=theta,
+        _loglik=f,
+        n_iter=it,
+        converged=ok,
+        n_battles=float(rows.cnt.sum()),
+        _prob=prob,
+    )

@@ -4,6 +4,7 @@ P(y_w > y_l) = F(w . (phi_w - phi_l)), F = logistic (BT) or Phi (Thurstone). Thi
 intercept on feature differences, fitted with statsmodels Logit/Probit so users get summary(), CIs, p-values.
 Each pair's orientation is randomised (with the given rng) so both labels occur; the fit is invariant to it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,11 @@ def fit_bt_regression(phi_winner, phi_loser, rng: np.random.Generator, link: str
     if a.shape[0] <= a.shape[1]:
         raise SimTheoryInputError("phi_winner", f"need more pairs ({a.shape[0]}) than features ({a.shape[1]})")
     if np.linalg.matrix_rank(a - b) < a.shape[1]:
-        raise SimTheoryInputError("phi_winner", "feature differences phi_winner - phi_loser are linearly dependent "
-                                  "(singular design): drop or combine collinear features")
+        raise SimTheoryInputError(
+            "phi_winner",
+            "feature differences phi_winner - phi_loser are linearly dependent "
+            "(singular design): drop or combine collinear features",
+        )
     flip = np.asarray(rng.random(a.shape[0]) < 0.5, dtype=bool)
     X = np.where(flip[:, None], b - a, a - b)
     y = (~flip).astype(float)

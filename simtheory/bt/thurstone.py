@@ -3,6 +3,7 @@
 Fitted by ML with scipy L-BFGS-B (analytic gradient), gauge sum r = 0 (last score = -sum of others).
 Same existence condition as BT (see arena.check_mle_exists).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,8 +38,10 @@ def fit_thurstone(wins, lam: float = 0.0, return_result: bool = False):
     if return_result:
         if lam != 0.0:
             from simtheory.validation import SimTheoryInputError
+
             raise SimTheoryInputError("return_result", "SEs are available for the unpenalised fit (lam = 0) only")
         from simtheory.bt.model import fit
+
         return fit(W, link="probit")
     if lam == 0.0:
         check_mle_exists(W)
@@ -50,12 +53,13 @@ def fit_thurstone(wins, lam: float = 0.0, return_result: bool = False):
         r = _full(x)
         D = r[:, None] - r[None, :]
         lp = log_ndtr(D)
-        f = -(W[mask] * lp[mask]).sum() + lam * (games * r ** 2).sum()
-        mills = np.exp(-0.5 * D ** 2 - lp) / np.sqrt(2 * np.pi)  # phi/Phi, stable
+        f = -(W[mask] * lp[mask]).sum() + lam * (games * r**2).sum()
+        mills = np.exp(-0.5 * D**2 - lp) / np.sqrt(2 * np.pi)  # phi/Phi, stable
         G = W * mills
         gr = -(G.sum(1) - G.sum(0)) + 2 * lam * games * r
         return f, gr[:-1] - gr[-1]
 
-    res = minimize(fg, np.zeros(n - 1), jac=True, method="L-BFGS-B", options={"gtol": 1e-10, "ftol": 1e-15,
-                                                                                 "maxiter": 5000})
+    res = minimize(
+        fg, np.zeros(n - 1), jac=True, method="L-BFGS-B", options={"gtol": 1e-10, "ftol": 1e-15, "maxiter": 5000}
+    )
     return _full(res.x)

@@ -12,6 +12,7 @@ Both are thin wrappers of :func:`simtheory.bt.model.fit` (sparse Newton, analyti
 log-likelihood). Existence: see :func:`simtheory.bt.model.check_existence` -- the win graph with each tie as an
 edge both ways must be strongly connected, and there must be at least one tie and one decisive comparison.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input (one line ``error: <argument>: <
 130 interrupted (Ctrl-C). ``simtheory run`` and ``simtheory report`` pass their arguments
 through to ``python -m simtheory.run`` / ``python -m simtheory.report`` unchanged.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,9 +25,9 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 app = typer.Typer(
     name="simtheory",
     help="Numerical checks of the theory of preference-based reward modeling.\n\n"
-         "Start with:  simtheory run cross_prompt --quick  (the Example 1 finding in a minute), "
-         "then  simtheory report --quick  (every paper claim: holds / does not hold).\n\n"
-         "Exit codes: 0 ok, 1 a check failed, 2 bad input, 130 interrupted.",
+    "Start with:  simtheory run cross_prompt --quick  (the Example 1 finding in a minute), "
+    "then  simtheory report --quick  (every paper claim: holds / does not hold).\n\n"
+    "Exit codes: 0 ok, 1 a check failed, 2 bad input, 130 interrupted.",
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode="markdown",
@@ -47,13 +48,17 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                            help="print the version and exit")) -> None:
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
     """Numerical checks of the theory of preference-based reward modeling."""
 
 
-bench_app = typer.Typer(help="Benchmarks (benchmarks/*.py) into a folder with CSV, figure and provenance.json.",
-                        no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks (benchmarks/*.py) into a folder with CSV, figure and provenance.json.", no_args_is_help=True
+)
 app.add_typer(bench_app, name="bench")
 
 
@@ -84,8 +89,10 @@ def _lazy_main(module: str, command: str) -> Callable[[list[str]], Any]:
         return importlib.import_module(module).main
     except ModuleNotFoundError as exc:
         if exc.name and module.startswith(exc.name):
-            raise SimTheoryInputError(command, f"this installation has no {module} (python -m {module}); "
-                                               "update simtheory to a version that ships it") from None
+            raise SimTheoryInputError(
+                command,
+                f"this installation has no {module} (python -m {module}); update simtheory to a version that ships it",
+            ) from None
         raise
 
 
@@ -101,13 +108,19 @@ def _help_then_passthrough(ctx: typer.Context, main: Callable, args: list[str]) 
 
 # ----------------------------------------------------------------------------- run
 
-@app.command(context_settings=PASSTHROUGH, options_metavar="[OPTIONS] GRID [RUN OPTIONS]", epilog=_examples(
-    "simtheory run cross_prompt --quick",
-    "simtheory run cross_prompt --quick --format json > findings.json",
-    "simtheory run reward_models_quality --quick --set n_seeds=2 --out results/rmq",
-    "simtheory run cross_prompt --scheduler local --workers 2",
-    "simtheory run cross_prompt --scheduler slurm:cores=8,memory=16GB,walltime=01:00:00,jobs=4",
-    "simtheory run --list"))
+
+@app.command(
+    context_settings=PASSTHROUGH,
+    options_metavar="[OPTIONS] GRID [RUN OPTIONS]",
+    epilog=_examples(
+        "simtheory run cross_prompt --quick",
+        "simtheory run cross_prompt --quick --format json > findings.json",
+        "simtheory run reward_models_quality --quick --set n_seeds=2 --out results/rmq",
+        "simtheory run cross_prompt --scheduler local --workers 2",
+        "simtheory run cross_prompt --scheduler slurm:cores=8,memory=16GB,walltime=01:00:00,jobs=4",
+        "simtheory run --list",
+    ),
+)
 def run(ctx: typer.Context, fmt: Format = FORMAT) -> None:
     """Run a Monte-Carlo grid and print its findings (claim | paper | ours with 95% CI | verdict).
 
@@ -147,13 +160,25 @@ def _run_checked(fn: Callable[[], int]) -> int:
 
 # ----------------------------------------------------------------------------- report
 
-@app.command(context_settings=PASSTHROUGH, options_metavar="[OPTIONS] [REPORT OPTIONS]", epilog=_examples(
-    "simtheory report --quick", "simtheory report --quick --only rbt. --open",
-    "simtheory report --format json --strict", "simtheory report --list"))
-def report(ctx: typer.Context, fmt: Format = FORMAT,
-           open_html: bool = typer.Option(False, "--open", help="open report.html in the web browser"),
-           strict: bool = typer.Option(False, "--strict", help="exit 1 when a claim does not hold "
-                                                              "(default: only when a check could not run)")) -> None:
+
+@app.command(
+    context_settings=PASSTHROUGH,
+    options_metavar="[OPTIONS] [REPORT OPTIONS]",
+    epilog=_examples(
+        "simtheory report --quick",
+        "simtheory report --quick --only rbt. --open",
+        "simtheory report --format json --strict",
+        "simtheory report --list",
+    ),
+)
+def report(
+    ctx: typer.Context,
+    fmt: Format = FORMAT,
+    open_html: bool = typer.Option(False, "--open", help="open report.html in the web browser"),
+    strict: bool = typer.Option(
+        False, "--strict", help="exit 1 when a claim does not hold (default: only when a check could not run)"
+    ),
+) -> None:
     """Check every registered paper claim; print the verdict summary and the claims that do not hold.
 
     Writes report.md / report.html / report.json (options of `python -m simtheory.report`: --quick,
@@ -213,42 +238,71 @@ def report_summary(path: Path) -> dict[str, Any] | None:
     data = json.loads(path.read_text())
     claims = data.get("claims", [])
     keep = ("id", "where", "statement", "paper_value", "value", "ci", "verdict", "error", "command")
-    return {"counts": data.get("counts", {}), "n_claims": data.get("n_claims", len(claims)),
-            "quick": data.get("quick"), "git_commit": data.get("git_commit"),
-            "not_holding": [{k: c.get(k) for k in keep} for c in claims if c.get("verdict") == "does not hold"],
-            "errors": [{k: c.get(k) for k in keep} for c in claims if c.get("error")]
-            + [{"id": m, "error": e} for m, e in (data.get("import_errors") or {}).items()]}
+    return {
+        "counts": data.get("counts", {}),
+        "n_claims": data.get("n_claims", len(claims)),
+        "quick": data.get("quick"),
+        "git_commit": data.get("git_commit"),
+        "not_holding": [{k: c.get(k) for k in keep} for c in claims if c.get("verdict") == "does not hold"],
+        "errors": [{k: c.get(k) for k in keep} for c in claims if c.get("error")]
+        + [{"id": m, "error": e} for m, e in (data.get("import_errors") or {}).items()],
+    }
 
 
 def print_report_summary(s: dict[str, Any]) -> None:
-    C.table(f"verdicts ({s['n_claims']} claims, {'quick' if s['quick'] else 'full'} checks)", ["verdict", "claims"],
-            [(v, n) for v, n in s["counts"].items()], styles={0: C.verdict_style})
+    C.table(
+        f"verdicts ({s['n_claims']} claims, {'quick' if s['quick'] else 'full'} checks)",
+        ["verdict", "claims"],
+        [(v, n) for v, n in s["counts"].items()],
+        styles={0: C.verdict_style},
+    )
     if s["not_holding"]:
-        C.table("claims that do not hold (findings)", ["claim", "where", "paper", "ours (CI)"],
-                [(c["id"], c["where"], c["paper_value"] if c["paper_value"] is not None else "-",
-                  f"{c['value']} ({c['ci']})" if c["ci"] else c["value"]) for c in s["not_holding"]])
+        C.table(
+            "claims that do not hold (findings)",
+            ["claim", "where", "paper", "ours (CI)"],
+            [
+                (
+                    c["id"],
+                    c["where"],
+                    c["paper_value"] if c["paper_value"] is not None else "-",
+                    f"{c['value']} ({c['ci']})" if c["ci"] else c["value"],
+                )
+                for c in s["not_holding"]
+            ],
+        )
     if s["errors"]:
-        C.table("checks that could not run", ["claim", "error"], [(c["id"], c["error"]) for c in s["errors"]],
-                styles={1: lambda _: "red"})
+        C.table(
+            "checks that could not run",
+            ["claim", "error"],
+            [(c["id"], c["error"]) for c in s["errors"]],
+            styles={1: lambda _: "red"},
+        )
     C.console().print(f"HTML: {s['html']}  (simtheory report --open)")
 
 
 # ----------------------------------------------------------------------------- embed, regenerate
 
-@app.command(context_settings=PASSTHROUGH, options_metavar="[EMBED OPTIONS]", epilog=_examples("simtheory embed --help"))
+
+@app.command(
+    context_settings=PASSTHROUGH, options_metavar="[EMBED OPTIONS]", epilog=_examples("simtheory embed --help")
+)
 def embed(ctx: typer.Context) -> None:
     """Real-embedding checks (passes through to `python -m simtheory.embed`)."""
     raise typer.Exit(_passthrough(_lazy_main("simtheory.embed", "embed"), list(ctx.args)))
 
 
-@app.command(context_settings=PASSTHROUGH, options_metavar="[REGENERATE OPTIONS]",
-             epilog=_examples("simtheory regenerate --help"))
+@app.command(
+    context_settings=PASSTHROUGH,
+    options_metavar="[REGENERATE OPTIONS]",
+    epilog=_examples("simtheory regenerate --help"),
+)
 def regenerate(ctx: typer.Context) -> None:
     """Re-create the committed results (passes through to `python -m simtheory.regenerate`)."""
     raise typer.Exit(_passthrough(_lazy_main("simtheory.regenerate", "regenerate"), list(ctx.args)))
 
 
 # ----------------------------------------------------------------------------- bench, figures
+
 
 def _bench(name: str, out: Path | None, extra: list[str], fmt: Format) -> None:
     from simtheory.cli.bench import run_benchmark
@@ -259,8 +313,11 @@ def _bench(name: str, out: Path | None, extra: list[str], fmt: Format) -> None:
     if fmt is Format.json:
         C.print_json(prov)
     else:
-        C.table(f"simtheory bench {name}: {prov['wall_seconds']:.1f} s, exit {prov['returncode']}",
-                ["file", "sha256"], [(f, h[:16]) for f, h in prov["files"].items()])
+        C.table(
+            f"simtheory bench {name}: {prov['wall_seconds']:.1f} s, exit {prov['returncode']}",
+            ["file", "sha256"],
+            [(f, h[:16]) for f, h in prov["files"].items()],
+        )
         C.console().print(f"folder: {prov['out']} (provenance.json)")
     raise typer.Exit(rc)
 
@@ -269,38 +326,35 @@ _BENCH_OUT = typer.Option(None, "--out", "-o", help="output folder (default resu
 _BENCH_ARGS = typer.Argument(None, help="options for the script, after --")
 
 
-@bench_app.command("engines", epilog=_examples("simtheory bench engines",
-                                               "simtheory bench engines -- --sizes 1e6 --kernels pair_stats"))
-def bench_engines(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
-                  fmt: Format = FORMAT) -> None:
+@bench_app.command(
+    "engines",
+    epilog=_examples("simtheory bench engines", "simtheory bench engines -- --sizes 1e6 --kernels pair_stats"),
+)
+def bench_engines(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT, fmt: Format = FORMAT) -> None:
     """Pairs/second and peak memory of the Monte-Carlo kernels per backend (benchmarks/bench_engines.py)."""
     _bench("engines", out, extra or [], fmt)
 
 
 @bench_app.command("bt", epilog=_examples("simtheory bench bt", "simtheory bench bt -- --per-player 10"))
-def bench_bt(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
-             fmt: Format = FORMAT) -> None:
+def bench_bt(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT, fmt: Format = FORMAT) -> None:
     """Bradley-Terry fit vs choix: time and agreement (benchmarks/bench_bt_vs_choix.py)."""
     _bench("bt", out, extra or [], fmt)
 
 
 @bench_app.command("embed", epilog=_examples("simtheory bench embed"))
-def bench_embed(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
-                fmt: Format = FORMAT) -> None:
+def bench_embed(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT, fmt: Format = FORMAT) -> None:
     """Embedding throughput and the real-data run's wall time (benchmarks/bench_embed.py)."""
     _bench("embed", out, extra or [], fmt)
 
 
 @bench_app.command("backends")
-def bench_backends(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
-                   fmt: Format = FORMAT) -> None:
+def bench_backends(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT, fmt: Format = FORMAT) -> None:
     """pair_stats per backend and thread count (benchmarks/bench_backends.py)."""
     _bench("backends", out, extra or [], fmt)
 
 
 @bench_app.command("gpm")
-def bench_gpm(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT,
-              fmt: Format = FORMAT) -> None:
+def bench_gpm(extra: list[str] | None = _BENCH_ARGS, out: Path | None = _BENCH_OUT, fmt: Format = FORMAT) -> None:
     """General-preference model query cost vs embedding dimension (benchmarks/bench_gpm_query.py)."""
     _bench("gpm", out, extra or [], fmt)
 
@@ -309,9 +363,11 @@ _FIG_NAMES = typer.Argument(None, help="scripts paper_figs/make_NAME.py (default
 
 
 @app.command(epilog=_examples("simtheory figures", "simtheory figures cross_prompt bt --quick"))
-def figures(names: list[str] | None = _FIG_NAMES,
-            quick: bool = typer.Option(False, "--quick", help="pass --quick to the scripts that accept it"),
-            fmt: Format = FORMAT) -> None:
+def figures(
+    names: list[str] | None = _FIG_NAMES,
+    quick: bool = typer.Option(False, "--quick", help="pass --quick to the scripts that accept it"),
+    fmt: Format = FORMAT,
+) -> None:
     """Re-draw the paper figures (runs paper_figs/make_*.py). Exit 1 if a script fails."""
     from simtheory.cli.bench import run_figures
 
@@ -321,18 +377,24 @@ def figures(names: list[str] | None = _FIG_NAMES,
     if fmt is Format.json:
         C.print_json({"scripts": results, "exit_code": rc})
     else:
-        C.table("paper figures", ["script", "exit", "seconds"],
-                [(r["script"], r["returncode"], r["seconds"]) for r in results],
-                styles={1: lambda v: "green" if v == "0" else "bold red"})
+        C.table(
+            "paper figures",
+            ["script", "exit", "seconds"],
+            [(r["script"], r["returncode"], r["seconds"]) for r in results],
+            styles={1: lambda v: "green" if v == "0" else "bold red"},
+        )
     raise typer.Exit(rc)
 
 
 # ----------------------------------------------------------------------------- doctor, list
 
+
 @app.command(epilog=_examples("simtheory doctor", "simtheory doctor --format json", "simtheory doctor --no-bench"))
-def doctor(fmt: Format = FORMAT,
-           bench: bool = typer.Option(True, "--bench/--no-bench", help="time pair_stats on numpy and numba (~1 s)"),
-           n_pairs: int = typer.Option(1_000_000, "--n-pairs", help="pairs in the micro-benchmark")) -> None:
+def doctor(
+    fmt: Format = FORMAT,
+    bench: bool = typer.Option(True, "--bench/--no-bench", help="time pair_stats on numpy and numba (~1 s)"),
+    n_pairs: int = typer.Option(1_000_000, "--n-pairs", help="pairs in the micro-benchmark"),
+) -> None:
     """What this machine can do: versions, numba threads, numba/numpy speed, GPU, extras, writable folders.
 
     Exit 1 when a check fails (numba and numpy estimates disagree beyond 5 SE, or no output folder is writable).
@@ -361,15 +423,15 @@ _WHAT = typer.Argument(What.grids, help="grids | claims | benchmarks | figures |
 
 
 @app.command("list", epilog=_examples("simtheory list", "simtheory list claims", "simtheory list all --format json"))
-def list_(what: What = _WHAT,
-          fmt: Format = FORMAT) -> None:
+def list_(what: What = _WHAT, fmt: Format = FORMAT) -> None:
     """List the grids (simtheory run GRID), claims (simtheory report), benchmarks and figure scripts."""
     out: dict[str, list[dict[str, Any]]] = {}
     if what in (What.grids, What.all):
         from simtheory.runner.grids import available_grids
 
-        out["grids"] = [{"name": n, "description": g.description, "aliases": g.aliases}
-                        for n, g in available_grids().items()]
+        out["grids"] = [
+            {"name": n, "description": g.description, "aliases": g.aliases} for n, g in available_grids().items()
+        ]
     if what in (What.claims, What.all):
         from simtheory.verify.report import collect_claims
 
@@ -381,15 +443,17 @@ def list_(what: What = _WHAT,
         from simtheory.cli.bench import BENCHMARKS, repo_root
 
         root = repo_root()
-        out["benchmarks"] = [{"name": n, "script": f"benchmarks/{s}",
-                              "present": bool(root and (root / "benchmarks" / s).is_file())}
-                             for n, (s, _) in BENCHMARKS.items()]
+        out["benchmarks"] = [
+            {"name": n, "script": f"benchmarks/{s}", "present": bool(root and (root / "benchmarks" / s).is_file())}
+            for n, (s, _) in BENCHMARKS.items()
+        ]
     if what in (What.figures, What.all):
         from simtheory.cli.bench import figure_scripts
 
         try:
-            out["figures"] = [{"name": p.stem.removeprefix("make_"), "script": f"paper_figs/{p.name}"}
-                              for p in figure_scripts()]
+            out["figures"] = [
+                {"name": p.stem.removeprefix("make_"), "script": f"paper_figs/{p.name}"} for p in figure_scripts()
+            ]
         except SimTheoryInputError as exc:
             out["figures"] = []
             print(f"warning: {exc}", file=sys.stderr)
@@ -403,6 +467,7 @@ def list_(what: What = _WHAT,
 
 
 # ----------------------------------------------------------------------------- entry point
+
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (``simtheory``, ``python -m simtheory``); returns the exit code."""

@@ -4,6 +4,7 @@ The scripts live next to the package in a source checkout (``benchmarks/bench_*.
 ``paper_figs/make_*.py``) and are not installed with the wheel; they are found relative to
 the repository (``$SIMTHEORY_REPO`` overrides), else a one-line error says so.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -44,9 +45,12 @@ def repo_root() -> Path | None:
 def _folder(sub: str) -> Path:
     root = repo_root()
     if root is None or not (root / sub).is_dir():
-        raise SimTheoryInputError(sub, f"the {sub}/ scripts ship with the source repository, not the installed "
-                                       "package: run from a checkout (git clone ...; pip install -e .) or set "
-                                       "SIMTHEORY_REPO")
+        raise SimTheoryInputError(
+            sub,
+            f"the {sub}/ scripts ship with the source repository, not the installed "
+            "package: run from a checkout (git clone ...; pip install -e .) or set "
+            "SIMTHEORY_REPO",
+        )
     return root / sub
 
 
@@ -68,8 +72,9 @@ def figure_scripts(names: Sequence[str] = ()) -> list[Path]:
     known = {p.stem.removeprefix("make_"): p for p in scripts}
     bad = [n for n in names if n.removeprefix("make_").removesuffix(".py") not in known]
     if bad:
-        raise SimTheoryInputError("figures", f"unknown figure script(s) {', '.join(bad)}; available: "
-                                             f"{', '.join(known)}")
+        raise SimTheoryInputError(
+            "figures", f"unknown figure script(s) {', '.join(bad)}; available: {', '.join(known)}"
+        )
     return [known[n.removeprefix("make_").removesuffix(".py")] for n in names]
 
 
@@ -96,8 +101,9 @@ def _env(root: Path) -> dict[str, str]:
 def run_script(cmd: list[str], cwd: Path, log: Path | None, echo) -> tuple[int, float]:
     """Run ``cmd``, echoing its output line by line (``echo``) and saving it to ``log``."""
     t0 = time.perf_counter()
-    with subprocess.Popen(cmd, cwd=cwd, env=_env(cwd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, bufsize=1) as proc:
+    with subprocess.Popen(
+        cmd, cwd=cwd, env=_env(cwd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    ) as proc:
         fh = log.open("w") if log is not None else None
         try:
             assert proc.stdout is not None
@@ -140,11 +146,23 @@ def run_benchmark(name: str, out: Path | str | None = None, extra: Sequence[str]
     if rc == 0 and not list(out.glob("*.png")):
         figure = draw_figure(name, out)
     files = sorted(p for p in out.iterdir() if p.is_file() and p.name != "provenance.json")
-    prov = {"benchmark": name, "script": str(script), "command": cmd, "cwd": str(root), "started_utc": started,
-            "finished_utc": _now(), "wall_seconds": round(seconds, 3), "returncode": rc,
-            "git_commit": git_commit(), "versions": package_versions(), "cpu_count": os.cpu_count(),
-            "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS"), "figure": str(figure) if figure else None,
-            "files": {p.name: _sha256(p) for p in files}, "out": str(out)}
+    prov = {
+        "benchmark": name,
+        "script": str(script),
+        "command": cmd,
+        "cwd": str(root),
+        "started_utc": started,
+        "finished_utc": _now(),
+        "wall_seconds": round(seconds, 3),
+        "returncode": rc,
+        "git_commit": git_commit(),
+        "versions": package_versions(),
+        "cpu_count": os.cpu_count(),
+        "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS"),
+        "figure": str(figure) if figure else None,
+        "files": {p.name: _sha256(p) for p in files},
+        "out": str(out),
+    }
     write_json(out / "provenance.json", prov)
     return prov
 
@@ -211,4 +229,3 @@ def run_figures(names: Sequence[str] = (), quick: bool = False, echo=print) -> l
         rc, seconds = run_script(cmd, script.parent.parent, None, echo)
         results.append({"script": script.name, "command": cmd, "returncode": rc, "seconds": round(seconds, 2)})
     return results
-

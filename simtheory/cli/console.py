@@ -1,4 +1,5 @@
 """Rich output of the ``simtheory`` command: tables, JSON, one-line errors."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-VERDICT_STYLE = {"holds": "green", "holds within tolerance": "yellow green", "does not hold": "bold red",
-                 "not checkable": "dim", "counter-example": "magenta", "still holds": "cyan"}
+VERDICT_STYLE = {
+    "holds": "green",
+    "holds within tolerance": "yellow green",
+    "does not hold": "bold red",
+    "not checkable": "dim",
+    "counter-example": "magenta",
+    "still holds": "cyan",
+}
 
 
 def console(file: IO[str] | None = None, stderr: bool = False):
@@ -21,8 +28,14 @@ def console(file: IO[str] | None = None, stderr: bool = False):
     return con
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, file: IO[str] | None = None,
-          styles: dict[int, Any] | None = None) -> None:
+def table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    file: IO[str] | None = None,
+    styles: dict[int, Any] | None = None,
+) -> None:
     """Print a Rich table; ``styles`` maps a column index to a function value -> Rich style."""
     from rich.table import Table
 
@@ -55,8 +68,13 @@ def verdict_style(v: str) -> str:
 
 def headline_table(rows, title: str, file: IO[str] | None = None) -> None:
     """The findings of a grid run: claim | paper | ours (95% CI) | verdict | note."""
-    table(title, ["claim", "paper", "ours (95% CI)", "verdict", "note"],
-          [(r.claim, r.paper, r.ours, r.verdict, r.note) for r in rows], file=file, styles={3: verdict_style})
+    table(
+        title,
+        ["claim", "paper", "ours (95% CI)", "verdict", "note"],
+        [(r.claim, r.paper, r.ours, r.verdict, r.note) for r in rows],
+        file=file,
+        styles={3: verdict_style},
+    )
 
 
 def print_json(data: Any, file: IO[str] | None = None) -> None:

@@ -5,6 +5,7 @@ speed ratio on :func:`simtheory.engine.montecarlo.pair_stats` (with a check that
 estimate the same Q within their Monte-Carlo error), the cupy and torch devices, the optional
 extras installed and what each enables, and whether the output folders are writable.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -42,8 +43,26 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version(), "executable": sys.executable, "platform": platform.platform()}
-    for name in ("simtheory", "numpy", "scipy", "numba", "pandas", "statsmodels", "matplotlib", "sympy", "typer",
-                 "rich", "torch", "lightgbm", "dask", "distributed", "dask-jobqueue", "pyarrow", "cupy", "choix"):
+    for name in (
+        "simtheory",
+        "numpy",
+        "scipy",
+        "numba",
+        "pandas",
+        "statsmodels",
+        "matplotlib",
+        "sympy",
+        "typer",
+        "rich",
+        "torch",
+        "lightgbm",
+        "dask",
+        "distributed",
+        "dask-jobqueue",
+        "pyarrow",
+        "cupy",
+        "choix",
+    ):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -52,9 +71,15 @@ def versions() -> dict[str, str]:
 
 
 def extras() -> list[dict[str, Any]]:
-    return [{"extra": name, "installed": all(_has(m) for m in mods),
-             "missing": [m for m in mods if not _has(m)], "enables": what}
-            for name, (mods, what) in EXTRAS.items()]
+    return [
+        {
+            "extra": name,
+            "installed": all(_has(m) for m in mods),
+            "missing": [m for m in mods if not _has(m)],
+            "enables": what,
+        }
+        for name, (mods, what) in EXTRAS.items()
+    ]
 
 
 def numba_info() -> dict[str, Any]:
@@ -62,10 +87,13 @@ def numba_info() -> dict[str, Any]:
         import numba
     except ImportError as exc:
         return {"available": False, "error": str(exc)}
-    info: dict[str, Any] = {"available": True, "version": numba.__version__,
-                            "num_threads": int(numba.get_num_threads()),
-                            "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS"),
-                            "configured_layer": str(getattr(numba.config, "THREADING_LAYER", "default"))}
+    info: dict[str, Any] = {
+        "available": True,
+        "version": numba.__version__,
+        "num_threads": int(numba.get_num_threads()),
+        "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS"),
+        "configured_layer": str(getattr(numba.config, "THREADING_LAYER", "default")),
+    }
     try:
         info["threading_layer"] = numba.threading_layer()  # valid once a parallel kernel has run
     except ValueError:
@@ -100,9 +128,15 @@ def speed(n_pairs: int = 1_000_000, repeat: int = 3, seed: int = 0) -> dict[str,
         key = "tau" if "tau" in a.mean else next(iter(a.mean))  # tau = xi(|dr|): the Q of eq. 24
         diff = a.mean[key] - b.mean[key]
         se = (a.se[key] ** 2 + b.se[key] ** 2) ** 0.5
-        out["agreement"] = {"statistic": key, "numpy": a.mean[key], "numba": b.mean[key], "difference": diff,
-                            "combined_se": se, "z": diff / se if se > 0 else 0.0,
-                            "agree": bool(abs(diff) <= Z * se)}
+        out["agreement"] = {
+            "statistic": key,
+            "numpy": a.mean[key],
+            "numba": b.mean[key],
+            "difference": diff,
+            "combined_se": se,
+            "z": diff / se if se > 0 else 0.0,
+            "agree": bool(abs(diff) <= Z * se),
+        }
     return out
 
 
@@ -125,8 +159,13 @@ def torch_info() -> dict[str, Any]:
     import torch
 
     cuda = bool(torch.cuda.is_available())
-    return {"installed": True, "version": torch.__version__, "device": "cuda" if cuda else "cpu",
-            "cuda_device": torch.cuda.get_device_name(0) if cuda else None, "num_threads": torch.get_num_threads()}
+    return {
+        "installed": True,
+        "version": torch.__version__,
+        "device": "cuda" if cuda else "cpu",
+        "cuda_device": torch.cuda.get_device_name(0) if cuda else None,
+        "num_threads": torch.get_num_threads(),
+    }
 
 
 def writable(paths: list[Path] | None = None) -> list[dict[str, Any]]:
@@ -184,35 +223,77 @@ def print_report(report: dict[str, Any]) -> None:
     from simtheory.cli.console import console, table
 
     v = report["versions"]
-    table("simtheory doctor: installation", ["item", "value"],
-          [(k, val) for k, val in v.items()] + [("cpu cores", report["cpu_count"])])
+    table(
+        "simtheory doctor: installation",
+        ["item", "value"],
+        [(k, val) for k, val in v.items()] + [("cpu cores", report["cpu_count"])],
+    )
     nb = report["numba"]
-    rows = [("numba", "not available: " + nb.get("error", "") if not nb.get("available") else
-             f"{nb['version']}, {nb['num_threads']} threads, threading layer "
-             f"{nb.get('threading_layer') or nb['configured_layer']}")]
+    rows = [
+        (
+            "numba",
+            "not available: " + nb.get("error", "")
+            if not nb.get("available")
+            else f"{nb['version']}, {nb['num_threads']} threads, threading layer "
+            f"{nb.get('threading_layer') or nb['configured_layer']}",
+        )
+    ]
     s = report.get("speed")
     if s:
         if "numba_seconds" in s:
-            rows.append((f"pair_stats, {s['n_pairs']:.0e} pairs",
-                         (f"numpy {s['numpy_seconds']:.3f} s, numba {s['numba_seconds']:.3f} s -> numba "
-                         f"{s['numba_over_numpy_speed']:.1f}x faster (compile {s['numba_warmup_seconds']:.1f} s)")))
+            rows.append(
+                (
+                    f"pair_stats, {s['n_pairs']:.0e} pairs",
+                    (
+                        f"numpy {s['numpy_seconds']:.3f} s, numba {s['numba_seconds']:.3f} s -> numba "
+                        f"{s['numba_over_numpy_speed']:.1f}x faster (compile {s['numba_warmup_seconds']:.1f} s)"
+                    ),
+                )
+            )
             a = s["agreement"]
-            rows.append(("numba vs numpy estimate", (f"{a['statistic']}: {a['numpy']:.5f} vs {a['numba']:.5f}, "
-                         f"z = {a['z']:.2f} -> {'agree' if a['agree'] else 'DISAGREE'}")))
+            rows.append(
+                (
+                    "numba vs numpy estimate",
+                    (
+                        f"{a['statistic']}: {a['numpy']:.5f} vs {a['numba']:.5f}, "
+                        f"z = {a['z']:.2f} -> {'agree' if a['agree'] else 'DISAGREE'}"
+                    ),
+                )
+            )
         else:
             rows.append((f"pair_stats, {s['n_pairs']:.0e} pairs", f"numpy {s['numpy_seconds']:.3f} s (no numba)"))
     c = report["cupy"]
-    rows.append(("cupy", "not installed (extra gpu)" if not c["installed"] else
-                 (", ".join(c["devices"]) or f"no CUDA device ({c.get('error', '')})")))
+    rows.append(
+        (
+            "cupy",
+            "not installed (extra gpu)"
+            if not c["installed"]
+            else (", ".join(c["devices"]) or f"no CUDA device ({c.get('error', '')})"),
+        )
+    )
     t = report["torch"]
-    rows.append(("torch", "not installed (extra models)" if not t["installed"] else
-                 f"{t['version']} on {t['cuda_device'] or t['device']}, {t['num_threads']} threads"))
+    rows.append(
+        (
+            "torch",
+            "not installed (extra models)"
+            if not t["installed"]
+            else f"{t['version']} on {t['cuda_device'] or t['device']}, {t['num_threads']} threads",
+        )
+    )
     table("engines and devices", ["item", "value"], rows)
-    table("optional extras (pip install 'simtheory[EXTRA]')", ["extra", "installed", "enables"],
-          [(e["extra"], "yes" if e["installed"] else "no (missing " + ", ".join(e["missing"]) + ")", e["enables"])
-           for e in report["extras"]])
-    table("output folders", ["path", "writable"],
-          [(f["path"], "yes" if f["writable"] else f"no: {f['error']}") for f in report["output_folders"]])
+    table(
+        "optional extras (pip install 'simtheory[EXTRA]')",
+        ["extra", "installed", "enables"],
+        [
+            (e["extra"], "yes" if e["installed"] else "no (missing " + ", ".join(e["missing"]) + ")", e["enables"])
+            for e in report["extras"]
+        ],
+    )
+    table(
+        "output folders",
+        ["path", "writable"],
+        [(f["path"], "yes" if f["writable"] else f"no: {f['error']}") for f in report["output_folders"]],
+    )
     con = console()
     for p in report["problems"]:
         con.print(f"[bold red]problem:[/] {p}")

@@ -4,15 +4,23 @@
 * :mod:`.grid` - the ``cross_prompt`` grid (``cross_prompt.toml``);
 * :mod:`.claims` - the registered claims.
 """
+
 from simtheory.cross_prompt.theory import (
-                                           DesignComparison,
-                                           compare_designs,
-                                           error_rate_table,
-                                           q_pair_gaussian,
-                                           sample_tau,
-                                           tau_cdf,
-                                           tau_density,
+    DesignComparison,
+    compare_designs,
+    error_rate_table,
+    q_pair_gaussian,
+    sample_tau,
+    tau_cdf,
+    tau_density,
 )
 
-__all__ = ["DesignComparison", "compare_designs", "error_rate_table", "q_pair_gaussian", "sample_tau", "tau_cdf",
-           "tau_density"]
+__all__ = [
+    "DesignComparison",
+    "compare_designs",
+    "error_rate_table",
+    "q_pair_gaussian",
+    "sample_tau",
+    "tau_cdf",
+    "tau_density",
+]

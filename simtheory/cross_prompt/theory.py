@@ -10,6 +10,7 @@
 * :data:`COUNTER_EXAMPLES` - populations/xi that break Theorem 16's assumptions.
 * :func:`error_rate_table` - annotation error rate 1 - P(correct label) implied by beta.
 """
+
 from __future__ import annotations
 
 import math
@@ -65,8 +66,9 @@ def q_pair_gaussian(s2: float, convention: str = "iid") -> float:
     sd = math.sqrt(_diff_var(s2, convention))
     if sd == 0.0:
         return 0.5
-    val, _ = integrate.quad(lambda z: special.expit(sd * z) * 2.0 * stats.norm.pdf(z), 0.0, np.inf,
-                            epsabs=1e-13, epsrel=1e-12, limit=200)
+    val, _ = integrate.quad(
+        lambda z: special.expit(sd * z) * 2.0 * stats.norm.pdf(z), 0.0, np.inf, epsabs=1e-13, epsrel=1e-12, limit=200
+    )
     return float(val)
 
 
@@ -101,7 +103,7 @@ def tau_density(t, s2: float) -> np.ndarray:
     out = np.zeros_like(t)
     m = (t > 0.5) & (t < 1.0)
     lg = np.log(t[m] / (1.0 - t[m]))
-    out[m] = np.exp(-lg**2 / (4.0 * s2)) / (math.sqrt(math.pi * s2) * t[m] * (1.0 - t[m]))
+    out[m] = np.exp(-(lg**2) / (4.0 * s2)) / (math.sqrt(math.pi * s2) * t[m] * (1.0 - t[m]))
     return out
 
 
@@ -186,8 +188,14 @@ class DesignComparison:
         return self.gap / self.gap_se if self.gap_se > 0 else float("inf") * np.sign(self.gap)
 
 
-def compare_designs(population: PromptPopulation, xi: Xi | None = None, n_pairs: int = 1_000_000,
-                    seed: int = 0, backend: str = "numpy", designs=("same", "cross")) -> dict[str, DesignComparison]:
+def compare_designs(
+    population: PromptPopulation,
+    xi: Xi | None = None,
+    n_pairs: int = 1_000_000,
+    seed: int = 0,
+    backend: str = "numpy",
+    designs=("same", "cross"),
+) -> dict[str, DesignComparison]:
     """Same- vs cross-prompt E|dr| (Prop. 15, eq. 26) and E xi(|dr|) (Thm. 16, eq. 27).
 
     The two designs use independent random streams spawned from ``seed``, so the gap's standard
@@ -239,23 +247,49 @@ class Scenario:
 
 #: Counter-examples (cross-prompt WORSE than same-prompt, many standard errors) and their controls.
 COUNTER_EXAMPLES = (
-    Scenario("gaussian utilities, non-concave step xi", PromptPopulation(mu_sd=0.0, sigma_logsd=0.5),
-             Xi("step", threshold=5.0, steep=50.0), "xi concave"),
-    Scenario("bimodal utilities, non-concave step xi", PromptPopulation(mu_sd=0.3, family="bimodal"),
-             Xi("step", threshold=1.9, steep=50.0), "xi concave; f unimodal"),
+    Scenario(
+        "gaussian utilities, non-concave step xi",
+        PromptPopulation(mu_sd=0.0, sigma_logsd=0.5),
+        Xi("step", threshold=5.0, steep=50.0),
+        "xi concave",
+    ),
+    Scenario(
+        "bimodal utilities, non-concave step xi",
+        PromptPopulation(mu_sd=0.3, family="bimodal"),
+        Xi("step", threshold=1.9, steep=50.0),
+        "xi concave; f unimodal",
+    ),
 )
 CONTROLS = (
-    Scenario("gaussian utilities, sigmoid xi (control)", PromptPopulation(mu_sd=0.0, sigma_logsd=0.5),
-             Xi("sigmoid", beta=1.0), ""),
-    Scenario("bimodal utilities, sigmoid xi", PromptPopulation(mu_sd=0.3, family="bimodal"),
-             Xi("sigmoid", beta=1.0), "f unimodal"),
-    Scenario("skewed utilities, sigmoid xi", PromptPopulation(mu_sd=0.1, family="skewed"),
-             Xi("sigmoid", beta=2.0), "f symmetric"),
+    Scenario(
+        "gaussian utilities, sigmoid xi (control)",
+        PromptPopulation(mu_sd=0.0, sigma_logsd=0.5),
+        Xi("sigmoid", beta=1.0),
+        "",
+    ),
+    Scenario(
+        "bimodal utilities, sigmoid xi",
+        PromptPopulation(mu_sd=0.3, family="bimodal"),
+        Xi("sigmoid", beta=1.0),
+        "f unimodal",
+    ),
+    Scenario(
+        "skewed utilities, sigmoid xi",
+        PromptPopulation(mu_sd=0.1, family="skewed"),
+        Xi("sigmoid", beta=2.0),
+        "f symmetric",
+    ),
 )
 
 
-def error_rate_table(betas=PAPER_BETAS, population: PromptPopulation | None = None, n_pairs: int = 1_000_000,
-                     seed: int = 0, backend: str = "numpy", design: str = "same") -> list[dict]:
+def error_rate_table(
+    betas=PAPER_BETAS,
+    population: PromptPopulation | None = None,
+    n_pairs: int = 1_000_000,
+    seed: int = 0,
+    backend: str = "numpy",
+    design: str = "same",
+) -> list[dict]:
     """Annotation error rate (1 - fraction of correct labels) for each beta (Sec. 6.2).
 
     Parameters
@@ -287,8 +321,21 @@ def error_rate_table(betas=PAPER_BETAS, population: PromptPopulation | None = No
     population = population or PromptPopulation()
     rows = []
     for i, beta in enumerate(betas):
-        st = pair_stats(n_pairs, design, population, Xi("sigmoid", beta),
-                        seed=np.random.SeedSequence(seed, spawn_key=(i,)), backend=backend)
-        rows.append({"beta": beta, "error_rate": 1.0 - st.mean["correct"], "error_rate_se": st.se["correct"],
-                     "expected_error": 1.0 - st.mean["tau"], "expected_error_se": st.se["tau"]})
+        st = pair_stats(
+            n_pairs,
+            design,
+            population,
+            Xi("sigmoid", beta),
+            seed=np.random.SeedSequence(seed, spawn_key=(i,)),
+            backend=backend,
+        )
+        rows.append(
+            {
+                "beta": beta,
+                "error_rate": 1.0 - st.mean["correct"],
+                "error_rate_se": st.se["correct"],
+                "expected_error": 1.0 - st.mean["tau"],
+                "expected_error_se": st.se["tau"],
+            }
+        )
     return rows

@@ -1,4 +1,5 @@
 """The synthetic-data statistics computed on real data: grids call these when ``load_for_grid`` returns data."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +9,14 @@ from simtheory.engine.montecarlo import PairStats, Xi, _finish
 from simtheory.validation import SimTheoryInputError, check_positive_int
 
 
-def pair_stats_real(data: EmbeddingData, n_pairs: int, design: str = "same", xi: Xi | None = None, *,
-                    seed: int | np.random.SeedSequence = 0) -> PairStats:
+def pair_stats_real(
+    data: EmbeddingData,
+    n_pairs: int,
+    design: str = "same",
+    xi: Xi | None = None,
+    *,
+    seed: int | np.random.SeedSequence = 0,
+) -> PairStats:
     """E|dr|, E xi(|dr|) = Q and label accuracy (as :func:`simtheory.engine.montecarlo.pair_stats`) over ``n_pairs``
     random pairs of real responses, dr from the golden reward ``data.reward``; ``design`` is ``same``
     (one prompt, two distinct responses), ``cross`` (two prompts) or ``any`` (Prop. 15 / Thm. 16 on real data)."""

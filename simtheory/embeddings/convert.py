@@ -23,6 +23,7 @@ answer), responses their first. Truncation is counted with the model's own token
 ``tie_pairs``, SHA-256 hashes of every text, token and character counts, truncation flags, the
 model name and a JSON ``meta`` record.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -60,6 +61,7 @@ class Preference:
 # reading records
 # ----------------------------------------------------------------------------------------------
 
+
 def _records(path: Path) -> list[dict]:
     name = path.name.lower()
     try:
@@ -75,8 +77,9 @@ def _records(path: Path) -> list[dict]:
                     except json.JSONDecodeError:
                         raise SimTheoryInputError("PREFS", f"{path.name} line {ln} is not valid JSON") from None
                     if not isinstance(out[-1], dict):
-                        raise SimTheoryInputError("PREFS", f"{path.name} line {ln} is a JSON "
-                                                  f"{type(out[-1]).__name__}, expected an object")
+                        raise SimTheoryInputError(
+                            "PREFS", f"{path.name} line {ln} is a JSON {type(out[-1]).__name__}, expected an object"
+                        )
             return out
         if name.endswith((".json", ".json.gz")):
             opener = gzip.open if name.endswith(".gz") else open
@@ -96,7 +99,9 @@ def _records(path: Path) -> list[dict]:
             try:
                 df = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path, keep_default_na=False)
             except ImportError:
-                raise SimTheoryInputError("PREFS", "reading Parquet needs pyarrow (pip install simtheory[parquet])") from None
+                raise SimTheoryInputError(
+                    "PREFS", "reading Parquet needs pyarrow (pip install simtheory[parquet])"
+                ) from None
             except pd.errors.EmptyDataError:
                 raise SimTheoryInputError("PREFS", f"{path.name} is empty") from None
             except UnicodeDecodeError:
@@ -106,9 +111,11 @@ def _records(path: Path) -> list[dict]:
             return df.to_dict("records")
     except UnicodeDecodeError:
         raise SimTheoryInputError("PREFS", f"{path.name} is not UTF-8 text") from None
-    except (OSError, EOFError) as exc:   # e.g. a .gz that is not gzip
+    except (OSError, EOFError) as exc:  # e.g. a .gz that is not gzip
         raise SimTheoryInputError("PREFS", f"cannot read {path.name}: {type(exc).__name__}") from None
-    raise SimTheoryInputError("PREFS", f"unsupported file type of {path.name}; use .jsonl(.gz), .json, .parquet or .csv")
+    raise SimTheoryInputError(
+        "PREFS", f"unsupported file type of {path.name}; use .jsonl(.gz), .json, .parquet or .csv"
+    )
 
 
 def _messages(value) -> list[dict] | None:
@@ -121,8 +128,9 @@ def _messages(value) -> list[dict] | None:
 
 
 def _render(msgs: Sequence[dict]) -> str:
-    return "".join(f"\n\n{ROLE_NAMES.get(str(m.get('role', 'user')).lower(), str(m.get('role')))}: {m['content']}"
-                   for m in msgs)
+    return "".join(
+        f"\n\n{ROLE_NAMES.get(str(m.get('role', 'user')).lower(), str(m.get('role')))}: {m['content']}" for m in msgs
+    )
 
 
 def _text(value, field: str, row: int) -> str:
@@ -132,7 +140,9 @@ def _text(value, field: str, row: int) -> str:
             return str(msgs[0]["content"]).strip()
         return _render(msgs).strip()
     if not isinstance(value, str):
-        raise SimTheoryInputError(field, f"record {row}: expected text or a list of messages, got {type(value).__name__}")
+        raise SimTheoryInputError(
+            field, f"record {row}: expected text or a list of messages, got {type(value).__name__}"
+        )
     return value.strip()
 
 
@@ -145,17 +155,23 @@ def _split_hh(chosen, rejected, row: int) -> tuple[str, str, str] | None:
             k += 1
         if k == 0:
             return None
-        return (_render(mc[:k]).strip(), _render(mc[k:]).strip() if len(mc) - k > 1 else str(mc[k]["content"]).strip(),
-                _render(mr[k:]).strip() if len(mr) - k > 1 else str(mr[k]["content"]).strip())
+        return (
+            _render(mc[:k]).strip(),
+            _render(mc[k:]).strip() if len(mc) - k > 1 else str(mc[k]["content"]).strip(),
+            _render(mr[k:]).strip() if len(mr) - k > 1 else str(mr[k]["content"]).strip(),
+        )
     if not isinstance(chosen, str) or not isinstance(rejected, str):
         raise SimTheoryInputError("chosen", f"record {row}: expected two dialogues as text or message lists")
     parts = []
     for s, field in ((chosen, "chosen"), (rejected, "rejected")):
         cut = s.rfind(HH_MARK)
         if cut < 0:
-            raise SimTheoryInputError(field, f"record {row}: no '\\n\\nAssistant:' turn to split the prompt from the "
-                                      "response (give a 'prompt' field for non-dialogue data)")
-        parts.append((s[:cut + len(HH_MARK)].strip(), s[cut + len(HH_MARK):].strip()))
+            raise SimTheoryInputError(
+                field,
+                f"record {row}: no '\\n\\nAssistant:' turn to split the prompt from the "
+                "response (give a 'prompt' field for non-dialogue data)",
+            )
+        parts.append((s[: cut + len(HH_MARK)].strip(), s[cut + len(HH_MARK) :].strip()))
     if parts[0][0] != parts[1][0]:
         return None
     return parts[0][0], parts[0][1], parts[1][1]
@@ -182,12 +198,17 @@ def parse_preferences(records: list[dict]) -> tuple[list[Preference], dict]:
     elif {"chosen", "rejected"} <= keys:
         shape = "prompt_chosen_rejected" if "prompt" in keys else "dialogue_pairs"
     else:
-        raise SimTheoryInputError("PREFS", f"unknown record shape with fields {', '.join(sorted(map(str, keys)))[:120]}; "
-                                  "expected {chosen, rejected}, {prompt, chosen, rejected} or "
-                                  "{prompt, response_a, response_b, winner}")
-    need = {"arena": ("prompt", "response_a", "response_b", "winner"),
-            "prompt_chosen_rejected": ("prompt", "chosen", "rejected"),
-            "dialogue_pairs": ("chosen", "rejected")}[shape]
+        raise SimTheoryInputError(
+            "PREFS",
+            f"unknown record shape with fields {', '.join(sorted(map(str, keys)))[:120]}; "
+            "expected {chosen, rejected}, {prompt, chosen, rejected} or "
+            "{prompt, response_a, response_b, winner}",
+        )
+    need = {
+        "arena": ("prompt", "response_a", "response_b", "winner"),
+        "prompt_chosen_rejected": ("prompt", "chosen", "rejected"),
+        "dialogue_pairs": ("chosen", "rejected"),
+    }[shape]
     prefs: list[Preference] = []
     stats: dict[str, Any] = {"shape": shape, "records": len(records), "prompt_mismatch": 0, "identical_texts": 0}
     for row, rec in enumerate(records):
@@ -201,18 +222,29 @@ def parse_preferences(records: list[dict]) -> tuple[list[Preference], dict]:
                 continue
             p = Preference(*split, outcome="a")
         elif shape == "prompt_chosen_rejected":
-            p = Preference(_text(rec["prompt"], "prompt", row), _text(rec["chosen"], "chosen", row),
-                           _text(rec["rejected"], "rejected", row), "a")
+            p = Preference(
+                _text(rec["prompt"], "prompt", row),
+                _text(rec["chosen"], "chosen", row),
+                _text(rec["rejected"], "rejected", row),
+                "a",
+            )
         else:
-            p = Preference(_text(rec["prompt"], "prompt", row), _text(rec["response_a"], "response_a", row),
-                           _text(rec["response_b"], "response_b", row), _winner(rec["winner"], row))
+            p = Preference(
+                _text(rec["prompt"], "prompt", row),
+                _text(rec["response_a"], "response_a", row),
+                _text(rec["response_b"], "response_b", row),
+                _winner(rec["winner"], row),
+            )
         if p.a == p.b:
             stats["identical_texts"] += 1
             continue
         prefs.append(p)
     if not prefs:
-        raise SimTheoryInputError("PREFS", f"no usable comparisons ({stats['prompt_mismatch']} with different "
-                                  f"prompts, {stats['identical_texts']} with identical responses)")
+        raise SimTheoryInputError(
+            "PREFS",
+            f"no usable comparisons ({stats['prompt_mismatch']} with different "
+            f"prompts, {stats['identical_texts']} with identical responses)",
+        )
     return prefs, stats
 
 
@@ -227,6 +259,7 @@ def read_preferences(path: str | Path) -> tuple[list[Preference], dict]:
 # ----------------------------------------------------------------------------------------------
 # encoders
 # ----------------------------------------------------------------------------------------------
+
 
 class Encoder(Protocol):
     name: str
@@ -246,7 +279,9 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise SimTheoryInputError("--model", "embedding needs the optional extra: pip install -e '.[embed]'") from None
+            raise SimTheoryInputError(
+                "--model", "embedding needs the optional extra: pip install -e '.[embed]'"
+            ) from None
         path: Any = model
         if model in (DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL):
             try:
@@ -261,8 +296,10 @@ class SentenceTransformerEncoder:
             transformers.logging.set_verbosity_error()
             self.model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # noqa: BLE001 - unknown name offline, broken folder
-            raise SimTheoryInputError("--model", f"cannot load {model!r} offline ({type(exc).__name__}); give a "
-                                      "local sentence-transformers folder") from None
+            raise SimTheoryInputError(
+                "--model",
+                f"cannot load {model!r} offline ({type(exc).__name__}); give a local sentence-transformers folder",
+            ) from None
         self.name = model
         self.max_tokens = int(self.model.max_seq_length or 512)
 
@@ -270,13 +307,23 @@ class SentenceTransformerEncoder:
         ids = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
         return np.array([len(i) for i in ids], dtype=np.int64)
 
-    def encode(self, texts: list[str], *, keep: str = "start", batch_size: int = 32, progress: bool = True) -> np.ndarray:
+    def encode(
+        self, texts: list[str], *, keep: str = "start", batch_size: int = 32, progress: bool = True
+    ) -> np.ndarray:
         tok = self.model.tokenizer
         old = tok.truncation_side
         tok.truncation_side = "left" if keep == "end" else "right"
         try:
-            return np.asarray(self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                                                show_progress_bar=False, convert_to_numpy=True), dtype=np.float32)
+            return np.asarray(
+                self.model.encode(
+                    list(texts),
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                ),
+                dtype=np.float32,
+            )
         finally:
             tok.truncation_side = old
 
@@ -293,21 +340,32 @@ def _file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def _encode_all(encoder: Encoder, texts: list[str], keep: str, batch_size: int, progress: bool, desc: str) -> np.ndarray:
+def _encode_all(
+    encoder: Encoder, texts: list[str], keep: str, batch_size: int, progress: bool, desc: str
+) -> np.ndarray:
     from tqdm.auto import tqdm
 
     out = []
     chunk = max(batch_size * 4, 64)
     with tqdm(total=len(texts), desc=desc, unit="text", disable=not progress, file=sys.stderr) as bar:
         for s in range(0, len(texts), chunk):
-            out.append(encoder.encode(texts[s:s + chunk], keep=keep, batch_size=batch_size, progress=False))
-            bar.update(len(texts[s:s + chunk]))
+            out.append(encoder.encode(texts[s : s + chunk], keep=keep, batch_size=batch_size, progress=False))
+            bar.update(len(texts[s : s + chunk]))
     return np.vstack(out)
 
 
-def convert(prefs_path: str | Path, out: str | Path, *, model: str = DEFAULT_MODEL, on_truncation: str = "warn",
-            batch_size: int = 32, progress: bool = True, encoder: Encoder | None = None, limit: int | None = None,
-            log=print) -> dict:
+def convert(
+    prefs_path: str | Path,
+    out: str | Path,
+    *,
+    model: str = DEFAULT_MODEL,
+    on_truncation: str = "warn",
+    batch_size: int = 32,
+    progress: bool = True,
+    encoder: Encoder | None = None,
+    limit: int | None = None,
+    log=print,
+) -> dict:
     """Embed the comparisons of ``prefs_path`` and write ``out`` (.npz); returns the meta record.
 
     Parameters
@@ -339,7 +397,7 @@ def convert(prefs_path: str | Path, out: str | Path, *, model: str = DEFAULT_MOD
         raise SimTheoryInputError("--out", f"folder {out.parent} does not exist")
     prefs, stats = read_preferences(prefs_path)
     if limit is not None:
-        prefs = prefs[:check_positive_int("--limit", limit)]
+        prefs = prefs[: check_positive_int("--limit", limit)]
     encoder = encoder or SentenceTransformerEncoder(model)
     t0 = time.perf_counter()
     # unique prompts and (prompt, response) rows; responses stored once per prompt
@@ -375,13 +433,22 @@ def convert(prefs_path: str | Path, out: str | Path, *, model: str = DEFAULT_MOD
     p_cut, r_cut = p_tok > encoder.max_tokens, r_tok > encoder.max_tokens
     pr_arr = np.array(pairs, dtype=np.int64)
     pair_cut = r_cut[pr_arr].any(axis=1)
-    report = {"max_tokens": encoder.max_tokens, "prompts_cut": int(p_cut.sum()), "prompts": len(prompts),
-              "responses_cut": int(r_cut.sum()), "responses": len(responses), "pairs_with_a_cut_response": int(pair_cut.sum()),
-              "pairs": len(pairs)}
+    report = {
+        "max_tokens": encoder.max_tokens,
+        "prompts_cut": int(p_cut.sum()),
+        "prompts": len(prompts),
+        "responses_cut": int(r_cut.sum()),
+        "responses": len(responses),
+        "pairs_with_a_cut_response": int(pair_cut.sum()),
+        "pairs": len(pairs),
+    }
     if on_truncation == "refuse" and (p_cut.any() or r_cut.any()):
-        raise SimTheoryInputError("--on-truncation", f"{report['prompts_cut']} of {len(prompts)} prompts and "
-                                  f"{report['responses_cut']} of {len(responses)} responses exceed the model's "
-                                  f"{encoder.max_tokens} tokens; use --on-truncation warn or a longer-window model")
+        raise SimTheoryInputError(
+            "--on-truncation",
+            f"{report['prompts_cut']} of {len(prompts)} prompts and "
+            f"{report['responses_cut']} of {len(responses)} responses exceed the model's "
+            f"{encoder.max_tokens} tokens; use --on-truncation warn or a longer-window model",
+        )
     t_tok = time.perf_counter() - t0
     t1 = time.perf_counter()
     p_emb = _encode_all(encoder, prompts, "end", batch_size, progress, "prompts")
@@ -392,22 +459,43 @@ def convert(prefs_path: str | Path, out: str | Path, *, model: str = DEFAULT_MOD
     p_sha = [_sha(p) for p in prompts]
     r_sha = [_sha(r) for r in responses]
     rp = np.array(resp_prompt)
-    meta = {"source": str(prefs_path), "source_sha256": _file_sha(Path(prefs_path)), **stats,
-            "comparisons": len(prefs), "ties": len(ties), "model": encoder.name, "truncation": report,
-            "on_truncation": on_truncation, "prompt_truncation_keeps": "last tokens",
-            "response_truncation_keeps": "first tokens", "seconds_tokenize": round(t_tok, 3),
-            "seconds_encode": round(t_enc, 3), "texts": len(prompts) + len(responses),
-            "texts_per_second": round((len(prompts) + len(responses)) / max(t_enc, 1e-9), 2),
-            "label_convention": "pairs[:, 0] is the first response; labels 1 = first preferred",
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    arrays = dict(embeddings=r_emb, prompt_embeddings=p_emb[rp],
-                  prompt_ids=np.array([s[:16] for s in p_sha])[rp], response_ids=np.array([s[:16] for s in r_sha]),
-                  prompt_sha256=np.array(p_sha)[rp], response_sha256=np.array(r_sha),
-                  pairs=pr_arr, labels=np.array(labels, dtype=np.int8),
-                  tie_pairs=np.array(ties, dtype=np.int64).reshape(-1, 2),
-                  response_tokens=r_tok, response_chars=np.array([len(r) for r in responses], dtype=np.int64),
-                  prompt_tokens=p_tok[rp], response_truncated=r_cut, prompt_truncated=p_cut[rp],
-                  pair_identical_embeddings=same, model=np.array(encoder.name), meta=np.array(json.dumps(meta)))
+    meta = {
+        "source": str(prefs_path),
+        "source_sha256": _file_sha(Path(prefs_path)),
+        **stats,
+        "comparisons": len(prefs),
+        "ties": len(ties),
+        "model": encoder.name,
+        "truncation": report,
+        "on_truncation": on_truncation,
+        "prompt_truncation_keeps": "last tokens",
+        "response_truncation_keeps": "first tokens",
+        "seconds_tokenize": round(t_tok, 3),
+        "seconds_encode": round(t_enc, 3),
+        "texts": len(prompts) + len(responses),
+        "texts_per_second": round((len(prompts) + len(responses)) / max(t_enc, 1e-9), 2),
+        "label_convention": "pairs[:, 0] is the first response; labels 1 = first preferred",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    arrays = dict(
+        embeddings=r_emb,
+        prompt_embeddings=p_emb[rp],
+        prompt_ids=np.array([s[:16] for s in p_sha])[rp],
+        response_ids=np.array([s[:16] for s in r_sha]),
+        prompt_sha256=np.array(p_sha)[rp],
+        response_sha256=np.array(r_sha),
+        pairs=pr_arr,
+        labels=np.array(labels, dtype=np.int8),
+        tie_pairs=np.array(ties, dtype=np.int64).reshape(-1, 2),
+        response_tokens=r_tok,
+        response_chars=np.array([len(r) for r in responses], dtype=np.int64),
+        prompt_tokens=p_tok[rp],
+        response_truncated=r_cut,
+        prompt_truncated=p_cut[rp],
+        pair_identical_embeddings=same,
+        model=np.array(encoder.name),
+        meta=np.array(json.dumps(meta)),
+    )
     tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.npz")
     try:
         np.savez_compressed(tmp, **arrays)
@@ -416,10 +504,13 @@ def convert(prefs_path: str | Path, out: str | Path, *, model: str = DEFAULT_MOD
         if tmp.exists():
             tmp.unlink()
     if on_truncation == "warn" and (p_cut.any() or r_cut.any() or same.any()):
-        log(f"warning: truncation at {encoder.max_tokens} tokens: {report['prompts_cut']}/{len(prompts)} prompts "
+        log(
+            f"warning: truncation at {encoder.max_tokens} tokens: {report['prompts_cut']}/{len(prompts)} prompts "
             f"(last tokens kept), {report['responses_cut']}/{len(responses)} responses; "
             f"{report['pairs_with_a_cut_response']}/{len(pairs)} pairs have a cut response, "
-            f"{report['pairs_identical_embeddings']} pairs have identical response embeddings", file=sys.stderr)
+            f"{report['pairs_identical_embeddings']} pairs have identical response embeddings",
+            file=sys.stderr,
+        )
     return meta
 
 
@@ -433,16 +524,30 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m simtheory.embed PREFS --out FILE.npz [--model M] [--on-truncation refuse|warn] [--batch-size B]``."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m simtheory.embed",
-                                 description="Embed human preference pairs (chosen/rejected or arena) for simtheory.")
+    ap = argparse.ArgumentParser(
+        prog="python -m simtheory.embed",
+        description="Embed human preference pairs (chosen/rejected or arena) for simtheory.",
+    )
     ap.add_argument("prefs", metavar="PREFS", help="preference file: .jsonl(.gz), .json, .parquet or .csv")
     ap.add_argument("--out", required=True, help="output .npz")
-    ap.add_argument("--model", default=DEFAULT_MODEL, help=f"sentence-transformers name or folder (default {DEFAULT_MODEL}, shipped)")
-    ap.add_argument("--on-truncation", default="warn", choices=None,
-                    help="warn (default): embed cut texts and report counts; refuse: stop if any text exceeds the window")
+    ap.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"sentence-transformers name or folder (default {DEFAULT_MODEL}, shipped)",
+    )
+    ap.add_argument(
+        "--on-truncation",
+        default="warn",
+        choices=None,
+        help="warn (default): embed cut texts and report counts; refuse: stop if any text exceeds the window",
+    )
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--threads", type=int, default=None,
-                    help="torch CPU threads (default: torch's choice; on a busy shared machine 1 can be faster)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (default: torch's choice; on a busy shared machine 1 can be faster)",
+    )
     ap.add_argument("--limit", type=int, default=None, help="use only the first N comparisons")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
@@ -451,13 +556,22 @@ def main(argv: list[str] | None = None) -> int:
             import torch
 
             torch.set_num_threads(check_positive_int("--threads", args.threads))
-        meta = convert(args.prefs, args.out, model=args.model, on_truncation=args.on_truncation,
-                       batch_size=args.batch_size, progress=not args.no_progress, limit=args.limit)
+        meta = convert(
+            args.prefs,
+            args.out,
+            model=args.model,
+            on_truncation=args.on_truncation,
+            batch_size=args.batch_size,
+            progress=not args.no_progress,
+            limit=args.limit,
+        )
     except SimTheoryInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     tr = meta["truncation"]
-    print(f"wrote {args.out}: {tr['pairs']} labelled pairs + {meta['ties']} ties over {tr['prompts']} prompts "
-          f"({meta['shape']}), model {meta['model']}, {meta['texts_per_second']:.0f} texts/s; dropped "
-          f"{meta['prompt_mismatch']} pairs with different prompts, {meta['identical_texts']} with identical responses")
+    print(
+        f"wrote {args.out}: {tr['pairs']} labelled pairs + {meta['ties']} ties over {tr['prompts']} prompts "
+        f"({meta['shape']}), model {meta['model']}, {meta['texts_per_second']:.0f} texts/s; dropped "
+        f"{meta['prompt_mismatch']} pairs with different prompts, {meta['identical_texts']} with identical responses"
+    )
     return 0

@@ -24,6 +24,7 @@ Reports (:func:`reports`), as on synthetic data:
   pairs (the two middle-ranked responses of a prompt): prompts split into train (2/3) and held-out
   test (1/3), the min-max scaler fit on the train rows and reused on the test rows.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,15 @@ def load_texts(path: Path = TEXTS) -> list[dict]:
             if line.strip():
                 rec = json.loads(line)
                 for k, (resp, grade) in enumerate(zip(rec["responses"], GRADES)):
-                    rows.append(dict(prompt_id=rec["prompt_id"], prompt=rec["prompt"], response_id=f"r{k + 1}",
-                                     response=resp, grade=grade))
+                    rows.append(
+                        dict(
+                            prompt_id=rec["prompt_id"],
+                            prompt=rec["prompt"],
+                            response_id=f"r{k + 1}",
+                            response=resp,
+                            grade=grade,
+                        )
+                    )
     return rows
 
 
@@ -94,10 +102,14 @@ def embed_texts(texts: list[str], batch_size: int = 32) -> np.ndarray:
     if cut:
         import warnings
 
-        warnings.warn(f"embed_texts: {cut} of {len(texts)} texts exceed {model.max_seq_length} tokens and are cut",
-                      UserWarning, stacklevel=2)
-    return np.asarray(model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                   show_progress_bar=False), dtype=np.float32)
+        warnings.warn(
+            f"embed_texts: {cut} of {len(texts)} texts exceed {model.max_seq_length} tokens and are cut",
+            UserWarning,
+            stacklevel=2,
+        )
+    return np.asarray(
+        model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False), dtype=np.float32
+    )
 
 
 def golden_linear(z: np.ndarray, grades: np.ndarray, ridge: float = GOLDEN_RIDGE) -> tuple[np.ndarray, float]:
@@ -119,9 +131,17 @@ def build_example(out: Path = NPZ) -> Path:
     grades = np.array([r["grade"] for r in rows], dtype=float)
     z, _ = MinMaxScaler.fit(emb.astype(float)).transform(emb.astype(float))
     w, b = golden_linear(z, grades)
-    np.savez_compressed(out, embeddings=emb, prompt_ids=np.array([r["prompt_id"] for r in rows]),
-                        response_ids=np.array([r["response_id"] for r in rows]), grade=grades,
-                        reward=z @ w + b, golden_w=w, golden_b=np.array(b), model=np.array(MODEL_NAME))
+    np.savez_compressed(
+        out,
+        embeddings=emb,
+        prompt_ids=np.array([r["prompt_id"] for r in rows]),
+        response_ids=np.array([r["response_id"] for r in rows]),
+        grade=grades,
+        reward=z @ w + b,
+        golden_w=w,
+        golden_b=np.array(b),
+        model=np.array(MODEL_NAME),
+    )
     return Path(out)
 
 
@@ -137,6 +157,7 @@ def load_example(path: Path | None = None) -> EmbeddingData:
 # ----------------------------------------------------------------------------------------------
 # reports
 # ----------------------------------------------------------------------------------------------
+
 
 def _pair_index(groups: np.ndarray, design: str) -> tuple[np.ndarray, np.ndarray]:
     i, j = np.triu_indices(groups.size, 1)
@@ -162,8 +183,11 @@ def pair_quality(r: np.ndarray, groups: np.ndarray, beta: float = 1.0) -> dict:
     k = sizes[groups[i]].astype(float)
     wt = 2.0 / k**2  # each unordered distinct pair is 2 of the K^2 ordered draws
     n_p = np.count_nonzero(sizes)
-    out["same_iid"] = dict(n_pairs=int(d.size), abs_dr=float((wt * d).sum() / n_p),
-                           Q=float(((wt * expit(beta * d)).sum() + (0.5 / sizes[sizes > 0]).sum()) / n_p))
+    out["same_iid"] = dict(
+        n_pairs=int(d.size),
+        abs_dr=float((wt * d).sum() / n_p),
+        Q=float(((wt * expit(beta * d)).sum() + (0.5 / sizes[sizes > 0]).sum()) / n_p),
+    )
     return out
 
 
@@ -190,8 +214,9 @@ def _middle_pairs(rows: np.ndarray, groups: np.ndarray, r: np.ndarray) -> dict:
     return out
 
 
-def _sample_design(rows: np.ndarray, groups: np.ndarray, design: str, m: int, rng,
-                   middle: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _sample_design(
+    rows: np.ndarray, groups: np.ndarray, design: str, m: int, rng, middle: dict | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs of a design: ``same``/``cross`` (random responses of one / two prompts), ``similar``
     (the two middle-ranked responses of a random prompt, in random order) and ``similar_x`` (one of
     the two middle-ranked responses of each of two different prompts), as in Sec. 6.3."""
@@ -213,8 +238,9 @@ def _sample_design(rows: np.ndarray, groups: np.ndarray, design: str, m: int, rn
     return a, b
 
 
-def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pairs: int = 400, n_rep: int = 20,
-                         seed: int = 0) -> dict:
+def bt_order_consistency(
+    data: EmbeddingData, *, beta: float = 1.0, n_train_pairs: int = 400, n_rep: int = 20, seed: int = 0
+) -> dict:
     """Held-out order consistency of linear BT fits trained on same- vs cross-prompt annotations
     (designs :data:`TRAIN_DESIGNS`; Sec. 6.3 of *Rethinking BT*).
 
@@ -232,8 +258,9 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
     prompts = np.unique(groups)
     raw = data.raw if data.raw is not None else data.embeddings
     r = data.reward
-    res: dict[str, dict[str, list[float]]] = {d: {k: [] for k in ("any", "same", "cross", "label_accuracy")}
-                                              for d in TRAIN_DESIGNS}
+    res: dict[str, dict[str, list[float]]] = {
+        d: {k: [] for k in ("any", "same", "cross", "label_accuracy")} for d in TRAIN_DESIGNS
+    }
     for child in np.random.SeedSequence(seed).spawn(n_rep):
         rng = np.random.default_rng(child)
         test_p = rng.choice(prompts, max(2, prompts.size // 3), replace=False)
@@ -253,27 +280,37 @@ def bt_order_consistency(data: EmbeddingData, *, beta: float = 1.0, n_train_pair
             res[design]["label_accuracy"].append(float(np.mean(lab == (r[i] > r[j]))))
             for d in ("any", "same", "cross"):
                 res[design][d].append(order_consistency(r[test], r_hat, groups=groups[test], design=d).mean)
-    out: dict[str, Any] = {"beta": beta, "n_train_pairs": n_train_pairs, "n_rep": n_rep, "seed": seed,
-                           "ridge": BT_RIDGE}
+    out: dict[str, Any] = {
+        "beta": beta,
+        "n_train_pairs": n_train_pairs,
+        "n_rep": n_rep,
+        "seed": seed,
+        "ridge": BT_RIDGE,
+    }
     for design, vals in res.items():
-        out[design] = {k: dict(mean=float(np.mean(v)), se=float(np.std(v, ddof=1) / np.sqrt(len(v))))
-                       for k, v in vals.items()}
+        out[design] = {
+            k: dict(mean=float(np.mean(v)), se=float(np.std(v, ddof=1) / np.sqrt(len(v)))) for k, v in vals.items()
+        }
     for a, b in (("cross", "same"), ("similar_x", "similar"), ("same", "similar")):
         diff = np.array(res[a]["any"]) - np.array(res[b]["any"])
         out[f"{a}_minus_{b}_any"] = dict(mean=float(diff.mean()), se=float(diff.std(ddof=1) / np.sqrt(diff.size)))
     return out
 
 
-def reports(data: EmbeddingData | None = None, *, beta: float = 1.0, n_train_pairs: int = 400, n_rep: int = 20,
-            seed: int = 0) -> dict:
+def reports(
+    data: EmbeddingData | None = None, *, beta: float = 1.0, n_train_pairs: int = 400, n_rep: int = 20, seed: int = 0
+) -> dict:
     """All reports of the example (see the module docstring)."""
     data = data or load_example()
     if data.reward is None:
         raise SimTheoryInputError("embeddings", "the data have no golden reward ('reward' field)")
     out: dict[str, Any] = {
-        "data": data.summary(), "pair_quality": pair_quality(data.reward, data.prompt_index, beta),
-        "bt_order_consistency": bt_order_consistency(data, beta=beta, n_train_pairs=n_train_pairs,
-                                                     n_rep=n_rep, seed=seed)}
+        "data": data.summary(),
+        "pair_quality": pair_quality(data.reward, data.prompt_index, beta),
+        "bt_order_consistency": bt_order_consistency(
+            data, beta=beta, n_train_pairs=n_train_pairs, n_rep=n_rep, seed=seed
+        ),
+    }
     if "grade" in data.meta:
         from scipy.stats import spearmanr
 

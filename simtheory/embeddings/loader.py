@@ -26,6 +26,7 @@ Supported files (one row = one prompt-response pair unless stated):
 
 Every problem is a one-line :class:`~simtheory.validation.SimTheoryInputError` naming the field.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,9 @@ class MinMaxScaler:
         """Scaled copy of ``x`` clipped to [0, 1], and the number of clipped entries."""
         x = check_finite_array("embeddings", x, ndim=2)
         if x.shape[1] != self.lo.size:
-            raise SimTheoryInputError("embeddings", f"has {x.shape[1]} dimensions, the scaler was fit on {self.lo.size}")
+            raise SimTheoryInputError(
+                "embeddings", f"has {x.shape[1]} dimensions, the scaler was fit on {self.lo.size}"
+            )
         # halve before subtracting (exact in binary floating point): hi - lo of finite values near
         # +-1.7e308 would overflow to inf and turn the scaled values into NaN
         lo, span = self.lo / 2, self.hi / 2 - self.lo / 2
@@ -145,20 +148,33 @@ class EmbeddingData:
             keep = (new[self.pairs] >= 0).all(axis=1)
             pairs = new[self.pairs[keep]]
             labels = None if self.labels is None else self.labels[keep]
-        return replace(self, embeddings=self.embeddings[rows], prompt_ids=self.prompt_ids[rows],
-                       response_ids=self.response_ids[rows],
-                       reward=None if self.reward is None else self.reward[rows],
-                       raw=None if self.raw is None else self.raw[rows], pairs=pairs, labels=labels)
+        return replace(
+            self,
+            embeddings=self.embeddings[rows],
+            prompt_ids=self.prompt_ids[rows],
+            response_ids=self.response_ids[rows],
+            reward=None if self.reward is None else self.reward[rows],
+            raw=None if self.raw is None else self.raw[rows],
+            pairs=pairs,
+            labels=labels,
+        )
 
     def summary(self) -> dict:
-        return dict(source=self.source, n=self.n, dim=self.dim, n_prompts=self.n_prompts,
-                    has_reward=self.reward is not None,
-                    n_pairs=0 if self.pairs is None else int(self.pairs.shape[0]), n_clipped=self.n_clipped)
+        return dict(
+            source=self.source,
+            n=self.n,
+            dim=self.dim,
+            n_prompts=self.n_prompts,
+            has_reward=self.reward is not None,
+            n_pairs=0 if self.pairs is None else int(self.pairs.shape[0]),
+            n_clipped=self.n_clipped,
+        )
 
 
 # ----------------------------------------------------------------------------------------------
 # readers: each returns a dict of raw fields (embeddings, prompt_ids, ...) for _assemble
 # ----------------------------------------------------------------------------------------------
+
 
 def _as_ids(name: str, values, n: int) -> np.ndarray:
     ids = np.asarray(values)
@@ -177,7 +193,9 @@ def _read_npz(path: Path) -> dict:
     try:
         with np.load(path, allow_pickle=False) as z:
             if "embeddings" not in z.files:
-                raise SimTheoryInputError("embeddings", f"{path.name} has no array 'embeddings' (found: {', '.join(z.files)})")
+                raise SimTheoryInputError(
+                    "embeddings", f"{path.name} has no array 'embeddings' (found: {', '.join(z.files)})"
+                )
             out = {}
             for k in z.files:
                 try:
@@ -225,9 +243,13 @@ def _read_table(path: Path) -> dict:
         try:
             df = pd.read_parquet(path)
         except ImportError:
-            raise SimTheoryInputError("embeddings", "reading Parquet needs pyarrow (pip install simtheory[parquet])") from None
+            raise SimTheoryInputError(
+                "embeddings", "reading Parquet needs pyarrow (pip install simtheory[parquet])"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - corrupt or non-Parquet file (ArrowInvalid, OSError, ...)
-            raise SimTheoryInputError("embeddings", f"cannot read {path.name} as Parquet: {type(exc).__name__}") from None
+            raise SimTheoryInputError(
+                "embeddings", f"cannot read {path.name} as Parquet: {type(exc).__name__}"
+            ) from None
     else:
         try:
             df = pd.read_csv(path)
@@ -236,14 +258,19 @@ def _read_table(path: Path) -> dict:
         except UnicodeDecodeError:
             raise SimTheoryInputError("embeddings", f"{path.name} is not UTF-8 text") from None
         except (pd.errors.ParserError, ValueError) as exc:
-            raise SimTheoryInputError("embeddings", f"{path.name} is not a well-formed CSV file ({type(exc).__name__})") from None
+            raise SimTheoryInputError(
+                "embeddings", f"{path.name} is not a well-formed CSV file ({type(exc).__name__})"
+            ) from None
     if len(df) == 0:
         raise SimTheoryInputError("embeddings", f"{path.name} has a header but no rows")
     cols = [str(c) for c in df.columns]
     unknown = [c for c in cols if c not in TABLE_COLUMNS and not c.startswith(("emb_", "Unnamed: "))]
     if unknown:
-        raise SimTheoryInputError("embeddings", f"{path.name}: unknown column(s) {', '.join(unknown[:5])}; "
-                                  f"expected {', '.join(TABLE_COLUMNS)} or emb_0..emb_(d-1)")
+        raise SimTheoryInputError(
+            "embeddings",
+            f"{path.name}: unknown column(s) {', '.join(unknown[:5])}; "
+            f"expected {', '.join(TABLE_COLUMNS)} or emb_0..emb_(d-1)",
+        )
     if "prompt_id" not in cols:
         raise SimTheoryInputError("prompt_id", f"{path.name} has no 'prompt_id' column (found: {', '.join(cols[:8])})")
     out: dict = {}
@@ -284,8 +311,9 @@ def _read_jsonl(path: Path) -> dict:
         except json.JSONDecodeError:
             raise SimTheoryInputError("embeddings", f"{path.name} line {ln} is not valid JSON") from None
         if not isinstance(rec, dict):
-            raise SimTheoryInputError("embeddings", f"{path.name} line {ln} is a JSON {type(rec).__name__}, "
-                                      "expected an object {...}")
+            raise SimTheoryInputError(
+                "embeddings", f"{path.name} line {ln} is a JSON {type(rec).__name__}, expected an object {{...}}"
+            )
         pair = []
         for s in ("1", "2"):
             pid = rec.get(f"prompt_id_{s}", rec.get("prompt_id"))
@@ -306,10 +334,15 @@ def _read_jsonl(path: Path) -> dict:
             if key in index:
                 j = index[key]
                 if emb[j].shape != vec.shape or not np.allclose(emb[j], vec, rtol=1e-6, atol=1e-8):
-                    raise SimTheoryInputError(f"embedding_{s}", f"line {ln}: response id {key[1]!r} of prompt {key[0]!r} "
-                                              "was seen before with a different embedding (id mismatch)")
+                    raise SimTheoryInputError(
+                        f"embedding_{s}",
+                        f"line {ln}: response id {key[1]!r} of prompt {key[0]!r} "
+                        "was seen before with a different embedding (id mismatch)",
+                    )
                 if r is not None and not np.isclose(rew[j], float(r)):
-                    raise SimTheoryInputError(f"reward_{s}", f"line {ln}: response id {key[1]!r} was seen before with reward {rew[j]}")
+                    raise SimTheoryInputError(
+                        f"reward_{s}", f"line {ln}: response id {key[1]!r} was seen before with reward {rew[j]}"
+                    )
             else:
                 index[key] = j = len(emb)
                 emb.append(vec)
@@ -322,8 +355,12 @@ def _read_jsonl(path: Path) -> dict:
             labels.append(rec["label"])
         elif labels:
             raise SimTheoryInputError("label", f"line {ln}: missing (given on earlier lines)")
-    out = {"embeddings": _stack("embedding_1", emb), "prompt_ids": np.array(pids), "response_ids": np.array(rids),
-           "pairs": np.array(pairs)}
+    out = {
+        "embeddings": _stack("embedding_1", emb),
+        "prompt_ids": np.array(pids),
+        "response_ids": np.array(rids),
+        "pairs": np.array(pairs),
+    }
     if has_reward:
         out["reward"] = np.array(rew)
     if labels:
@@ -345,8 +382,11 @@ def _assemble(raw: dict, source: str, scaler: MinMaxScaler | None) -> EmbeddingD
             raise SimTheoryInputError("prompt_embeddings", f"has {pe.shape[0]} rows but embeddings has {n}")
         x = np.hstack([pe, x])
     pids = _as_ids("prompt_ids", raw["prompt_ids"], n) if raw.get("prompt_ids") is not None else np.full(n, "p0")
-    rids = (_as_ids("response_ids", raw["response_ids"], n) if raw.get("response_ids") is not None
-            else np.arange(n).astype(str))
+    rids = (
+        _as_ids("response_ids", raw["response_ids"], n)
+        if raw.get("response_ids") is not None
+        else np.arange(n).astype(str)
+    )
     keys = np.char.add(np.char.add(pids, "\x00"), rids)
     if np.unique(keys).size != n:
         raise SimTheoryInputError("response_ids", "duplicate (prompt_id, response_id) rows")
@@ -378,8 +418,9 @@ def _assemble(raw: dict, source: str, scaler: MinMaxScaler | None) -> EmbeddingD
     fitted = scaler is None
     scaler = scaler or MinMaxScaler.fit(x)
     z, n_clipped = scaler.transform(x)
-    return EmbeddingData(z, pids, rids, scaler, reward, pairs, labels, raw=x, source=source,
-                         n_clipped=0 if fitted else n_clipped)
+    return EmbeddingData(
+        z, pids, rids, scaler, reward, pairs, labels, raw=x, source=source, n_clipped=0 if fitted else n_clipped
+    )
 
 
 def load_embeddings(path: str | Path, *, scaler: MinMaxScaler | None = None) -> EmbeddingData:

@@ -10,6 +10,7 @@
 * :mod:`.cupy_fused` - fused CUDA kernels (Philox4x32-10 streams, reduction in registers);
 * :mod:`.devices` - torch device choice (cuda when available).
 """
+
 from simtheory.engine.annotators import annotate, correctness, error_rate, prob_prefer_first
 from simtheory.engine.backends import BACKENDS, available_backends, resolve_backend
 from simtheory.engine.montecarlo import PairStats, Xi, pair_stats
@@ -17,6 +18,22 @@ from simtheory.engine.order_consistency import Fraction, order_consistency
 from simtheory.engine.pairing import DESIGNS, sample_pairs
 from simtheory.engine.utility_samplers import FAMILIES, PromptPopulation, standard_noise
 
-__all__ = ["BACKENDS", "DESIGNS", "FAMILIES", "Fraction", "PairStats", "PromptPopulation", "Xi", "annotate",
-           "available_backends", "correctness", "error_rate", "order_consistency", "pair_stats",
-           "prob_prefer_first", "resolve_backend", "sample_pairs", "standard_noise"]
+__all__ = [
+    "BACKENDS",
+    "DESIGNS",
+    "FAMILIES",
+    "Fraction",
+    "PairStats",
+    "PromptPopulation",
+    "Xi",
+    "annotate",
+    "available_backends",
+    "correctness",
+    "error_rate",
+    "order_consistency",
+    "pair_stats",
+    "prob_prefer_first",
+    "resolve_backend",
+    "sample_pairs",
+    "standard_noise",
+]

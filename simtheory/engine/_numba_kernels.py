@@ -4,6 +4,7 @@ Random numbers come from SplitMix64 streams keyed by (seed key, block index): th
 processed in fixed blocks (one ``prange`` iteration per block, per-block partial sums), so the
 result is reproducible and independent of the number of threads. Normals use a ziggurat.
 """
+
 from __future__ import annotations
 
 import math
@@ -168,8 +169,9 @@ def _pick(row, k, similar, coin_u, coin):
 
 
 @njit(cache=True, parallel=True, fastmath=True)
-def pair_sums(n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd,
-              k, xi_code, beta, threshold, steep, key):
+def pair_sums(
+    n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd, k, xi_code, beta, threshold, steep, key
+):
     """Sums and sums of squares of (|dr|, xi(|dr|), correct label) over ``n`` pairs.
 
     Pairs are processed in fixed blocks of BLOCK pairs; block b draws from the SplitMix64 stream
@@ -252,12 +254,36 @@ def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
     pop, xi = p.population, p.xi
     key = int(p.seed.generate_state(1, np.uint64)[0])
     if pop.family == "gaussian" and p.design in ("same", "cross"):
-        return pair_sums_gauss(p.n_pairs, p.design == "cross", pop.mu_sd, pop.sigma_median, pop.sigma_logsd,
-                               xi.code, xi.beta, xi.threshold, xi.steep, np.uint64(key), 2)
-    return pair_sums(p.n_pairs, DESIGNS.index(p.design), FAMILIES.index(pop.family), pop.df,
-                     family_scale(pop.family, pop.df), pop.mu_mean, pop.mu_sd, pop.sigma_median, pop.sigma_logsd,
-                     p.k, xi.code, xi.beta, xi.threshold, xi.steep, np.uint64(key))
-
+        return pair_sums_gauss(
+            p.n_pairs,
+            p.design == "cross",
+            pop.mu_sd,
+            pop.sigma_median,
+            pop.sigma_logsd,
+            xi.code,
+            xi.beta,
+            xi.threshold,
+            xi.steep,
+            np.uint64(key),
+            2,
+        )
+    return pair_sums(
+        p.n_pairs,
+        DESIGNS.index(p.design),
+        FAMILIES.index(pop.family),
+        pop.df,
+        family_scale(pop.family, pop.df),
+        pop.mu_mean,
+        pop.mu_sd,
+        pop.sigma_median,
+        pop.sigma_logsd,
+        p.k,
+        xi.code,
+        xi.beta,
+        xi.threshold,
+        xi.steep,
+        np.uint64(key),
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -282,13 +308,13 @@ _LO32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _INV32 = 1.0 / 4294967296.0
 _64_LN2 = 64.0 / math.log(2.0)
-_LN2_64_HI = 6.93147180369123816490e-01 / 64.0   # fdlibm's ln2_hi (32 significant bits) / 64: k * hi is exact
+_LN2_64_HI = 6.93147180369123816490e-01 / 64.0  # fdlibm's ln2_hi (32 significant bits) / 64: k * hi is exact
 _LN2_64_LO = 1.90821492927058770002e-10 / 64.0
 _EXP2_64 = np.array([2.0 ** (j / 64.0) for j in range(64)])
 _FIX = np.uint64(0xD1B54A32D192ED03)
 _ALL8 = np.uint64(0x0101010101010101)
-_VEC = {"nsz", "arcp", "contract"}               # no reassociation: keeps Cody-Waite exact
-_RED = {"nsz", "arcp", "contract", "reassoc"}    # reductions may reassociate (vectorised sums)
+_VEC = {"nsz", "arcp", "contract"}  # no reassociation: keeps Cody-Waite exact
+_RED = {"nsz", "arcp", "contract", "reassoc"}  # reductions may reassociate (vectorised sums)
 
 
 @njit(cache=True, fastmath=_VEC)
@@ -502,5 +528,5 @@ def half_normal_sample(n, key):
                 fix, z[j] = _half_normal_slow(fix, np.int64(w[j] & _M7), z[j])
         lo = blk * FAST_BLOCK
         m = min(n, lo + FAST_BLOCK) - lo
-        out[lo:lo + m] = z[:m]
+        out[lo : lo + m] = z[:m]
     return out

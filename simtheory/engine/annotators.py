@@ -7,6 +7,7 @@ random annotator (eq. 22), ``beta -> inf`` a perfect one (eq. 23).
 Equivalently ``P(y1 > y2) = F(beta * dr)`` with ``F`` the logistic CDF (BT /
 Gumbel or logistic bias, Remark 4) or the Gaussian CDF (Thurstone bias).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -42,8 +43,15 @@ def correctness(abs_dr, beta: float = 1.0, xi: Callable | None = None, link: str
     return prob_prefer_first(abs_dr, beta, link)
 
 
-def annotate(r1, r2, beta: float = 1.0, rng: np.random.Generator | int | None = None, *,
-             link: str = "logistic", xi: Callable | None = None) -> np.ndarray:
+def annotate(
+    r1,
+    r2,
+    beta: float = 1.0,
+    rng: np.random.Generator | int | None = None,
+    *,
+    link: str = "logistic",
+    xi: Callable | None = None,
+) -> np.ndarray:
     """Noisy preference labels: 1 where response 1 is preferred, else 0.
 
     With ``xi`` given (a monotone map from |dr| to [1/2, 1]) the label is correct

@@ -6,6 +6,7 @@ when it imports, else numpy. All backends draw from the same seed family
 (a :class:`numpy.random.SeedSequence`) and give statistically identical
 results; they are not bit-identical (each uses its own generator).
 """
+
 from __future__ import annotations
 
 import functools
@@ -50,5 +51,7 @@ def resolve_backend(name: str = "auto") -> str:
     if name not in available_backends():
         from simtheory.validation import SimTheoryInputError
 
-        raise SimTheoryInputError("backend", f"{name!r} is not available here (available: {', '.join(available_backends())})")
+        raise SimTheoryInputError(
+            "backend", f"{name!r} is not available here (available: {', '.join(available_backends())})"
+        )
     return name

@@ -20,6 +20,7 @@ Backend ``cupy`` of :func:`simtheory.engine.montecarlo.pair_stats` and
 The statistics are those of the other backends (same :class:`PairStats` fields, standard errors from
 the sums of squares); the numbers are statistically, not bitwise, identical.
 """
+
 from __future__ import annotations
 
 import functools
@@ -377,11 +378,27 @@ def pair_sums_fused(p) -> tuple[np.ndarray, np.ndarray]:
     out = cupy.empty(STATS_PER_BLOCK * blocks, dtype=cupy.float64)
     k0, k1 = _keys(p.seed)
     scale = family_scale(pop.family, pop.df)
-    args = (np.int64(p.n_pairs), np.int32(PAIRS_PER_STREAM), np.int32(FAMILIES.index(pop.family)),
-            np.float64(pop.df), np.float64(scale), np.float64(BIMODAL_M), np.float64(BIMODAL_S),
-            np.float64(pop.mu_mean), np.float64(pop.mu_sd), np.float64(pop.sigma_median),
-            np.float64(pop.sigma_logsd), np.int32(p.k), np.int32(xi.code), np.float64(xi.beta),
-            np.float64(xi.threshold), np.float64(xi.steep), k0, k1, out)
+    args = (
+        np.int64(p.n_pairs),
+        np.int32(PAIRS_PER_STREAM),
+        np.int32(FAMILIES.index(pop.family)),
+        np.float64(pop.df),
+        np.float64(scale),
+        np.float64(BIMODAL_M),
+        np.float64(BIMODAL_S),
+        np.float64(pop.mu_mean),
+        np.float64(pop.mu_sd),
+        np.float64(pop.sigma_median),
+        np.float64(pop.sigma_logsd),
+        np.int32(p.k),
+        np.int32(xi.code),
+        np.float64(xi.beta),
+        np.float64(xi.threshold),
+        np.float64(xi.steep),
+        k0,
+        k1,
+        out,
+    )
     kernel(f"pair_sums_d{DESIGNS.index(p.design)}")((blocks,), (THREADS,), args)
     part = cupy.asnumpy(out).reshape(blocks, STATS_PER_BLOCK).sum(axis=0)
     return part[:3].copy(), np.array([part[3], part[4], part[2]])
@@ -423,19 +440,32 @@ def philox_reference(counter, key) -> tuple[int, int, int, int]:
     return c[0], c[1], c[2], c[3]
 
 
-def oc_sample_fused(n_pairs: int, rs: np.ndarray, rhs: np.ndarray, offset: np.ndarray, size: np.ndarray,
-                    pos: np.ndarray, design_code: int, seed: np.random.SeedSequence) -> tuple[float, float]:
+def oc_sample_fused(
+    n_pairs: int,
+    rs: np.ndarray,
+    rhs: np.ndarray,
+    offset: np.ndarray,
+    size: np.ndarray,
+    pos: np.ndarray,
+    design_code: int,
+    seed: np.random.SeedSequence,
+) -> tuple[float, float]:
     """Sum and sum of squares of s_ij over ``n_pairs`` random pairs (rows sorted by group), on the GPU."""
     import cupy
 
     n = rs.shape[0]
-    dev = [cupy.asarray(np.ascontiguousarray(a, dtype=t)) for a, t in
-           ((rs, np.float64), (rhs, np.float64), (offset, np.int64), (size, np.int64), (pos, np.int64))]
+    dev = [
+        cupy.asarray(np.ascontiguousarray(a, dtype=t))
+        for a, t in ((rs, np.float64), (rhs, np.float64), (offset, np.int64), (size, np.int64), (pos, np.int64))
+    ]
     blocks = _grid(-(-n_pairs // PAIRS_PER_STREAM))
     out = cupy.empty(2 * blocks, dtype=cupy.float64)
     k0, k1 = _keys(seed)
-    kernel("oc_sample")((blocks,), (THREADS,), (np.int64(n_pairs), np.int32(PAIRS_PER_STREAM), *dev, np.int64(n),
-                                                np.int32(design_code), k0, k1, out))
+    kernel("oc_sample")(
+        (blocks,),
+        (THREADS,),
+        (np.int64(n_pairs), np.int32(PAIRS_PER_STREAM), *dev, np.int64(n), np.int32(design_code), k0, k1, out),
+    )
     part = cupy.asnumpy(out).reshape(blocks, 2).sum(axis=0)
     return float(part[0]), float(part[1])
 
@@ -446,11 +476,13 @@ def oc_exact_fused(rs: np.ndarray, rhs: np.ndarray, codes: np.ndarray, design_co
     import cupy
 
     n = rs.shape[0]
-    r, rh = cupy.asarray(np.ascontiguousarray(rs, dtype=np.float64)), cupy.asarray(np.ascontiguousarray(rhs, dtype=np.float64))
+    r, rh = (
+        cupy.asarray(np.ascontiguousarray(rs, dtype=np.float64)),
+        cupy.asarray(np.ascontiguousarray(rhs, dtype=np.float64)),
+    )
     c = cupy.asarray(np.ascontiguousarray(codes, dtype=np.int64))
     blocks = _grid(n)
     out_s = cupy.empty(blocks, dtype=cupy.float64)
     out_c = cupy.empty(blocks, dtype=cupy.int64)
     kernel("oc_exact")((blocks,), (THREADS,), (r, rh, c, np.int64(n), np.int32(design_code), out_s, out_c))
     return float(cupy.asnumpy(out_s).sum()), int(cupy.asnumpy(out_c).sum())
-

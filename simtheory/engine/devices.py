@@ -5,6 +5,7 @@ environment variable ``SIMTHEORY_TORCH_DEVICE`` (``auto``, ``cpu``, ``cuda`` or 
 argument overrides it. Training on cuda is not bit-identical to cpu; results agree within the same
 statistical tolerances (checked by ``benchmarks/gpu_check.py``).
 """
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,9 @@ def torch_device(device: str | None = None) -> str:
     """
     name = device if device is not None else os.environ.get(ENV, "auto")
     arg = "device" if device is not None else ENV
-    if not isinstance(name, str) or not (name in ("auto", "cpu", "cuda") or
-                                         (name.startswith("cuda:") and name[5:].isdigit())):
+    if not isinstance(name, str) or not (
+        name in ("auto", "cpu", "cuda") or (name.startswith("cuda:") and name[5:].isdigit())
+    ):
         raise SimTheoryInputError(arg, f"unknown device {name!r}; choose auto, cpu, cuda or cuda:N")
     if name == "cpu":
         return "cpu"

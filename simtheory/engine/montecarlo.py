@@ -26,6 +26,7 @@ Correctness functions xi (maps |dr| -> [1/2, 1]) known to every backend: ``sigmo
 (1/2 + 1/2 sigmoid(steep (d - threshold)): monotone but NOT concave). The numpy backend
 also accepts any vectorised callable.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -122,8 +123,15 @@ class PairParams:
 
     def config(self) -> dict:
         xi = self.xi.__dict__ if isinstance(self.xi, Xi) else repr(self.xi)
-        return dict(design=self.design, population=self.population.as_dict(), k=self.k, n_pairs=self.n_pairs,
-                    xi=xi, seed_entropy=str(self.seed.entropy), seed_spawn_key=list(self.seed.spawn_key))
+        return dict(
+            design=self.design,
+            population=self.population.as_dict(),
+            k=self.k,
+            n_pairs=self.n_pairs,
+            xi=xi,
+            seed_entropy=str(self.seed.entropy),
+            seed_spawn_key=list(self.seed.spawn_key),
+        )
 
 
 def check_seed(seed, name: str = "seed") -> np.random.SeedSequence:
@@ -137,10 +145,18 @@ def check_seed(seed, name: str = "seed") -> np.random.SeedSequence:
     return np.random.SeedSequence(int(seed))
 
 
-def check_pair_params(n_pairs: int, design: str = "same", population: PromptPopulation | None = None,
-                      xi: Xi | Callable | None = None, *, beta: float | None = None, k: int = 10,
-                      seed: int | np.random.SeedSequence = 0, backend: str = "numpy",
-                      chunk: int | None = None) -> PairParams:
+def check_pair_params(
+    n_pairs: int,
+    design: str = "same",
+    population: PromptPopulation | None = None,
+    xi: Xi | Callable | None = None,
+    *,
+    beta: float | None = None,
+    k: int = 10,
+    seed: int | np.random.SeedSequence = 0,
+    backend: str = "numpy",
+    chunk: int | None = None,
+) -> PairParams:
     """Validate the arguments of :func:`pair_stats` once, for every backend (numpy, numba, cupy, cupy_array).
 
     Parameters and defaults as in :func:`pair_stats`.
@@ -180,9 +196,18 @@ def check_pair_params(n_pairs: int, design: str = "same", population: PromptPopu
     return PairParams(n_pairs, design, population, xi, k, seed, backend, chunk)
 
 
-def pair_stats(n_pairs: int, design: str = "same", population: PromptPopulation | None = None,
-               xi: Xi | Callable | None = None, *, beta: float | None = None, k: int = 10,
-               seed: int | np.random.SeedSequence = 0, backend: str = "numpy", chunk: int | None = None) -> PairStats:
+def pair_stats(
+    n_pairs: int,
+    design: str = "same",
+    population: PromptPopulation | None = None,
+    xi: Xi | Callable | None = None,
+    *,
+    beta: float | None = None,
+    k: int = 10,
+    seed: int | np.random.SeedSequence = 0,
+    backend: str = "numpy",
+    chunk: int | None = None,
+) -> PairStats:
     """Estimate E|dr|, E xi(|dr|) and the label accuracy over ``n_pairs`` annotated pairs (eq. 24, 26, 27).
 
     Parameters

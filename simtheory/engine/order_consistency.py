@@ -31,6 +31,7 @@ Two modes:
 
 The result carries a standard error: sd(s) / sqrt(N) in Monte-Carlo mode, 0 in exact mode.
 """
+
 from __future__ import annotations
 
 import math
@@ -129,9 +130,17 @@ def _exact_xp(r, rh, codes, design_code, block, xp=np):
     return total, count
 
 
-def order_consistency(r, r_hat, *, groups=None, design: str = "any", n_pairs: int | None = None,
-                      seed: int | np.random.SeedSequence = 0, backend: str = "numpy",
-                      chunk: int = 1 << 20) -> Fraction:
+def order_consistency(
+    r,
+    r_hat,
+    *,
+    groups=None,
+    design: str = "any",
+    n_pairs: int | None = None,
+    seed: int | np.random.SeedSequence = 0,
+    backend: str = "numpy",
+    chunk: int = 1 << 20,
+) -> Fraction:
     """Order consistency of ``r_hat`` with ``r`` (Definition 13 / Sec. 3.1 of *Rethinking BT*).
 
     ``groups``: prompt id of each row (needed for ``same``/``cross``). ``n_pairs=None`` counts

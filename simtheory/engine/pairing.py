@@ -7,6 +7,7 @@
 * ``similar_x`` / ``diversified_x`` - the cross-prompt versions: one selected response from each of two
   independent prompts (the same as randomly re-pairing a large pool of selected responses).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -44,6 +45,6 @@ def sample_pairs(n: int, design: str, population: PromptPopulation, rng, k: int 
         return selected_pair(population.sample_utilities(mu, sigma, k, rng, xp), design, xp)
     mu, sigma = population.sample_prompts(2 * n, rng, xp)
     a, b = selected_pair(population.sample_utilities(mu, sigma, k, rng, xp), design, xp)
-    pick = rng.random(2 * n) < 0.5          # a random one of the two selected responses of each prompt
+    pick = rng.random(2 * n) < 0.5  # a random one of the two selected responses of each prompt
     one = xp.where(pick, a, b)
     return one[:n], one[n:]

@@ -7,6 +7,7 @@ the utilities of the responses to prompt ``x`` (Example 1 / Theorem 16 of
 ``skewed`` (centred exponential: asymmetric) and ``bimodal`` (symmetric mixture
 of two narrow Gaussians: not unimodal).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,11 +31,11 @@ def family_scale(family: str, df: float = 5.0) -> float:
     """Factor that turns the family's textbook standard variate into a unit-variance one."""
     return {
         "gaussian": 1.0,
-        "laplace": 1.0 / math.sqrt(2.0),           # Laplace(b=1) has variance 2
-        "logistic": math.sqrt(3.0) / math.pi,       # logistic(s=1) has variance pi^2/3
-        "uniform": math.sqrt(3.0),                  # U(-1, 1) has variance 1/3 -> U(-sqrt3, sqrt3)
+        "laplace": 1.0 / math.sqrt(2.0),  # Laplace(b=1) has variance 2
+        "logistic": math.sqrt(3.0) / math.pi,  # logistic(s=1) has variance pi^2/3
+        "uniform": math.sqrt(3.0),  # U(-1, 1) has variance 1/3 -> U(-sqrt3, sqrt3)
         "student_t": math.sqrt((df - 2.0) / df) if df > 2 else float("nan"),
-        "skewed": 1.0,                              # Exp(1) - 1 has variance 1
+        "skewed": 1.0,  # Exp(1) - 1 has variance 1
         "bimodal": 1.0 / math.sqrt(BIMODAL_M**2 + BIMODAL_S**2),
     }[family]
 
@@ -107,5 +108,11 @@ class PromptPopulation:
         return mu[:, None] + sigma[:, None] * z
 
     def as_dict(self) -> dict:
-        return dict(mu_mean=self.mu_mean, mu_sd=self.mu_sd, sigma_median=self.sigma_median,
-                    sigma_logsd=self.sigma_logsd, family=self.family, df=self.df)
+        return dict(
+            mu_mean=self.mu_mean,
+            mu_sd=self.mu_sd,
+            sigma_median=self.sigma_median,
+            sigma_logsd=self.sigma_logsd,
+            family=self.family,
+            df=self.df,
+        )

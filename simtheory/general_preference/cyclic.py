@@ -5,6 +5,7 @@ Data are win counts W[i, j] = number of annotations preferring item i over item 
 Accuracy is measured against the true preference direction sign(P[i, j]) of every labelled pair, a tie
 (|s| < 1e-9) counting 1/2 (a coin flip).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -58,8 +59,9 @@ def hodge_decomposition(P) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return r, G, P - G
 
 
-def random_tournament(n: int, cyclic_weight: float, rng: np.random.Generator, r_sd: float = 1.0,
-                      c_sd: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def random_tournament(
+    n: int, cyclic_weight: float, rng: np.random.Generator, r_sd: float = 1.0, c_sd: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P = grad(r) + cyclic_weight * C with r ~ N(0, r_sd^2) and C a random divergence-free skew matrix.
 
     Returns (P, grad(r), cyclic part); hodge_decomposition(P) recovers the two parts exactly.
@@ -92,8 +94,9 @@ def cycle_data(n: int, m: int, rng: np.random.Generator, flip: float = 0.1, copi
     """``copies`` independent n-cycles (block-diagonal), m annotations per adjacent pair, label flip prob ``flip``."""
     base = cycle_matrix(n)
     P = np.kron(np.eye(copies), base)
-    pairs = np.array([(min(i, j), max(i, j)) for i in range(n * copies) for j in range(i + 1, n * copies)
-                      if P[i, j] != 0])
+    pairs = np.array(
+        [(min(i, j), max(i, j)) for i in range(n * copies) for j in range(i + 1, n * copies) if P[i, j] != 0]
+    )
     return PrefData(P, pairs, sample_counts(P, pairs, m, rng, flip=flip), f"cycle{n}")
 
 
@@ -116,6 +119,7 @@ def tournament_data(n: int, cyclic_weight: float, m: int, rng: np.random.Generat
 
 # ----------------------------------------------------------------------------------------------- fitting
 
+
 def _pair_arrays(W):
     iu, ju = np.nonzero(np.triu(W + W.T, 1))
     return iu, ju, W[iu, ju], W[ju, iu]
@@ -129,15 +133,15 @@ def _nll(theta, n, dim, l2, i, j, wij, wji):
         V = theta.reshape(n, dim)
         RVi = V[i] @ block_operator(dim).T  # rows (R v_i)^T
         s = np.einsum("pk,pk->p", RVi, V[j])
-    loss = -np.sum(wij * log_expit(s) + wji * log_expit(-s)) + l2 * np.sum(theta ** 2)
+    loss = -np.sum(wij * log_expit(s) + wji * log_expit(-s)) + l2 * np.sum(theta**2)
     g = -wij * expit(-s) + wji * expit(s)  # dL/ds
     if dim == 1:
         grad = np.bincount(i, g, n) - np.bincount(j, g, n)
     else:
         R = block_operator(dim)
         gv = np.zeros((n, dim))
-        np.add.at(gv, j, g[:, None] * RVi)             # d s / d v_j = R v_i
-        np.add.at(gv, i, g[:, None] * (V[j] @ R))      # d s / d v_i = R^T v_j
+        np.add.at(gv, j, g[:, None] * RVi)  # d s / d v_j = R v_i
+        np.add.at(gv, i, g[:, None] * (V[j] @ R))  # d s / d v_i = R^T v_j
         grad = gv.ravel()
     return loss, grad + 2 * l2 * theta
 
@@ -160,7 +164,7 @@ def fit_scores(W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, 
         res = minimize(_nll, x0, args=args, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
         if best is None or res.fun < best.fun:
             best = res
-    if best is None:   # no restart ran
+    if best is None:  # no restart ran
         raise SimTheoryInputError("restarts", f"must be >= 1, got {restarts}")
     th = best.x
     if dim == 1:
@@ -180,6 +184,7 @@ def accuracy(S, P, pairs) -> float:
 
 
 # ----------------------------------------------------------------------------------------- enumeration
+
 
 def best_transitive_accuracy(P, pairs=None) -> Fraction:
     """Exact best accuracy of ANY BT model (any reward vector r) on the labelled pairs of P, by enumeration.

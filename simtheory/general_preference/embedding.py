@@ -8,6 +8,7 @@ With score S[i, j] = <R v_i, v_j> (see :mod:`.operator`):
 * :func:`complex_embeddings` - Theorem A.2: u_i = x_i + i y_i from the block coordinates, so that
   P[i, j] = Im(u_i^H u_j) (Hermitian product conjugate-linear in the first argument).
 """
+
 from __future__ import annotations
 
 import numpy as np

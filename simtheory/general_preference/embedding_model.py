@@ -11,6 +11,7 @@ and S can be intransitive (cyclic) unlike a Bradley-Terry score difference r(a) 
 waste one dimension (an odd skew-symmetric form is singular), so k is even, 2 <= k <= 8. A BT model is
 the special case v = (c, r(x)) with a constant first coordinate (k = 2).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -34,8 +35,13 @@ class _GPMNet:
         import torch
 
         self.torch = torch
-        self.embed = torch.nn.Sequential(torch.nn.Linear(d, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden),
-                                         torch.nn.ReLU(), torch.nn.Linear(hidden, k))
+        self.embed = torch.nn.Sequential(
+            torch.nn.Linear(d, hidden),
+            torch.nn.ReLU(),
+            torch.nn.Linear(hidden, hidden),
+            torch.nn.ReLU(),
+            torch.nn.Linear(hidden, k),
+        )
         self.raw_lambda = torch.nn.Parameter(torch.zeros(k // 2))
         self.k = k
 
@@ -121,7 +127,7 @@ def intransitive_triads(pairs: np.ndarray, labels: np.ndarray, n_items: int) -> 
         if c > votes.get((l_, w), 0):
             beats[w].add(l_)
     adj: dict = defaultdict(set)
-    for (i, j) in {tuple(sorted(map(int, p))) for p in pairs}:
+    for i, j in {tuple(sorted(map(int, p))) for p in pairs}:
         adj[i].add(j)
         adj[j].add(i)
     triads = cyclic = 0
@@ -133,6 +139,8 @@ def intransitive_triads(pairs: np.ndarray, labels: np.ndarray, n_items: int) -> 
                 if c <= b:
                     continue
                 triads += 1
-                if (b in beats[a] and c in beats[b] and a in beats[c]) or (a in beats[b] and b in beats[c] and c in beats[a]):
+                if (b in beats[a] and c in beats[b] and a in beats[c]) or (
+                    a in beats[b] and b in beats[c] and c in beats[a]
+                ):
                     cyclic += 1
     return {"triads": triads, "cyclic": cyclic}

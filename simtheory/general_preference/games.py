@@ -5,6 +5,7 @@ GPO's update (eq. 5.3 with the exact normaliser) on a finite response set is mul
 pi_{t+1}(y) propto pi_t(y) exp(eta * (S pi_t)(y)); Theorem 5.1 bounds the duality gap of the averaged policy
 by O(1/sqrt(T)) with eta ~ 1/sqrt(T) (Freund & Schapire 1999).
 """
+
 from __future__ import annotations
 
 import math
@@ -33,8 +34,15 @@ def nash_equilibrium(S) -> tuple[np.ndarray, float]:
     c = np.zeros(n + 1)
     c[-1] = -1.0
     A_ub = np.hstack([-S.T, np.ones((n, 1))])
-    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), A_eq=np.r_[np.ones(n), 0.0][None, :], b_eq=[1.0],
-                  bounds=[(0, None)] * n + [(None, None)], method="highs")
+    res = linprog(
+        c,
+        A_ub=A_ub,
+        b_ub=np.zeros(n),
+        A_eq=np.r_[np.ones(n), 0.0][None, :],
+        b_eq=[1.0],
+        bounds=[(0, None)] * n + [(None, None)],
+        method="highs",
+    )
     if not res.success:
         raise RuntimeError(f"linprog failed: {res.message}")
     x = np.clip(res.x[:n], 0, None)
@@ -65,8 +73,13 @@ def gpo_mwu(S, T: int, eta: float | None = None, pi0=None) -> dict:
         logpi = logpi + eta * (S @ pi)
     avg /= T
     bound = 2 * (L / (eta * T) + eta / 2)
-    return {"avg": avg, "last": np.exp(logpi - logsumexp(logpi)), "eta": eta, "bound": bound,
-            "gap_avg": duality_gap(S, avg)}
+    return {
+        "avg": avg,
+        "last": np.exp(logpi - logsumexp(logpi)),
+        "eta": eta,
+        "bound": bound,
+        "gap_avg": duality_gap(S, avg),
+    }
 
 
 def rock_paper_scissors() -> np.ndarray:
@@ -92,9 +105,16 @@ def gap_curve(S, Ts, pi0=None) -> list[dict]:
     rows = []
     for T in Ts:
         out = gpo_mwu(S, int(T), pi0=pi0)
-        rows.append({"T": int(T), "gap": out["gap_avg"], "bound": out["bound"],
-                     "dist_to_nash": float(np.abs(out["avg"] - x).sum()), "nash_value": v,
-                     "nash_gap": duality_gap(S, x)})
+        rows.append(
+            {
+                "T": int(T),
+                "gap": out["gap_avg"],
+                "bound": out["bound"],
+                "dist_to_nash": float(np.abs(out["avg"] - x).sum()),
+                "nash_value": v,
+                "nash_gap": duality_gap(S, x),
+            }
+        )
     return rows
 
 

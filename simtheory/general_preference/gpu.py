@@ -12,6 +12,7 @@ The same quantities as :mod:`.operator` and :mod:`.cyclic`, in float64 on ``devi
 
 Inputs are validated by the CPU functions' helpers before anything moves to the device.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -59,8 +60,9 @@ def _check_pairs(pairs, n: int) -> np.ndarray:
     return p.astype(np.int64)
 
 
-def pair_scores(V, pairs, gate=None, *, unit_norm: bool = False, device: str | None = None,
-                batch: int = 1 << 22) -> np.ndarray:
+def pair_scores(
+    V, pairs, gate=None, *, unit_norm: bool = False, device: str | None = None, batch: int = 1 << 22
+) -> np.ndarray:
     """s(y_i > y_j) = <R D v_i, v_j> for each row (i, j) of ``pairs`` (indices into the rows of V).
 
     Returns
@@ -75,11 +77,11 @@ def pair_scores(V, pairs, gate=None, *, unit_norm: bool = False, device: str | N
     d = _gate(gate, V.shape[1])
     dev = torch_device(device)
     Vt = _t(V, dev)
-    RVt = Vt @ _t(block_operator(V.shape[1]) * d[None, :], dev).T   # rows (R D v_i)^T
+    RVt = Vt @ _t(block_operator(V.shape[1]) * d[None, :], dev).T  # rows (R D v_i)^T
     out = torch.empty(p.shape[0], dtype=torch.float64, device=dev)
     for lo in range(0, p.shape[0], batch):
-        idx = _t(p[lo:lo + batch], dev, torch.int64)
-        out[lo:lo + batch] = (RVt[idx[:, 0]] * Vt[idx[:, 1]]).sum(dim=1)
+        idx = _t(p[lo : lo + batch], dev, torch.int64)
+        out[lo : lo + batch] = (RVt[idx[:, 0]] * Vt[idx[:, 1]]).sum(dim=1)
     return out.cpu().numpy()
 
 
@@ -108,8 +110,9 @@ def nll(S, W) -> float:
     return float(-np.sum(W[off] * -np.logaddexp(0.0, -S[off])))
 
 
-def fit_scores(W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, init_sd: float = 0.5,
-               *, device: str | None = None) -> np.ndarray:
+def fit_scores(
+    W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, init_sd: float = 0.5, *, device: str | None = None
+) -> np.ndarray:
     """Penalised ML fit of BT (dim = 1) or GPM (dim even) as :func:`.cyclic.fit_scores`, by torch L-BFGS on
     ``device`` from the same random starts; returns the fitted score matrix (numpy)."""
     import torch
@@ -134,15 +137,22 @@ def fit_scores(W, dim: int, seed: int = 0, l2: float = 1e-3, restarts: int = 3, 
         else:
             V = theta.view(n, dim)
             s = ((V[it] @ R.T) * V[jt]).sum(dim=1)
-        return -(wij_t * logsig(s) + wji_t * logsig(-s)).sum() + l2 * (theta ** 2).sum()
+        return -(wij_t * logsig(s) + wji_t * logsig(-s)).sum() + l2 * (theta**2).sum()
 
     rng = np.random.default_rng(seed)
     best, best_loss = np.zeros(n * max(dim, 1)), np.inf
     for _ in range(1 if dim == 1 else restarts):
         x0 = np.zeros(n) if dim == 1 else rng.normal(scale=init_sd, size=n * dim)
         theta = _t(x0, dev).requires_grad_(True)
-        opt = torch.optim.LBFGS([theta], lr=1.0, max_iter=5000, tolerance_grad=1e-9, tolerance_change=1e-15,
-                                history_size=20, line_search_fn="strong_wolfe")
+        opt = torch.optim.LBFGS(
+            [theta],
+            lr=1.0,
+            max_iter=5000,
+            tolerance_grad=1e-9,
+            tolerance_change=1e-15,
+            history_size=20,
+            line_search_fn="strong_wolfe",
+        )
 
         def closure(opt=opt, theta=theta):
             opt.zero_grad()

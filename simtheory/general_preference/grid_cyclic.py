@@ -5,6 +5,7 @@ models are compared on the same data. Kinds: ``cycle`` (``cycle_copies`` indepen
 ``subdataset`` (paper-style 'drop one criterion' 3-cycles, Table 1 sizes), ``tournament`` (random tournament
 grad(r) + w * cyclic part). Accuracy = agreement with the true preference direction of each labelled pair.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +28,9 @@ def cells(params: dict) -> list[dict]:
     out = []
     for rep in range(int(params["reps"])):
         out += [{"kind": "cycle", "n": int(n), "rep": rep} for n in params["cycles"]]
-        out += [{"kind": "subdataset", "drop": int(d), "instances": int(m), "rep": rep} for d, m in params["subdatasets"]]
+        out += [
+            {"kind": "subdataset", "drop": int(d), "instances": int(m), "rep": rep} for d, m in params["subdatasets"]
+        ]
         out += [{"kind": "tournament", "weight": float(w), "rep": rep} for w in params["tournament_weights"]]
     return out
 
@@ -48,9 +51,19 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
     rows = []
     for dim in params["dims"]:
         S = fit_scores(d.W, int(dim), seed=int(fit_seed.generate_state(1)[0]), restarts=int(params["restarts"]))
-        rows.append({"dataset": d.name, "dim": int(dim), "model": "BT" if dim == 1 else f"GPM-{dim}",
-                     "accuracy": accuracy(S, d.P, d.pairs), "bt_ceiling": ceiling, "n_items": d.P.shape[0],
-                     "n_pairs": len(d.pairs), "annotations": int(params["annotations"]), "backend": "numpy"})
+        rows.append(
+            {
+                "dataset": d.name,
+                "dim": int(dim),
+                "model": "BT" if dim == 1 else f"GPM-{dim}",
+                "accuracy": accuracy(S, d.P, d.pairs),
+                "bt_ceiling": ceiling,
+                "n_items": d.P.shape[0],
+                "n_pairs": len(d.pairs),
+                "annotations": int(params["annotations"]),
+                "backend": "numpy",
+            }
+        )
     return rows
 
 
@@ -65,8 +78,16 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     g.to_csv(f"{out_dir}/accuracy_by_dim.csv", index=False)
     fig, ax = plt.subplots(figsize=(4.2, 3.0))
     for k, (name, sub) in enumerate(g.groupby("dataset")):
-        ax.errorbar(sub["dim"], 100 * sub["mean"], yerr=200 * sub["se"], marker="os^v"[k % 4], ms=3, label=name,
-                    color=plt.cm.tab20(k % 20), ls="-" if name.startswith("tournament") else "--")
+        ax.errorbar(
+            sub["dim"],
+            100 * sub["mean"],
+            yerr=200 * sub["se"],
+            marker="os^v"[k % 4],
+            ms=3,
+            label=name,
+            color=plt.cm.tab20(k % 20),
+            ls="-" if name.startswith("tournament") else "--",
+        )
     ax.axhline(100 * 2 / 3, color="k", ls=":", lw=0.8)
     ax.set_xlabel("embedding dimension (1 = BT)")
     ax.set_ylabel("accuracy (%), error bars 2 SE over reps")
@@ -79,6 +100,13 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
         name = f"drop_{CRITERIA[int(d)]}"
         s = g[g.dataset == name].set_index("dim")
         paper = PAPER_TABLE1[f"No. {int(d) + 1}"]
-        table.append({"dataset": name, "bt": float(100 * s.loc[1, "mean"]), "gpm_best": float(100 * s["mean"].drop(1).max()),
-                      "paper_bt": paper[0], "paper_gpm": paper[1]})
+        table.append(
+            {
+                "dataset": name,
+                "bt": float(100 * s.loc[1, "mean"]),
+                "gpm_best": float(100 * s["mean"].drop(1).max()),
+                "paper_bt": paper[0],
+                "paper_gpm": paper[1],
+            }
+        )
     return {"accuracy": g.to_dict("records"), "table1": table, "figures": figs}

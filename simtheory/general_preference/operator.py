@@ -4,6 +4,7 @@ Convention: R is block-diagonal with 2x2 blocks [[0, -1], [1, 0]]; the score of 
 s(y_i > y_j) = <R D v_i, v_j> = v_j^T R D v_i, with D = diag(lambda_1, lambda_1, lambda_2, lambda_2, ...)
 the eigenvalue scale gate (lambda_l >= 0; identity when omitted), and P(y_i > y_j) = sigmoid(s).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -62,7 +63,9 @@ def _gate(gate, dim: int) -> np.ndarray:
         return np.ones(dim)
     g = check_finite_array("gate", gate, ndim=1)
     if g.shape[0] != dim // 2:
-        raise SimTheoryInputError("gate", f"expected {dim // 2} eigenvalue scales (one per 2x2 block), got {g.shape[0]}")
+        raise SimTheoryInputError(
+            "gate", f"expected {dim // 2} eigenvalue scales (one per 2x2 block), got {g.shape[0]}"
+        )
     if np.any(g < 0):
         raise SimTheoryInputError("gate", "eigenvalue scales must be >= 0")
     return np.repeat(g, 2)

@@ -5,10 +5,20 @@
 * :mod:`.evaluate` - best-of-N golden-reward gain and order consistency with the golden reward;
 * :mod:`.bounds`   - Proposition 14 (eqs. 16-19) and the union bound eq. 21.
 """
+
 from simtheory.reward_models.bounds import eq21_union_bound, prop14_bounds
 from simtheory.reward_models.data import PairData, SyntheticWorld, world_from_params
 from simtheory.reward_models.evaluate import best_of_n, pairwise_accuracy
 from simtheory.reward_models.models import MODELS, fit_model
 
-__all__ = ["MODELS", "PairData", "SyntheticWorld", "best_of_n", "eq21_union_bound", "fit_model",
-           "pairwise_accuracy", "prop14_bounds", "world_from_params"]
+__all__ = [
+    "MODELS",
+    "PairData",
+    "SyntheticWorld",
+    "best_of_n",
+    "eq21_union_bound",
+    "fit_model",
+    "pairwise_accuracy",
+    "prop14_bounds",
+    "world_from_params",
+]

@@ -16,6 +16,7 @@ Two readings of eq. 18 are checked, per bin of |dr| (quantile bins):
   proposition holds for every admissible eps, so the best one is the sharpest check). If e >= 3/20 the
   premise of Proposition 14 fails and the global bounds are reported as not applicable (NaN).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,7 +27,7 @@ from scipy.special import expit
 from simtheory.validation import SimTheoryInputError
 
 EPS_MAX = 3.0 / 20.0
-TOL = 1e-12   # float rounding: where xi = 1.0 exactly the bound equals c (see module docstring)
+TOL = 1e-12  # float rounding: where xi = 1.0 exactly the bound equals c (see module docstring)
 
 
 def _bins(absdr: np.ndarray, n_bins: int) -> np.ndarray:
@@ -38,30 +39,45 @@ def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60
     """Eqs. 16-19 for scores (s1, s2) of a model on pairs with golden rewards (r1, r2); returns a flat dict."""
     dr = np.asarray(r1) - np.asarray(r2)
     ds = np.asarray(s1) - np.asarray(s2)
-    c = (ds * dr >= 0).astype(float)                     # eq. 18 event: H (r1 - r2) >= 0
-    c_strict = (ds * dr > 0).astype(float)               # eq. 19 event (strict)
+    c = (ds * dr >= 0).astype(float)  # eq. 18 event: H (r1 - r2) >= 0
+    c_strict = (ds * dr > 0).astype(float)  # eq. 19 event (strict)
     xi = expit(beta * np.abs(dr))
-    agree = c * xi + (1 - c) * (1 - xi)                  # E[1(h = H) | pair]
+    agree = c * xi + (1 - c) * (1 - xi)  # E[1(h = H) | pair]
     l_oc = float(agree.mean())
     e = 1.0 - l_oc
     b = _bins(np.abs(dr), n_bins)
     cnt = np.bincount(b, minlength=n_bins).astype(float)
     nz = cnt > 0
-    mean = lambda v: np.bincount(b, weights=v, minlength=n_bins)[nz] / cnt[nz]   # noqa: E731
-    c_b, xi2_b, nxi2_b, agree_b = mean(c), mean(xi**2), mean((1 - xi)**2), mean(agree)
+    mean = lambda v: np.bincount(b, weights=v, minlength=n_bins)[nz] / cnt[nz]  # noqa: E731
+    c_b, xi2_b, nxi2_b, agree_b = mean(c), mean(xi**2), mean((1 - xi) ** 2), mean(agree)
     eps_b = 1 - agree_b
     bound_cond = (1 - eps_b) * xi2_b + eps_b * nxi2_b
     w = cnt[nz] / cnt.sum()
-    out: dict[str, Any] = {"l_oc": l_oc, "oc_ge": float(c.mean()), "oc_gt": float(c_strict.mean()),
-           "oc_ge_se": float(c.std(ddof=1) / np.sqrt(len(c))),
-           "eq18_cond_holds": bool(np.all(c_b >= bound_cond - TOL)),
-           "eq18_cond_min_slack": float(np.min(c_b - bound_cond)),
-           "eq18_cond_premise_bins": int(np.sum(eps_b < EPS_MAX)),
-           "eq18_cond_holds_premise_bins": bool(np.all((c_b >= bound_cond - TOL) | (eps_b >= EPS_MAX))),
-           "prop14_premise": bool(e < EPS_MAX)}
+    out: dict[str, Any] = {
+        "l_oc": l_oc,
+        "oc_ge": float(c.mean()),
+        "oc_gt": float(c_strict.mean()),
+        "oc_ge_se": float(c.std(ddof=1) / np.sqrt(len(c))),
+        "eq18_cond_holds": bool(np.all(c_b >= bound_cond - TOL)),
+        "eq18_cond_min_slack": float(np.min(c_b - bound_cond)),
+        "eq18_cond_premise_bins": int(np.sum(eps_b < EPS_MAX)),
+        "eq18_cond_holds_premise_bins": bool(np.all((c_b >= bound_cond - TOL) | (eps_b >= EPS_MAX))),
+        "prop14_premise": bool(e < EPS_MAX),
+    }
     nan = float("nan")
-    out.update({"eps": nan, "delta": nan, "kappa": nan, "eq18_viol_mass": nan, "eq18_holds": None,
-                "eq18_min_slack": nan, "eq19_bound": nan, "eq19_holds": None, "eq19_slack": nan})
+    out.update(
+        {
+            "eps": nan,
+            "delta": nan,
+            "kappa": nan,
+            "eq18_viol_mass": nan,
+            "eq18_holds": None,
+            "eq18_min_slack": nan,
+            "eq19_bound": nan,
+            "eq19_holds": None,
+            "eq19_slack": nan,
+        }
+    )
     if e >= EPS_MAX:
         return out
     best: tuple[float, float, float, float] | None = None
@@ -72,15 +88,24 @@ def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60
         b19 = 1 - 4 * eps - kappa - delta
         if best is None or b19 > best[3]:
             best = (eps, delta, kappa, b19)
-    if best is None:   # the scan over eps was empty
+    if best is None:  # the scan over eps was empty
         raise SimTheoryInputError("n_eps", f"must be >= 1, got {n_eps}")
     eps, delta, kappa, b19 = best
     bound18 = (1 - eps) * xi2_b + eps * nxi2_b
     viol = float(np.sum(w[c_b < bound18]))
-    out.update({"eps": float(eps), "delta": float(delta), "kappa": kappa, "eq18_viol_mass": viol,
-                "eq18_holds": bool(viol <= delta), "eq18_min_slack": float(np.min(c_b - bound18)),
-                "eq19_bound": float(b19), "eq19_holds": bool(out["oc_gt"] >= b19),
-                "eq19_slack": float(out["oc_gt"] - b19)})
+    out.update(
+        {
+            "eps": float(eps),
+            "delta": float(delta),
+            "kappa": kappa,
+            "eq18_viol_mass": viol,
+            "eq18_holds": bool(viol <= delta),
+            "eq18_min_slack": float(np.min(c_b - bound18)),
+            "eq19_bound": float(b19),
+            "eq19_holds": bool(out["oc_gt"] >= b19),
+            "eq19_slack": float(out["oc_gt"] - b19),
+        }
+    )
     return out
 
 
@@ -97,6 +122,13 @@ def eq21_union_bound(s1, s2, y) -> dict:
     a2 = float(np.mean(h2 == -h))
     joint = float(np.mean((h1 == h) & (h2 == -h)))
     pair = float(np.mean(np.sign(np.asarray(s1) - np.asarray(s2)) == h))
-    return {"eq21_joint": joint, "eq21_a1": a1, "eq21_a2": a2, "eq21_pairwise": pair,
-            "eq21_holds": bool(joint <= a1 + a2), "eq21_union_err_holds": bool(1 - joint <= (1 - a1) + (1 - a2) + TOL),
-            "eq21_union_err_slack": float((2 - a1 - a2) - (1 - joint)), "eq21_joint_le_pairwise": bool(joint <= pair)}
+    return {
+        "eq21_joint": joint,
+        "eq21_a1": a1,
+        "eq21_a2": a2,
+        "eq21_pairwise": pair,
+        "eq21_holds": bool(joint <= a1 + a2),
+        "eq21_union_err_holds": bool(1 - joint <= (1 - a1) + (1 - a2) + TOL),
+        "eq21_union_err_slack": float((2 - a1 - a2) - (1 - joint)),
+        "eq21_joint_le_pairwise": bool(joint <= pair),
+    }

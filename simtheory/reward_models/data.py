@@ -12,6 +12,7 @@ Designs (Section 6.3): each annotation draws a fresh prompt with ``k`` responses
 the first selected response of prompt i with the second selected response of another prompt
 (a random cyclic shift of a shuffled order), so both versions use the same pool of responses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ class SyntheticWorld:
         check_scalar("dr_scale", self.dr_scale, low=1e-12)
         rng = np.random.default_rng(self.world_seed)
         self._w = rng.normal(0, self.weight_scale / np.sqrt(self.d), (self.d, self.hidden))
-        self._b = -0.5 * self._w.sum(0) + rng.normal(0, 1, self.hidden)   # centre tanh around Psi ~ 0.5
+        self._b = -0.5 * self._w.sum(0) + rng.normal(0, 1, self.hidden)  # centre tanh around Psi ~ 0.5
         self._v = rng.normal(0, 1, self.hidden)
         self._scale, self._shift = 1.0, 0.0
         cal = self.responses(2000, 2, np.random.default_rng(self.world_seed + 1))
@@ -86,8 +87,7 @@ class SyntheticWorld:
         u = rng.random((n_prompts, k, self.d))
         return self.prompt_weight * p + (1 - self.prompt_weight) * u
 
-    def pairs(self, n: int, beta: float, rng, design: str = "random", pairing: str = "same",
-              k: int = 10) -> PairData:
+    def pairs(self, n: int, beta: float, rng, design: str = "random", pairing: str = "same", k: int = 10) -> PairData:
         """``n`` annotated pairs of the given design (Section 6.3) and pairing (same / cross prompt)."""
         n = check_positive_int("n", n, 2)
         check_choice("design", design, DESIGNS)
@@ -107,7 +107,7 @@ class SyntheticWorld:
             a, b = perm, np.roll(perm, int(rng.integers(1, n)))
         x1, x2 = psi[a, i1[a]], psi[b, i2[b]]
         r1, r2 = r[a, i1[a]], r[b, i2[b]]
-        flip = rng.random(n) < 0.5          # random presentation order
+        flip = rng.random(n) < 0.5  # random presentation order
         x1, x2 = np.where(flip[:, None], x2, x1), np.where(flip[:, None], x1, x2)
         r1, r2 = np.where(flip, r2, r1), np.where(flip, r1, r2)
         y = annotate(r1, r2, beta, rng).astype(np.int64)
@@ -118,10 +118,13 @@ def world_from_params(params: dict) -> SyntheticWorld:
     """The :class:`SyntheticWorld` of a grid's ``params`` (keys d, prompt_weight, golden_hidden,
     golden_weight_scale, world_seed)."""
     try:
-        return SyntheticWorld(d=int(params.get("d", 16)), prompt_weight=float(params.get("prompt_weight", 0.5)),
-                              hidden=int(params.get("golden_hidden", 32)),
-                              weight_scale=float(params.get("golden_weight_scale", 8.0)),
-                              world_seed=int(params.get("world_seed", 12345)))
+        return SyntheticWorld(
+            d=int(params.get("d", 16)),
+            prompt_weight=float(params.get("prompt_weight", 0.5)),
+            hidden=int(params.get("golden_hidden", 32)),
+            weight_scale=float(params.get("golden_weight_scale", 8.0)),
+            world_seed=int(params.get("world_seed", 12345)),
+        )
     except (TypeError, ValueError) as e:
         if isinstance(e, SimTheoryInputError):
             raise
@@ -133,8 +136,9 @@ def real_pairs(data, rows: np.ndarray, n: int, beta: float, rng, pairing: str = 
     the golden reward is the file's ``reward``."""
     check_choice("pairing", pairing, PAIRINGS)
     if data.reward is None:
-        raise SimTheoryInputError("embeddings", "the file has no golden reward ('reward'), which reward-model "
-                                  "grids need")
+        raise SimTheoryInputError(
+            "embeddings", "the file has no golden reward ('reward'), which reward-model grids need"
+        )
     sub = data.subset(rows)
     i, j = sub.sample_pairs(n, pairing, rng)
     x, r = sub.embeddings, sub.reward

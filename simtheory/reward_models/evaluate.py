@@ -1,4 +1,5 @@
 """Evaluation against the golden reward (Section 6): best-of-N gain and order consistency."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,12 @@ def best_of_n(score: np.ndarray, golden: np.ndarray) -> dict:
     base = golden.mean(axis=1)
     gains = pick - base
     oracle = golden.max(axis=1) - base
-    return {"bon_gain": float(gains.mean()), "bon_gain_se": float(gains.std(ddof=1) / np.sqrt(len(gains))),
-            "bon_oracle_gain": float(oracle.mean()), "bon_gain_frac": float(gains.mean() / oracle.mean())}
+    return {
+        "bon_gain": float(gains.mean()),
+        "bon_gain_se": float(gains.std(ddof=1) / np.sqrt(len(gains))),
+        "bon_oracle_gain": float(oracle.mean()),
+        "bon_gain_frac": float(gains.mean() / oracle.mean()),
+    }
 
 
 def pairwise_accuracy(s1, s2, r1, r2) -> tuple[float, float]:

@@ -12,6 +12,7 @@ score of every response, standardised to unit standard deviation of same-prompt 
 (``python -m simtheory.run rm_quality --embeddings PROXY.npz``) names the proxy. Conclusions drawn
 from such runs are about the proxy, not about human preferences.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,17 +52,21 @@ def make_proxy(path: str | Path, out: str | Path, *, model: str = "linear_bt_cv"
         raise SimTheoryInputError("--out", "must be a new .npz file")
     hd = load_human(path)
     idx = np.arange(hd.m)
-    opts = {"groups": hd.groups} if model == "linear_bt_cv" else {"epochs": 60, "hidden": 64, "lr": 1e-3, "batch_size": 64}
+    opts = (
+        {"groups": hd.groups} if model == "linear_bt_cv" else {"epochs": 60, "hidden": 64, "lr": 1e-3, "batch_size": 64}
+    )
     score = fit_model(model, hd.pair_data(idx), np.random.default_rng(seed), **opts)
     r = np.asarray(score(hd.x), dtype=float)
     d = r[hd.pairs[:, 0]] - r[hd.pairs[:, 1]]
-    scale = float(np.sqrt(np.mean(d ** 2)))
+    scale = float(np.sqrt(np.mean(d**2)))
     if not np.isfinite(scale) or scale <= 0:
         raise SimTheoryInputError("--model", f"{model} fitted a constant reward; no proxy")
     r = r / scale
     train_acc = float(np.mean((d > 0) == (hd.y == 1)))
-    kind = (f"proxy: {model} fitted to all {hd.m} human-labelled pairs of {Path(path).name} "
-            f"(training accuracy {train_acc:.3f}); not a golden reward")
+    kind = (
+        f"proxy: {model} fitted to all {hd.m} human-labelled pairs of {Path(path).name} "
+        f"(training accuracy {train_acc:.3f}); not a golden reward"
+    )
     with np.load(path, allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files if k not in ("reward", "reward_kind")}
     arrays.update(reward=r, reward_kind=np.array(kind))
@@ -74,7 +79,9 @@ def make_proxy(path: str | Path, out: str | Path, *, model: str = "linear_bt_cv"
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m simtheory.reward_models.golden_proxy", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m simtheory.reward_models.golden_proxy", description=__doc__.splitlines()[0]
+    )
     ap.add_argument("embeddings", metavar="FILE.npz")
     ap.add_argument("--out", required=True)
     ap.add_argument("--model", default="linear_bt_cv")

@@ -4,6 +4,7 @@ One cell = one (setting, replicate): the annotated training pairs, a held-out be
 pairs of the training design are drawn once and every model in ``params["models"]`` is trained on the
 same pairs (paired comparison). Rows: one per model.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,11 +44,15 @@ def _real_split(data, rng):
     """Half of the prompts for training, half for testing; test pool truncated to the smallest group size."""
     pid = data.prompt_index
     if data.n_prompts < 2:
-        raise SimTheoryInputError("embeddings", f"needs at least 2 prompts to split into train and test, "
-                                  f"{data.source or 'the file'} has {data.n_prompts}")
+        raise SimTheoryInputError(
+            "embeddings",
+            f"needs at least 2 prompts to split into train and test, {data.source or 'the file'} has {data.n_prompts}",
+        )
     if data.reward is None:
-        raise SimTheoryInputError("embeddings", "these grids need a golden reward per response; for human "
-                                  "labels only, run the grid reward_models_human")
+        raise SimTheoryInputError(
+            "embeddings",
+            "these grids need a golden reward per response; for human labels only, run the grid reward_models_human",
+        )
     prompts = rng.permutation(data.n_prompts)
     test_p = np.sort(prompts[: data.n_prompts // 2])
     train_rows = np.flatnonzero(~np.isin(pid, test_p))
@@ -59,8 +64,15 @@ def _real_split(data, rng):
     return train_rows, np.concatenate(groups), pool
 
 
-def cell_data(params: dict, seed: np.random.SeedSequence, *, beta: float, n_annotations: int,
-              design: str = "random", pairing: str = "same"):
+def cell_data(
+    params: dict,
+    seed: np.random.SeedSequence,
+    *,
+    beta: float,
+    n_annotations: int,
+    design: str = "random",
+    pairing: str = "same",
+):
     """(train pairs, held-out pairs, best-of-N pool embeddings (P, N, d), pool golden reward (P, N), source)."""
     s_train, s_test = seed.spawn(2)
     rng_tr, rng_te = np.random.default_rng(s_train), np.random.default_rng(s_test)
@@ -84,14 +96,28 @@ def cell_data(params: dict, seed: np.random.SeedSequence, *, beta: float, n_anno
     return train, held, psi, world.reward(psi), "synthetic"
 
 
-def run_models(params: dict, seed: np.random.SeedSequence, train: PairData, held: PairData, psi: np.ndarray,
-               golden: np.ndarray, extra: dict) -> list[dict]:
+def run_models(
+    params: dict,
+    seed: np.random.SeedSequence,
+    train: PairData,
+    held: PairData,
+    psi: np.ndarray,
+    golden: np.ndarray,
+    extra: dict,
+) -> list[dict]:
     """Train every model on ``train`` and evaluate: best-of-N, order consistency, Prop. 14, eq. 21."""
     models = params.get("models", list(MODELS))
     rows = []
-    base = {**extra, "n_train": train.n, "train_error_rate": train.error_rate(),
-            "train_mean_abs_dr": float(np.mean(np.abs(train.dr))), "held_error_rate": held.error_rate(),
-            "bon_n": int(golden.shape[1]), "n_test_prompts": int(golden.shape[0]), "n_eval_pairs": held.n}
+    base = {
+        **extra,
+        "n_train": train.n,
+        "train_error_rate": train.error_rate(),
+        "train_mean_abs_dr": float(np.mean(np.abs(train.dr))),
+        "held_error_rate": held.error_rate(),
+        "bon_n": int(golden.shape[1]),
+        "n_test_prompts": int(golden.shape[0]),
+        "n_eval_pairs": held.n,
+    }
     for name, ss in zip(models, seed.spawn(len(models))):
         check_choice("models", name, MODELS)
         rng = np.random.default_rng(ss)
@@ -102,9 +128,17 @@ def run_models(params: dict, seed: np.random.SeedSequence, train: PairData, held
         s1, s2 = score(held.x1), score(held.x2)
         oc_same, oc_same_se = order_consistency(s_pool, golden, int(params.get("n_oc_pairs", 20000)), rng, "same")
         oc_x, oc_x_se = order_consistency(s_pool, golden, int(params.get("n_oc_pairs", 20000)), rng, "cross")
-        row = {**base, "model": name, "fit_seconds": round(fit_s, 3), **best_of_n(s_pool, golden),
-               "oc_same": oc_same, "oc_same_se": oc_same_se, "oc_cross": oc_x, "oc_cross_se": oc_x_se,
-               **prop14_bounds(s1, s2, held.r1, held.r2, held.beta, int(params.get("n_bins", 10)))}
+        row = {
+            **base,
+            "model": name,
+            "fit_seconds": round(fit_s, 3),
+            **best_of_n(s_pool, golden),
+            "oc_same": oc_same,
+            "oc_same_se": oc_same_se,
+            "oc_cross": oc_x,
+            "oc_cross_se": oc_x_se,
+            **prop14_bounds(s1, s2, held.r1, held.r2, held.beta, int(params.get("n_bins", 10))),
+        }
         if name.startswith("clf"):
             row.update(eq21_union_bound(s1, s2, held.y))
         rows.append(row)
@@ -134,25 +168,35 @@ def aggregate(df, by: list[str], metrics=("bon_gain", "oc_same", "train_error_ra
 
 def bounds_summary(df) -> dict:
     """Prop. 14 / eq. 21 verdicts over every (cell, model) row."""
+
     def frac(col):
         v = df[col].dropna() if col in df else []
         return (int(sum(bool(x) for x in v)), int(len(v)))
 
     prem = df[df["prop14_premise"].astype(bool)] if "prop14_premise" in df else df.iloc[:0]
-    if "eq21_union_err_slack" in df:   # recomputed with the float tolerance of bounds.TOL (equality cases)
-        df = df.assign(eq21_union_err_holds=df["eq21_union_err_slack"].map(
-            lambda v: None if v != v else bool(v >= -1e-12)))
-    out = {"rows": int(len(df)),
-           "eq18_conditional_holds": frac("eq18_cond_holds"),
-           "eq18_conditional_holds_premise_bins": frac("eq18_cond_holds_premise_bins"),
-           "eq18_conditional_min_slack": float(df["eq18_cond_min_slack"].min()),
-           "prop14_premise_rows": int(len(prem)),
-           "eq18_global_holds": frac("eq18_holds"), "eq19_holds": frac("eq19_holds"),
-           "eq21_holds": frac("eq21_holds"), "eq21_union_err_holds": frac("eq21_union_err_holds")}
+    if "eq21_union_err_slack" in df:  # recomputed with the float tolerance of bounds.TOL (equality cases)
+        df = df.assign(
+            eq21_union_err_holds=df["eq21_union_err_slack"].map(lambda v: None if v != v else bool(v >= -1e-12))
+        )
+    out = {
+        "rows": int(len(df)),
+        "eq18_conditional_holds": frac("eq18_cond_holds"),
+        "eq18_conditional_holds_premise_bins": frac("eq18_cond_holds_premise_bins"),
+        "eq18_conditional_min_slack": float(df["eq18_cond_min_slack"].min()),
+        "prop14_premise_rows": int(len(prem)),
+        "eq18_global_holds": frac("eq18_holds"),
+        "eq19_holds": frac("eq19_holds"),
+        "eq21_holds": frac("eq21_holds"),
+        "eq21_union_err_holds": frac("eq21_union_err_holds"),
+    }
     if len(prem):
-        out.update({"eq19_slack_median": float(prem["eq19_slack"].median()),
-                    "eq19_bound_max": float(prem["eq19_bound"].max()),
-                    "eq18_global_min_slack_median": float(prem["eq18_min_slack"].median())})
+        out.update(
+            {
+                "eq19_slack_median": float(prem["eq19_slack"].median()),
+                "eq19_bound_max": float(prem["eq19_bound"].max()),
+                "eq18_global_min_slack_median": float(prem["eq18_min_slack"].median()),
+            }
+        )
     return out
 
 
@@ -160,8 +204,16 @@ def line_plot(ax, agg, x: str, y: str, models, logx=False):
     for m in models:
         a = agg[agg["model"] == m].sort_values(x)
         if len(a):
-            ax.errorbar(a[x], a[y], yerr=a[y + "_se"].fillna(0), marker="o", ms=3, capsize=2,
-                        color=COLORS.get(m), label=LABELS.get(m, m))
+            ax.errorbar(
+                a[x],
+                a[y],
+                yerr=a[y + "_se"].fillna(0),
+                marker="o",
+                ms=3,
+                capsize=2,
+                color=COLORS.get(m),
+                label=LABELS.get(m, m),
+            )
     if logx:
         ax.set_xscale("log")
 

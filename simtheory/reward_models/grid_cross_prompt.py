@@ -6,6 +6,7 @@ per (design, beta, model) the mean |dr| of the same-prompt annotations against t
 (BoN gain cross - same), with a least-squares line and Pearson r. ``--embeddings FILE``: design random,
 pairing same / cross on the file's responses and golden reward.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,14 +18,24 @@ from simtheory.reward_models import grid_common as C
 
 def cells(params: dict) -> list[dict]:
     designs = ["random"] if params.get("embeddings") else params["designs"]
-    return [{"design": d, "pairing": p, "beta": float(b), "rep": r} for d in designs for p in ("same", "cross")
-            for b in params["betas"] for r in range(int(params["n_seeds"]))]
+    return [
+        {"design": d, "pairing": p, "beta": float(b), "rep": r}
+        for d in designs
+        for p in ("same", "cross")
+        for b in params["betas"]
+        for r in range(int(params["n_seeds"]))
+    ]
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:
-    train, held, psi, golden, src = C.cell_data(params, seed, beta=cell["beta"],
-                                                n_annotations=int(params["n_annotations"]),
-                                                design=cell["design"], pairing=cell["pairing"])
+    train, held, psi, golden, src = C.cell_data(
+        params,
+        seed,
+        beta=cell["beta"],
+        n_annotations=int(params["n_annotations"]),
+        design=cell["design"],
+        pairing=cell["pairing"],
+    )
     return C.run_models(params, seed, train, held, psi, golden, {"source": src})
 
 
@@ -38,11 +49,19 @@ def figure6_points(df):
         if len(same) and len(cross):
             p = g.pivot_table(index="rep", columns="pairing", values="bon_gain").dropna()
             diff = p["cross"] - p["same"]
-            pts.append({"design": d, "beta": b, "model": m, "mean_abs_dr_same": same["train_mean_abs_dr"].mean(),
-                        "mean_abs_dr_cross": cross["train_mean_abs_dr"].mean(),
-                        "gain_same": same["bon_gain"].mean(), "gain_cross": cross["bon_gain"].mean(),
-                        "xprompt_gain": float(diff.mean()),
-                        "xprompt_gain_se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else np.nan})
+            pts.append(
+                {
+                    "design": d,
+                    "beta": b,
+                    "model": m,
+                    "mean_abs_dr_same": same["train_mean_abs_dr"].mean(),
+                    "mean_abs_dr_cross": cross["train_mean_abs_dr"].mean(),
+                    "gain_same": same["bon_gain"].mean(),
+                    "gain_cross": cross["bon_gain"].mean(),
+                    "xprompt_gain": float(diff.mean()),
+                    "xprompt_gain_se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else np.nan,
+                }
+            )
     return pd.DataFrame(pts)
 
 
@@ -50,8 +69,11 @@ def findings(df) -> dict:
     from scipy import stats
 
     pts = figure6_points(df)
-    out: dict[str, Any] = {"xprompt_gain": {f"{r.design}/{r.model}@{r.beta:g}": (r.xprompt_gain, r.xprompt_gain_se)
-                                            for r in pts.itertuples()}}
+    out: dict[str, Any] = {
+        "xprompt_gain": {
+            f"{r.design}/{r.model}@{r.beta:g}": (r.xprompt_gain, r.xprompt_gain_se) for r in pts.itertuples()
+        }
+    }
     out["cross_better_fraction"] = f"{int((pts['xprompt_gain'] > 0).sum())}/{len(pts)}"
     by_design = pts.groupby("design")["xprompt_gain"].mean().to_dict()
     out["mean_xprompt_gain_by_design"] = by_design
@@ -59,8 +81,13 @@ def findings(df) -> dict:
         out["similar_gains_most"] = bool(by_design["similar"] == max(by_design.values()))
     if len(pts) >= 3 and pts["mean_abs_dr_same"].std() > 0:
         lr = stats.linregress(pts["mean_abs_dr_same"], pts["xprompt_gain"])
-        out["fig6"] = {"slope": lr.slope, "intercept": lr.intercept, "r": lr.rvalue, "p": lr.pvalue,
-                       "n_points": len(pts)}
+        out["fig6"] = {
+            "slope": lr.slope,
+            "intercept": lr.intercept,
+            "r": lr.rvalue,
+            "p": lr.pvalue,
+            "n_points": len(pts),
+        }
     return out
 
 
@@ -87,16 +114,30 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
             a = agg[(agg["model"] == m) & (agg["pairing"] == p)].groupby("design")[["bon_gain", "bon_gain_se"]].mean()
             a = a.reindex(designs)
             x = np.arange(len(designs)) + (2 * i + j - len(models) + 0.5) * width
-            ax.bar(x, a["bon_gain"], width, yerr=a["bon_gain_se"], color=C.COLORS.get(m),
-                   alpha=1.0 if p == "cross" else 0.45, label=f"{LABELS[m]} {p}")
+            ax.bar(
+                x,
+                a["bon_gain"],
+                width,
+                yerr=a["bon_gain_se"],
+                color=C.COLORS.get(m),
+                alpha=1.0 if p == "cross" else 0.45,
+                label=f"{LABELS[m]} {p}",
+            )
     ax.set_xticks(np.arange(len(designs)), designs)
     ax.set_ylabel("best-of-N golden gain (mean over beta)")
     ax.legend(fontsize=5, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     ax = axes[1]
     for m in models:
         q = pts[pts["model"] == m]
-        ax.errorbar(q["mean_abs_dr_same"], q["xprompt_gain"], yerr=q["xprompt_gain_se"], fmt="o", ms=3,
-                    color=C.COLORS.get(m), label=LABELS[m])
+        ax.errorbar(
+            q["mean_abs_dr_same"],
+            q["xprompt_gain"],
+            yerr=q["xprompt_gain_se"],
+            fmt="o",
+            ms=3,
+            color=C.COLORS.get(m),
+            label=LABELS[m],
+        )
     if "fig6" in fnd:
         f = fnd["fig6"]
         xs = np.linspace(pts["mean_abs_dr_same"].min(), pts["mean_abs_dr_same"].max(), 10)

@@ -5,6 +5,7 @@ model of ``params["models"]`` is trained on the same pairs; best-of-N gain on he
 consistency, Prop. 14 (eqs. 16-19) and eq. 21 per model. ``--embeddings FILE`` uses real embeddings and
 their golden reward (design ``random``; best-of-N over each held-out prompt's responses).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,9 @@ def cells(params: dict) -> list[dict]:
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:
-    train, held, psi, golden, src = C.cell_data(params, seed, beta=cell["beta"],
-                                                n_annotations=int(params["n_annotations"]))
+    train, held, psi, golden, src = C.cell_data(
+        params, seed, beta=cell["beta"], n_annotations=int(params["n_annotations"])
+    )
     return C.run_models(params, seed, train, held, psi, golden, {"source": src})
 
 
@@ -45,8 +47,7 @@ def findings(df) -> dict:
         for b in low_noise:
             d, se = C.paired_diff(df[df["beta"] == b], ["rep"], "bt_mlp", m)
             out["bt_minus_clf_low_noise"][f"{m}@{b:g}"] = (d, se)
-    out["bt_better_low_noise"] = bool(low_noise) and all(
-        v[0] > 0 for v in out["bt_minus_clf_low_noise"].values())
+    out["bt_better_low_noise"] = bool(low_noise) and all(v[0] > 0 for v in out["bt_minus_clf_low_noise"].values())
     return out
 
 

@@ -2,6 +2,7 @@
 
 Cells (n_annotations, rep) at fixed beta; otherwise as :mod:`simtheory.reward_models.grid_quality`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,13 +13,15 @@ from simtheory.reward_models import grid_common as C
 
 
 def cells(params: dict) -> list[dict]:
-    return [{"n_annotations": int(n), "rep": r} for n in params["n_annotations_list"]
-            for r in range(int(params["n_seeds"]))]
+    return [
+        {"n_annotations": int(n), "rep": r} for n in params["n_annotations_list"] for r in range(int(params["n_seeds"]))
+    ]
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:
-    train, held, psi, golden, src = C.cell_data(params, seed, beta=float(params["beta"]),
-                                                n_annotations=cell["n_annotations"])
+    train, held, psi, golden, src = C.cell_data(
+        params, seed, beta=float(params["beta"]), n_annotations=cell["n_annotations"]
+    )
     return C.run_models(params, seed, train, held, psi, golden, {"source": src, "beta": float(params["beta"])})
 
 
@@ -33,8 +36,10 @@ def findings(df) -> dict:
         out["steps_up"][m] = f"{int(np.sum(np.diff(g) > 0))}/{len(g) - 1}"
         out["gain_per_doubling"][m] = float(np.polyfit(np.log2(a["n_annotations"]), g, 1)[0])
     for m in ("clf_mlp", "clf_lgb"):
-        diffs = [C.paired_diff(df[df["n_annotations"] == n], ["rep"], m, "bt_mlp")
-                 for n in sorted(df["n_annotations"].unique())]
+        diffs = [
+            C.paired_diff(df[df["n_annotations"] == n], ["rep"], m, "bt_mlp")
+            for n in sorted(df["n_annotations"].unique())
+        ]
         out["clf_beats_bt_at_every_n"][m] = {"holds": all(d > 0 for d, _ in diffs), "diffs": diffs}
     return out
 

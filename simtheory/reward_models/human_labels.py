@@ -29,6 +29,7 @@ annotator function xi(|dr|) of a golden reward); label-noise robustness of BT vs
 cross- vs same-prompt annotation and intransitive triads where the data allow them (otherwise a
 plain statement why not).
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,8 +55,7 @@ from simtheory.validation import (
 BASELINES = ("length", "random")
 GPMS = ("gpm2", "gpm4", "gpm6", "gpm8")
 HUMAN_MODELS = ("bt_mlp", "clf_mlp", "clf_lgb", "linear_bt", "linear_bt_cv", *GPMS, *BASELINES)
-ALL_LABELS = {**LABELS, **{g: f"GPM k={g[3:]}" for g in GPMS}, "length": "length baseline",
-              "random": "random baseline"}
+ALL_LABELS = {**LABELS, **{g: f"GPM k={g[3:]}" for g in GPMS}, "length": "length baseline", "random": "random baseline"}
 P_CLIP = 1e-6
 
 
@@ -91,8 +91,11 @@ def _load_cached(path: str, mtime: float, swap_seed: int) -> HumanData:
 
     data = load_embeddings(path)
     if data.pairs is None or data.labels is None:
-        raise SimTheoryInputError("embeddings", f"{Path(path).name} has no labelled pairs ('pairs' and 'labels'); "
-                                  "convert preference text with python -m simtheory.embed")
+        raise SimTheoryInputError(
+            "embeddings",
+            f"{Path(path).name} has no labelled pairs ('pairs' and 'labels'); "
+            "convert preference text with python -m simtheory.embed",
+        )
     pairs, y = data.pairs.copy(), data.labels.astype(int)
     if pairs.shape[0] < 10:
         raise SimTheoryInputError("embeddings", f"needs at least 10 labelled pairs, got {pairs.shape[0]}")
@@ -107,8 +110,7 @@ def _load_cached(path: str, mtime: float, swap_seed: int) -> HumanData:
                 extra[k] = z[k]
     chars = extra["response_chars"].astype(float) if "response_chars" in extra else np.full(data.n, np.nan)
     meta = json.loads(str(extra["meta"])) if "meta" in extra else {}
-    return HumanData(data.embeddings, pairs, y, groups, chars, data.prompt_ids, str(path), meta,
-                     extra.get("tie_pairs"))
+    return HumanData(data.embeddings, pairs, y, groups, chars, data.prompt_ids, str(path), meta, extra.get("tie_pairs"))
 
 
 def load_human(path: str | Path, swap_seed: int = 0) -> HumanData:
@@ -123,8 +125,10 @@ def load_human(path: str | Path, swap_seed: int = 0) -> HumanData:
         raise SimTheoryInputError("embeddings", f"no such file: {p}")
     hd = _load_cached(str(p.resolve()), p.stat().st_mtime, int(swap_seed))
     if np.unique(hd.groups).size < 2:
-        raise SimTheoryInputError("embeddings", "all labelled pairs share one prompt; held-out evaluation grouped "
-                                  "by prompt needs at least 2 prompts")
+        raise SimTheoryInputError(
+            "embeddings",
+            "all labelled pairs share one prompt; held-out evaluation grouped by prompt needs at least 2 prompts",
+        )
     return hd
 
 
@@ -149,14 +153,17 @@ def _split_prompts(groups: np.ndarray, idx: np.ndarray, frac: float, rng) -> tup
 
 
 def _model_opts(name: str, params: dict) -> dict:
-    keys = {"bt_mlp": ("hidden", "epochs", "batch_size", "lr", "weight_decay", "patience"),
-            "clf_lgb": ("n_estimators", "num_leaves", "learning_rate")}
+    keys = {
+        "bt_mlp": ("hidden", "epochs", "batch_size", "lr", "weight_decay", "patience"),
+        "clf_lgb": ("n_estimators", "num_leaves", "learning_rate"),
+    }
     keys["clf_mlp"] = keys["bt_mlp"]
     return {k: params[k] for k in keys.get(name, ()) if k in params}
 
 
-def fit_predict(name: str, hd: HumanData, train: np.ndarray, test: np.ndarray, rng, params: dict,
-                y_train: np.ndarray | None = None) -> dict:
+def fit_predict(
+    name: str, hd: HumanData, train: np.ndarray, test: np.ndarray, rng, params: dict, y_train: np.ndarray | None = None
+) -> dict:
     """Fit model ``name`` on pairs ``train`` (labels ``y_train``, default the file's) and predict pairs ``test``.
 
     Returns ``{"p": P(first preferred) (t,), "s1", "s2": scores (NaN for GPM and random), "record": dict}``.
@@ -172,7 +179,9 @@ def fit_predict(name: str, hd: HumanData, train: np.ndarray, test: np.ndarray, r
         from sklearn.linear_model import LogisticRegression
 
         if not np.all(np.isfinite(hd.chars)):
-            raise SimTheoryInputError("models", "'length' needs response_chars in the file (written by simtheory.embed)")
+            raise SimTheoryInputError(
+                "models", "'length' needs response_chars in the file (written by simtheory.embed)"
+            )
         f = lambda idx: (np.log1p(hd.chars[hd.pairs[idx, 0]]) - np.log1p(hd.chars[hd.pairs[idx, 1]]))[:, None]
         xf = np.concatenate([f(train), -f(train)])
         clf = LogisticRegression(fit_intercept=False).fit(xf, np.concatenate([y_tr, 1 - y_tr]))
@@ -190,8 +199,13 @@ def fit_predict(name: str, hd: HumanData, train: np.ndarray, test: np.ndarray, r
     if name in GPMS:
         from simtheory.general_preference.embedding_model import fit_gpm
 
-        S = fit_gpm(hd.pair_data(fit_idx, fit_y), rng, k=int(name[3:]), hidden=int(params.get("hidden", 64)),
-                    **{k: v for k, v in opts.items() if k != "hidden"})
+        S = fit_gpm(
+            hd.pair_data(fit_idx, fit_y),
+            rng,
+            k=int(name[3:]),
+            hidden=int(params.get("hidden", 64)),
+            **{k: v for k, v in opts.items() if k != "hidden"},
+        )
         logit = S(hd.x[i], hd.x[j])
         return {"p": expit(logit), "s1": nan, "s2": nan, "record": getattr(S, "train_record", {})}
     if name == "linear_bt_cv":
@@ -204,6 +218,7 @@ def fit_predict(name: str, hd: HumanData, train: np.ndarray, test: np.ndarray, r
 # ----------------------------------------------------------------------------------------------
 # metrics with a bootstrap over prompts
 # ----------------------------------------------------------------------------------------------
+
 
 def pair_terms(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-pair accuracy (1, 0, or 1/2 when p = 1/2) and log-loss (p clipped to [1e-6, 1 - 1e-6])."""
@@ -224,8 +239,16 @@ def ece(p: np.ndarray, y: np.ndarray, n_bins: int = 10, weights: np.ndarray | No
     return float(gap.sum() / n_b.sum())
 
 
-def bootstrap_metrics(preds: dict[str, np.ndarray], y: np.ndarray, groups: np.ndarray, *, n_boot: int = 1000,
-                      seed: int = 0, n_bins: int = 10, reference: str | None = None) -> dict:
+def bootstrap_metrics(
+    preds: dict[str, np.ndarray],
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    n_bins: int = 10,
+    reference: str | None = None,
+) -> dict:
     """Accuracy, log-loss and ECE of each model's held-out ``preds`` (P(first preferred)), with standard errors
     from a bootstrap over prompts (``n_boot`` resamples of the prompt groups with replacement, the same
     resamples for every model, so differences to ``reference`` get paired SEs).
@@ -251,18 +274,29 @@ def bootstrap_metrics(preds: dict[str, np.ndarray], y: np.ndarray, groups: np.nd
         P = W @ np.bincount(gb, p, G * n_bins).reshape(G, n_bins)
         E = np.abs(Y - P).sum(axis=1) / C.sum(axis=1)
         reps[name] = (A, L)
-        out[name] = {"accuracy": float(acc.mean()), "accuracy_se": float(A.std(ddof=1)),
-                     "log_loss": float(ll.mean()), "log_loss_se": float(L.std(ddof=1)),
-                     "ece": ece(p, y, n_bins), "ece_se": float(E.std(ddof=1)), "n_pairs": int(y.size), "n_prompts": G}
+        out[name] = {
+            "accuracy": float(acc.mean()),
+            "accuracy_se": float(A.std(ddof=1)),
+            "log_loss": float(ll.mean()),
+            "log_loss_se": float(L.std(ddof=1)),
+            "ece": ece(p, y, n_bins),
+            "ece_se": float(E.std(ddof=1)),
+            "n_pairs": int(y.size),
+            "n_prompts": G,
+        }
     if reference in reps:
         for name in preds:
             if name == reference:
                 continue
             dA, dL = reps[name][0] - reps[reference][0], reps[name][1] - reps[reference][1]
-            out[name].update({"accuracy_minus_ref": out[name]["accuracy"] - out[reference]["accuracy"],
-                              "accuracy_minus_ref_se": float(dA.std(ddof=1)),
-                              "log_loss_minus_ref": out[name]["log_loss"] - out[reference]["log_loss"],
-                              "log_loss_minus_ref_se": float(dL.std(ddof=1))})
+            out[name].update(
+                {
+                    "accuracy_minus_ref": out[name]["accuracy"] - out[reference]["accuracy"],
+                    "accuracy_minus_ref_se": float(dA.std(ddof=1)),
+                    "log_loss_minus_ref": out[name]["log_loss"] - out[reference]["log_loss"],
+                    "log_loss_minus_ref_se": float(dL.std(ddof=1)),
+                }
+            )
     return out
 
 
@@ -281,36 +315,56 @@ def _collapsed(name: str, res: dict) -> bool:
 # grid interface
 # ----------------------------------------------------------------------------------------------
 
+
 def _data(params: dict) -> HumanData:
     path = params.get("embeddings")
     if path in (None, "", False):
-        raise SimTheoryInputError("--embeddings", "reward_models_human trains on a file's human labels: give "
-                                  "--embeddings FILE.npz (make one with python -m simtheory.embed PREFS --out FILE.npz)")
+        raise SimTheoryInputError(
+            "--embeddings",
+            "reward_models_human trains on a file's human labels: give "
+            "--embeddings FILE.npz (make one with python -m simtheory.embed PREFS --out FILE.npz)",
+        )
     if path == "example":
         raise SimTheoryInputError("--embeddings", "the shipped example has graded responses, not human pairs")
     return load_human(path, int(params.get("swap_seed", 0)))
 
 
 def cells(params: dict) -> list[dict]:
-    for m in [*params.get("models", []), *params.get("noise_models", []), *params.get("curve_models", []),
-              *params.get("design_models", [])]:
+    for m in [
+        *params.get("models", []),
+        *params.get("noise_models", []),
+        *params.get("curve_models", []),
+        *params.get("design_models", []),
+    ]:
         check_choice("models", m, HUMAN_MODELS)
     for r in params.get("flip_rates", []):
         check_scalar("flip_rates", r, low=0.0, high=0.5, high_open=True)
     for f in params.get("fractions", []):
         check_scalar("fractions", f, low=0.0, high=1.0, low_open=True)
-    hd = _data(params)   # validate the file before any cell runs
+    hd = _data(params)  # validate the file before any cell runs
     out = [{"analysis": "cv", "model": m} for m in params.get("models", [])]
     reps = range(int(params.get("n_reps", 1)))
     g1, g2 = _pair_prompts(hd)
     n_cross = int(np.sum(g1 != g2))
-    if min(n_cross, hd.m - n_cross) >= MIN_DESIGN_PAIRS:   # the data allow same- vs cross-prompt training
-        out += [{"analysis": "design", "train_design": d, "model": m, "rep": r}
-                for d in ("same", "cross") for m in params.get("design_models", []) for r in reps]
-    out += [{"analysis": "noise", "flip": float(f), "model": m, "rep": r}
-            for f in params.get("flip_rates", []) for m in params.get("noise_models", []) for r in reps]
-    out += [{"analysis": "curve", "fraction": float(f), "model": m, "rep": r}
-            for f in params.get("fractions", []) for m in params.get("curve_models", []) for r in reps]
+    if min(n_cross, hd.m - n_cross) >= MIN_DESIGN_PAIRS:  # the data allow same- vs cross-prompt training
+        out += [
+            {"analysis": "design", "train_design": d, "model": m, "rep": r}
+            for d in ("same", "cross")
+            for m in params.get("design_models", [])
+            for r in reps
+        ]
+    out += [
+        {"analysis": "noise", "flip": float(f), "model": m, "rep": r}
+        for f in params.get("flip_rates", [])
+        for m in params.get("noise_models", [])
+        for r in reps
+    ]
+    out += [
+        {"analysis": "curve", "fraction": float(f), "model": m, "rep": r}
+        for f in params.get("fractions", [])
+        for m in params.get("curve_models", [])
+        for r in reps
+    ]
     return out
 
 
@@ -337,17 +391,27 @@ def _design_cell(cell: dict, hd: HumanData, params: dict, rng) -> dict:
     pool, test = np.flatnonzero(~t1 & ~t2), np.flatnonzero(t1 & t2)
     n = int(min(np.sum(cross[pool]), np.sum(~cross[pool])))
     if n < 10 or test.size < 10:
-        raise SimTheoryInputError("embeddings", f"same- vs cross-prompt training needs 10+ training pairs of each "
-                                  f"design and 10+ test pairs (got {n} and {test.size})")
+        raise SimTheoryInputError(
+            "embeddings",
+            f"same- vs cross-prompt training needs 10+ training pairs of each "
+            f"design and 10+ test pairs (got {n} and {test.size})",
+        )
     mine = pool[cross[pool] == (cell["train_design"] == "cross")]
     train = rng.choice(mine, n, replace=False)
     res = fit_predict(cell["model"], hd, train, test, rng, params)
     row: dict = {"n_train": n}
     for d, sel in (("same", ~cross[test]), ("cross", cross[test])):
         if sel.sum() >= 2:
-            m = bootstrap_metrics({"m": res["p"][sel]}, hd.y[test][sel], g1[test][sel],
-                                  n_boot=int(params.get("n_boot", 1000)), seed=int(params.get("split_seed", 0)))["m"]
-            row.update({f"acc_{d}_test": m["accuracy"], f"acc_{d}_test_se": m["accuracy_se"], f"n_{d}_test": int(sel.sum())})
+            m = bootstrap_metrics(
+                {"m": res["p"][sel]},
+                hd.y[test][sel],
+                g1[test][sel],
+                n_boot=int(params.get("n_boot", 1000)),
+                seed=int(params.get("split_seed", 0)),
+            )["m"]
+            row.update(
+                {f"acc_{d}_test": m["accuracy"], f"acc_{d}_test_se": m["accuracy_se"], f"n_{d}_test": int(sel.sum())}
+            )
     return row
 
 
@@ -366,9 +430,20 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
             collapsed = _collapsed(name, res)
             rec = json.dumps({k: v for k, v in res["record"].items() if np.isscalar(v)})
             for t, pi, a, b in zip(test, res["p"], res["s1"], res["s2"]):
-                rows.append({"pair": int(t), "group": int(hd.groups[t]), "fold": f, "y": int(hd.y[t]), "p": float(pi),
-                             "s1": float(a), "s2": float(b), "collapsed": bool(collapsed), "fit_seconds": round(sec, 3),
-                             "fit_record": rec})
+                rows.append(
+                    {
+                        "pair": int(t),
+                        "group": int(hd.groups[t]),
+                        "fold": f,
+                        "y": int(hd.y[t]),
+                        "p": float(pi),
+                        "s1": float(a),
+                        "s2": float(b),
+                        "collapsed": bool(collapsed),
+                        "fit_seconds": round(sec, 3),
+                        "fit_record": rec,
+                    }
+                )
         return rows
     if cell["analysis"] == "design":
         return [_design_cell(cell, hd, params, rng)]
@@ -381,20 +456,28 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
         y_tr = np.where(flip, 1 - y_tr, y_tr)
         extra = {"flipped_frac": float(flip.mean())}
     else:
-        keep, _ = _split_prompts(hd.groups[train], np.arange(train.size), 1.0 - cell["fraction"], rng) \
-            if cell["fraction"] < 1 else (np.arange(train.size), None)
+        keep, _ = (
+            _split_prompts(hd.groups[train], np.arange(train.size), 1.0 - cell["fraction"], rng)
+            if cell["fraction"] < 1
+            else (np.arange(train.size), None)
+        )
         train, y_tr = train[keep], y_tr[keep]
         extra = {}
     res = fit_predict(name, hd, train, test, rng, params, y_train=y_tr)
-    m = bootstrap_metrics({name: res["p"]}, hd.y[test], hd.groups[test], n_boot=int(params.get("n_boot", 1000)),
-                          seed=int(params.get("split_seed", 0)))[name]
-    return [{**extra, "n_train": int(train.size), "n_test": int(test.size), **m,
-             "collapsed": _collapsed(name, res)}]
+    m = bootstrap_metrics(
+        {name: res["p"]},
+        hd.y[test],
+        hd.groups[test],
+        n_boot=int(params.get("n_boot", 1000)),
+        seed=int(params.get("split_seed", 0)),
+    )[name]
+    return [{**extra, "n_train": int(train.size), "n_test": int(test.size), **m, "collapsed": _collapsed(name, res)}]
 
 
 # ----------------------------------------------------------------------------------------------
 # summary: metrics, checks, figures
 # ----------------------------------------------------------------------------------------------
+
 
 def _frame(rows):
     import pandas as pd
@@ -416,8 +499,9 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     first = next(iter(preds.values()))
     y, groups = first["y"].to_numpy(), first["group"].to_numpy()
     ref = "bt_mlp" if "bt_mlp" in preds else models[0]
-    met = bootstrap_metrics({m: d["p"].to_numpy() for m, d in preds.items()}, y, groups, n_boot=n_boot, seed=seed,
-                            reference=ref)
+    met = bootstrap_metrics(
+        {m: d["p"].to_numpy() for m, d in preds.items()}, y, groups, n_boot=n_boot, seed=seed, reference=ref
+    )
     for m, d in preds.items():
         met[m]["collapsed_folds"] = int(d.groupby("fold")["collapsed"].first().astype(bool).sum())
         met[m]["label"] = ALL_LABELS.get(m, m)
@@ -438,39 +522,70 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     for m in [m for m in ok if m not in GPMS and m != "length"]:
         e, se = 1 - met[m]["accuracy"], met[m]["accuracy_se"]
         premise = "met" if e + 2 * se < EPS_MAX else "not met" if e - 2 * se >= EPS_MAX else "undecided (within 2 SE)"
-        p14[m] = {"e": e, "e_se": se, "premise": premise,
-                  "verdict": ("premise not met: the proposition says nothing here" if premise == "not met" else
-                              "premise " + premise + "; eqs. 18-19 not checkable without a golden reward "
-                              "(they need the annotator function xi(|dr|))")}
+        p14[m] = {
+            "e": e,
+            "e_se": se,
+            "premise": premise,
+            "verdict": (
+                "premise not met: the proposition says nothing here"
+                if premise == "not met"
+                else "premise " + premise + "; eqs. 18-19 not checkable without a golden reward "
+                "(they need the annotator function xi(|dr|))"
+            ),
+        }
     out["prop14"] = p14
 
     # label noise: BT vs CLF, relative drop of (accuracy - 1/2) from the lowest to the highest flip rate
     nz = df[df["analysis"] == "noise"]
     if len(nz):
-        agg = nz.groupby(["model", "flip"]).agg(acc=("accuracy", "mean"), se=("accuracy_se", "mean"),
-                                                 n=("accuracy", "size")).reset_index()
+        agg = (
+            nz.groupby(["model", "flip"])
+            .agg(acc=("accuracy", "mean"), se=("accuracy_se", "mean"), n=("accuracy", "size"))
+            .reset_index()
+        )
         drop = {}
         for m, a in agg.groupby("model"):
             a = a.sort_values("flip")
             lo, hi = a.iloc[0], a.iloc[-1]
-            drop[m] = {"flip_lo": float(lo["flip"]), "flip_hi": float(hi["flip"]), "acc_lo": float(lo["acc"]),
-                       "acc_hi": float(hi["acc"]), "rel_drop": float((lo["acc"] - hi["acc"]) / max(lo["acc"] - 0.5, 1e-9)),
-                       "se_lo": float(lo["se"] / np.sqrt(lo["n"])), "se_hi": float(hi["se"] / np.sqrt(hi["n"]))}
+            drop[m] = {
+                "flip_lo": float(lo["flip"]),
+                "flip_hi": float(hi["flip"]),
+                "acc_lo": float(lo["acc"]),
+                "acc_hi": float(hi["acc"]),
+                "rel_drop": float((lo["acc"] - hi["acc"]) / max(lo["acc"] - 0.5, 1e-9)),
+                "se_lo": float(lo["se"] / np.sqrt(lo["n"])),
+                "se_hi": float(hi["se"] / np.sqrt(hi["n"])),
+            }
         res = {"by_model": drop, "table": agg.to_dict("records")}
         if "bt_mlp" in drop:
             for m in [m for m in drop if m.startswith("clf")]:
                 diff = drop["bt_mlp"]["acc_hi"] - drop[m]["acc_hi"]
                 se = float(np.hypot(drop["bt_mlp"]["se_hi"], drop[m]["se_hi"]))
                 res[f"clf_more_robust_{m}"] = {
-                    "acc_at_high_noise_bt_minus_clf": diff, "se": se,
-                    "verdict": ("holds" if diff < -2 * se else "does not hold" if diff > 2 * se
-                                else "no difference detected (within 2 SE)")}
+                    "acc_at_high_noise_bt_minus_clf": diff,
+                    "se": se,
+                    "verdict": (
+                        "holds"
+                        if diff < -2 * se
+                        else "does not hold"
+                        if diff > 2 * se
+                        else "no difference detected (within 2 SE)"
+                    ),
+                }
         out["label_noise"] = res
     lc = df[df["analysis"] == "curve"]
     if len(lc):
-        out["learning_curve"] = lc.groupby(["model", "fraction"]).agg(
-            n_train=("n_train", "mean"), accuracy=("accuracy", "mean"), accuracy_se=("accuracy_se", "mean"),
-            log_loss=("log_loss", "mean")).reset_index().to_dict("records")
+        out["learning_curve"] = (
+            lc.groupby(["model", "fraction"])
+            .agg(
+                n_train=("n_train", "mean"),
+                accuracy=("accuracy", "mean"),
+                accuracy_se=("accuracy_se", "mean"),
+                log_loss=("log_loss", "mean"),
+            )
+            .reset_index()
+            .to_dict("records")
+        )
 
     # cross- vs same-prompt annotation and intransitivity: what the data allow
     pid = hd.prompt_ids
@@ -478,14 +593,21 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     per_prompt = np.bincount(np.unique(pid, return_inverse=True)[1])
     sentence = []
     if cross == 0:
-        sentence.append(f"cross-prompt vs same-prompt: impossible on this file: all {hd.m} labelled pairs compare two "
-                        "responses to the same prompt; a cross-prompt design needs human labels on pairs of "
-                        "different prompts")
+        sentence.append(
+            f"cross-prompt vs same-prompt: impossible on this file: all {hd.m} labelled pairs compare two "
+            "responses to the same prompt; a cross-prompt design needs human labels on pairs of "
+            "different prompts"
+        )
     if per_prompt.max() < 3:
-        sentence.append(f"'Similar' design: impossible: at most {int(per_prompt.max())} responses per prompt, "
-                        "selecting a similar pair needs 3 or more and a quality order")
-    out["cross_prompt"] = {"cross_prompt_pairs": cross, "same_prompt_pairs": hd.m - cross,
-                           "max_responses_per_prompt": int(per_prompt.max())}
+        sentence.append(
+            f"'Similar' design: impossible: at most {int(per_prompt.max())} responses per prompt, "
+            "selecting a similar pair needs 3 or more and a quality order"
+        )
+    out["cross_prompt"] = {
+        "cross_prompt_pairs": cross,
+        "same_prompt_pairs": hd.m - cross,
+        "max_responses_per_prompt": int(per_prompt.max()),
+    }
     dz = df[df["analysis"] == "design"] if "analysis" in df else df.iloc[:0]
     if len(dz):
         comp = {}
@@ -493,33 +615,75 @@ def checks(df, hd: HumanData, params: dict) -> dict:
             g = a.groupby("train_design")
             mean, se = g["acc_same_test"].mean(), g["acc_same_test_se"].mean() / np.sqrt(g.size())
             diff, dse = float(mean["cross"] - mean["same"]), float(np.hypot(se["cross"], se["same"]))
-            comp[m] = {"acc_same_test_trained_cross": float(mean["cross"]), "acc_same_test_trained_same": float(mean["same"]),
-                       "diff": diff, "se": dse, "n_train": int(a["n_train"].iloc[0]),
-                       "verdict": ("holds" if diff > 2 * dse else "does not hold" if diff < -2 * dse
-                                   else "no difference detected (within 2 SE)")}
+            comp[m] = {
+                "acc_same_test_trained_cross": float(mean["cross"]),
+                "acc_same_test_trained_same": float(mean["same"]),
+                "diff": diff,
+                "se": dse,
+                "n_train": int(a["n_train"].iloc[0]),
+                "verdict": (
+                    "holds"
+                    if diff > 2 * dse
+                    else "does not hold"
+                    if diff < -2 * dse
+                    else "no difference detected (within 2 SE)"
+                ),
+            }
         out["cross_prompt"]["by_model"] = comp
-        sentence.insert(0, "cross-prompt training vs same-prompt training (accuracy on held-out same-prompt pairs): "
-                        + ", ".join(f"{m}: {v['diff']:+.3f} +- {v['se']:.3f} ({v['verdict']})" for m, v in comp.items()))
+        sentence.insert(
+            0,
+            "cross-prompt training vs same-prompt training (accuracy on held-out same-prompt pairs): "
+            + ", ".join(f"{m}: {v['diff']:+.3f} +- {v['se']:.3f} ({v['verdict']})" for m, v in comp.items()),
+        )
     elif cross and min(cross, hd.m - cross) < MIN_DESIGN_PAIRS:
-        sentence.insert(0, f"cross-prompt vs same-prompt: not run: needs {MIN_DESIGN_PAIRS}+ labelled pairs of each "
-                        f"design (cross {cross}, same {hd.m - cross})")
+        sentence.insert(
+            0,
+            f"cross-prompt vs same-prompt: not run: needs {MIN_DESIGN_PAIRS}+ labelled pairs of each "
+            f"design (cross {cross}, same {hd.m - cross})",
+        )
     out["cross_prompt"]["verdict"] = "; ".join(sentence) or "not run (no design_models in the grid parameters)"
     from simtheory.general_preference.embedding_model import intransitive_triads
 
     tri = intransitive_triads(hd.pairs, hd.y, hd.x.shape[0])
-    gpm = {m: {k: met[m][k] for k in ("accuracy", "accuracy_se", "log_loss", "log_loss_se",
-                                      "accuracy_minus_ref", "accuracy_minus_ref_se", "log_loss_minus_ref",
-                                      "log_loss_minus_ref_se") if k in met[m]} for m in models if m in GPMS}
+    gpm = {
+        m: {
+            k: met[m][k]
+            for k in (
+                "accuracy",
+                "accuracy_se",
+                "log_loss",
+                "log_loss_se",
+                "accuracy_minus_ref",
+                "accuracy_minus_ref_se",
+                "log_loss_minus_ref",
+                "log_loss_minus_ref_se",
+            )
+            if k in met[m]
+        }
+        for m in models
+        if m in GPMS
+    }
     for _m, g in gpm.items():
         if "accuracy_minus_ref" in g:
             d, s = g["log_loss_minus_ref"], g["log_loss_minus_ref_se"]
-            g["verdict_vs_" + ref] = ("GPM better (log-loss lower by > 2 SE)" if d < -2 * s else
-                                      "GPM worse (log-loss higher by > 2 SE)" if d > 2 * s else "no difference detected")
-    out["gpm_vs_bt"] = {"reference": ref, "models": gpm, "data_triads": tri,
-                        "triads_verdict": (f"not checkable: the labelled comparisons contain {tri['triads']} closed "
-                                           "triads (no response is compared with two others of the same prompt)"
-                                           if tri["triads"] == 0 else
-                                           f"{tri['cyclic']} of {tri['triads']} labelled triads are intransitive")}
+            g["verdict_vs_" + ref] = (
+                "GPM better (log-loss lower by > 2 SE)"
+                if d < -2 * s
+                else "GPM worse (log-loss higher by > 2 SE)"
+                if d > 2 * s
+                else "no difference detected"
+            )
+    out["gpm_vs_bt"] = {
+        "reference": ref,
+        "models": gpm,
+        "data_triads": tri,
+        "triads_verdict": (
+            f"not checkable: the labelled comparisons contain {tri['triads']} closed "
+            "triads (no response is compared with two others of the same prompt)"
+            if tri["triads"] == 0
+            else f"{tri['cyclic']} of {tri['triads']} labelled triads are intransitive"
+        ),
+    }
     return out
 
 
@@ -541,14 +705,21 @@ def _figures(df, out_dir, res: dict) -> list[str]:
         b = np.clip((p * 10).astype(int), 0, 9)
         n = np.bincount(b, minlength=10)
         nzb = n >= 5
-        ax.plot((np.bincount(b, p, 10)[nzb] / n[nzb]), (np.bincount(b, y, 10)[nzb] / n[nzb]), marker="o", ms=3,
-                label=ALL_LABELS.get(m, m))
+        ax.plot(
+            (np.bincount(b, p, 10)[nzb] / n[nzb]),
+            (np.bincount(b, y, 10)[nzb] / n[nzb]),
+            marker="o",
+            ms=3,
+            label=ALL_LABELS.get(m, m),
+        )
     ax.set_xlabel("predicted P(first preferred)")
     ax.set_ylabel("observed frequency")
     ax.set_title("reliability (bins with >= 5 pairs)", fontsize=8)
     ax.legend(fontsize=5)
-    for ax, key, xlab in ((axes[1], "label_noise", "flip rate on top of human labels"),
-                          (axes[2], "learning_curve", "training pairs")):
+    for ax, key, xlab in (
+        (axes[1], "label_noise", "flip rate on top of human labels"),
+        (axes[2], "learning_curve", "training pairs"),
+    ):
         if key not in res:
             ax.set_visible(False)
             continue
@@ -580,10 +751,17 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     if "heldout" in res:
         pd.DataFrame(res["heldout"]["metrics"]).T.reset_index(names="model").to_csv(f"{out_dir}/table.csv", index=False)
     res["figures"] = _figures(df, out_dir, res)
-    res["data"] = {"source": hd.source, "pairs": hd.m, "prompts": int(np.unique(hd.groups).size),
-                   "ties_not_used": 0 if hd.tie_pairs is None else len(hd.tie_pairs),
-                   "converter": {k: hd.meta.get(k) for k in ("model", "shape", "truncation", "prompt_mismatch",
-                                                              "identical_texts") if k in hd.meta}}
+    res["data"] = {
+        "source": hd.source,
+        "pairs": hd.m,
+        "prompts": int(np.unique(hd.groups).size),
+        "ties_not_used": 0 if hd.tie_pairs is None else len(hd.tie_pairs),
+        "converter": {
+            k: hd.meta.get(k)
+            for k in ("model", "shape", "truncation", "prompt_mismatch", "identical_texts")
+            if k in hd.meta
+        },
+    }
     (Path(out_dir) / "report.txt").write_text(format_summary(res) + "\n")
     return res
 
@@ -595,14 +773,18 @@ def format_summary(res: dict) -> str:
     lines.append(f"{'model':<22} {'accuracy':>15} {'log-loss':>15} {'ECE':>13}  flags")
     for _m, r in met.items():
         flag = "COLLAPSED (excluded from bound checks)" if r["collapsed_folds"] else ""
-        lines.append(f"{r['label']:<22} {r['accuracy']:.3f} +- {r['accuracy_se']:.3f}  "
-                     f"{r['log_loss']:.3f} +- {r['log_loss_se']:.3f}  {r['ece']:.3f} +- {r['ece_se']:.3f}  {flag}")
+        lines.append(
+            f"{r['label']:<22} {r['accuracy']:.3f} +- {r['accuracy_se']:.3f}  "
+            f"{r['log_loss']:.3f} +- {r['log_loss_se']:.3f}  {r['ece']:.3f} +- {r['ece_se']:.3f}  {flag}"
+        )
     for m, r in res.get("prop14", {}).items():
         lines.append(f"Prop. 14 [{m}]: e = {r['e']:.3f} +- {r['e_se']:.3f} (premise e < 0.15): {r['verdict']}")
     for k, v in res.get("label_noise", {}).items():
         if k.startswith("clf_more_robust"):
-            lines.append(f"label noise [{k[16:]}]: BT - CLF accuracy at highest flip rate = "
-                         f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}: {v['verdict']}")
+            lines.append(
+                f"label noise [{k[16:]}]: BT - CLF accuracy at highest flip rate = "
+                f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}: {v['verdict']}"
+            )
     lines.append(res.get("cross_prompt", {}).get("verdict", ""))
     lines.append("triads: " + res.get("gpm_vs_bt", {}).get("triads_verdict", ""))
     return "\n".join(x for x in lines if x)
@@ -615,36 +797,54 @@ def real_data_outcomes(summary: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
     met = summary.get("heldout", {}).get("metrics", {})
     noise = summary.get("label_noise", {})
-    rob = {k[len("clf_more_robust_"):]: v for k, v in noise.items() if k.startswith("clf_more_robust_")}
+    rob = {k[len("clf_more_robust_") :]: v for k, v in noise.items() if k.startswith("clf_more_robust_")}
     if rob:
         verdicts = {v["verdict"] for v in rob.values()}
         short = {m: v["verdict"].split(" (")[0] for m, v in rob.items()}
         out["clf_more_robust_to_label_noise"] = {
-            "value": "; ".join(f"BT - {m} accuracy at flip {noise['by_model'][m]['flip_hi']:g}: "
-                               f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}" for m, v in rob.items()),
-            "verdict": (next(iter(short.values())) if len(verdicts) == 1 else
-                        "mixed: " + ", ".join(f"{v} for {m}" for m, v in short.items())), "details": rob}
+            "value": "; ".join(
+                f"BT - {m} accuracy at flip {noise['by_model'][m]['flip_hi']:g}: "
+                f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}"
+                for m, v in rob.items()
+            ),
+            "verdict": (
+                next(iter(short.values()))
+                if len(verdicts) == 1
+                else "mixed: " + ", ".join(f"{v} for {m}" for m, v in short.items())
+            ),
+            "details": rob,
+        }
     p14 = summary.get("prop14", {})
     if p14:
         met_any = any(v["premise"] == "met" for v in p14.values())
         out["prop14_on_human_labels"] = {
             "value": ", ".join(f"{m}: e = {v['e']:.3f} +- {v['e_se']:.3f}" for m, v in p14.items()),
             "verdict": "not checkable without a golden reward" if met_any else "premise not met (e >= 3/20)",
-            "details": p14}
+            "details": p14,
+        }
     eq21 = summary.get("eq21_labels", {})
     if eq21 and "verdict" not in eq21:
         out["eq21_on_human_labels"] = {
-            "value": ", ".join(f"{m}: 1 - joint = {1 - v['eq21_joint']:.3f} <= {2 - v['eq21_a1'] - v['eq21_a2']:.3f}"
-                               for m, v in eq21.items()),
+            "value": ", ".join(
+                f"{m}: 1 - joint = {1 - v['eq21_joint']:.3f} <= {2 - v['eq21_a1'] - v['eq21_a2']:.3f}"
+                for m, v in eq21.items()
+            ),
             "verdict": "holds" if all(v["verdict"] == "holds" for v in eq21.values()) else "does not hold",
-            "details": eq21}
+            "details": eq21,
+        }
     cp = summary.get("cross_prompt", {})
     if cp:
         by = cp.get("by_model", {})
         vs = {v["verdict"].split(" (")[0] for v in by.values()}
-        verdict = ("not checkable on this data" if not by and "impossible" in cp["verdict"] else "not run" if not by
-                   else next(iter(vs)) if len(vs) == 1 else
-                   "mixed: " + ", ".join(f"{v['verdict'].split(' (')[0]} for {m}" for m, v in by.items()))
+        verdict = (
+            "not checkable on this data"
+            if not by and "impossible" in cp["verdict"]
+            else "not run"
+            if not by
+            else next(iter(vs))
+            if len(vs) == 1
+            else "mixed: " + ", ".join(f"{v['verdict'].split(' (')[0]} for {m}" for m, v in by.items())
+        )
         out["cross_prompt_on_human_labels"] = {"value": cp["verdict"], "verdict": verdict, "details": cp}
     g = summary.get("gpm_vs_bt", {})
     if g.get("models"):
@@ -653,14 +853,25 @@ def real_data_outcomes(summary: dict) -> dict[str, dict]:
         better = [m for m, v in ds.items() if v["log_loss_minus_ref"] < -2 * v["log_loss_minus_ref_se"]]
         worse = [m for m, v in ds.items() if v["log_loss_minus_ref"] > 2 * v["log_loss_minus_ref_se"]]
         out["gpm_vs_bt_on_human_labels"] = {
-            "value": ", ".join(f"{m} - {ref} log-loss {v['log_loss_minus_ref']:+.4f} +- {v['log_loss_minus_ref_se']:.4f}"
-                               for m, v in ds.items()) + "; " + g["triads_verdict"],
-            "verdict": "holds" if better and not worse else "does not hold" if worse and not better
-            else "no difference detected", "details": g}
+            "value": ", ".join(
+                f"{m} - {ref} log-loss {v['log_loss_minus_ref']:+.4f} +- {v['log_loss_minus_ref_se']:.4f}"
+                for m, v in ds.items()
+            )
+            + "; "
+            + g["triads_verdict"],
+            "verdict": "holds"
+            if better and not worse
+            else "does not hold"
+            if worse and not better
+            else "no difference detected",
+            "details": g,
+        }
     if met:
-        out["heldout_accuracy"] = {"value": ", ".join(f"{v['label']} {v['accuracy']:.3f} +- {v['accuracy_se']:.3f}"
-                                                      for v in met.values()),
-                                   "verdict": "measured", "details": met}
+        out["heldout_accuracy"] = {
+            "value": ", ".join(f"{v['label']} {v['accuracy']:.3f} +- {v['accuracy_se']:.3f}" for v in met.values()),
+            "verdict": "measured",
+            "details": met,
+        }
     return out
 
 
@@ -672,6 +883,12 @@ def run_human(path: str | Path, *, quick: bool = True, out: str | Path | None = 
     from simtheory.runner.grids import run_grid
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = run_grid("reward_models_human", quick=quick, seed=seed, out=Path(out or Path(tmp) / "run"),
-                          overrides={"embeddings": str(path)}, progress=False)
+        folder = run_grid(
+            "reward_models_human",
+            quick=quick,
+            seed=seed,
+            out=Path(out or Path(tmp) / "run"),
+            overrides={"embeddings": str(path)},
+            progress=False,
+        )
         return json.loads((folder / "summary.json").read_text())

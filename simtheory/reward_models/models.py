@@ -13,6 +13,7 @@
 The MLPs stop early when given ``val`` (held-out :class:`~.data.PairData`): the epoch with the lowest
 validation loss is kept, training stops after ``patience`` epochs without improvement.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,8 +23,13 @@ import numpy as np
 from simtheory.validation import SimTheoryInputError, check_choice, check_positive_int
 
 MODELS = ("bt_mlp", "clf_mlp", "clf_lgb", "linear_bt", "linear_bt_cv")
-LABELS = {"bt_mlp": "BT-MLP", "clf_mlp": "CLF-MLP", "clf_lgb": "CLF-LGB", "linear_bt": "linear BT",
-          "linear_bt_cv": "linear BT (L2 by CV)"}
+LABELS = {
+    "bt_mlp": "BT-MLP",
+    "clf_mlp": "CLF-MLP",
+    "clf_lgb": "CLF-LGB",
+    "linear_bt": "linear BT",
+    "linear_bt_cv": "linear BT (L2 by CV)",
+}
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 
@@ -31,8 +37,13 @@ Scorer = Callable[[np.ndarray], np.ndarray]
 def _mlp(d: int, hidden: int):
     import torch
 
-    return torch.nn.Sequential(torch.nn.Linear(d, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden),
-                               torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    return torch.nn.Sequential(
+        torch.nn.Linear(d, hidden),
+        torch.nn.ReLU(),
+        torch.nn.Linear(hidden, hidden),
+        torch.nn.ReLU(),
+        torch.nn.Linear(hidden, 1),
+    )
 
 
 def _torch_scorer(net) -> Scorer:
@@ -44,6 +55,7 @@ def _torch_scorer(net) -> Scorer:
         with torch.no_grad():
             t = torch.as_tensor(np.asarray(x, dtype=np.float32).reshape(-1, x.shape[-1]), device=dev)
             return net(t).squeeze(-1).cpu().numpy().astype(float).reshape(x.shape[:-1])
+
     return score
 
 
@@ -54,8 +66,9 @@ def _train(net, loss_fn, tensors, n: int, opts: dict, rng: np.random.Generator, 
 
     import torch
 
-    opt = torch.optim.Adam(net.parameters(), lr=float(opts.get("lr", 3e-3)),
-                           weight_decay=float(opts.get("weight_decay", 1e-5)))
+    opt = torch.optim.Adam(
+        net.parameters(), lr=float(opts.get("lr", 3e-3)), weight_decay=float(opts.get("weight_decay", 1e-5))
+    )
     bs = int(opts.get("batch_size", 256))
     patience = int(opts.get("patience", 5))
     best, best_state, best_epoch, epochs = float("inf"), None, 0, int(opts.get("epochs", 10))
@@ -63,7 +76,7 @@ def _train(net, loss_fn, tensors, n: int, opts: dict, rng: np.random.Generator, 
         net.train()
         perm = torch.as_tensor(rng.permutation(n), device=tensors[0].device)
         for s in range(0, n, bs):
-            idx = perm[s:s + bs]
+            idx = perm[s : s + bs]
             opt.zero_grad()
             loss = loss_fn(*(t[idx] for t in tensors))
             loss.backward()
@@ -98,9 +111,11 @@ def fit_bt_mlp(data, rng, **opts) -> Scorer:
 
     val = opts.get("val")
     if val is not None:
-        val = (torch.as_tensor(val.x1, dtype=torch.float32, device=dev),
-               torch.as_tensor(val.x2, dtype=torch.float32, device=dev),
-               torch.as_tensor(2.0 * val.y - 1.0, dtype=torch.float32, device=dev))
+        val = (
+            torch.as_tensor(val.x1, dtype=torch.float32, device=dev),
+            torch.as_tensor(val.x2, dtype=torch.float32, device=dev),
+            torch.as_tensor(2.0 * val.y - 1.0, dtype=torch.float32, device=dev),
+        )
     rec = _train(net, loss, (x1, x2, s), data.n, opts, rng, val)
     score = _torch_scorer(net)
     score.train_record = rec  # type: ignore[attr-defined]
@@ -131,8 +146,10 @@ def fit_clf_mlp(data, rng, **opts) -> Scorer:
     val = opts.get("val")
     if val is not None:
         xv, tv = classification_set(val)
-        val = (torch.as_tensor(xv, dtype=torch.float32, device=xt.device),
-               torch.as_tensor(tv, dtype=torch.float32, device=xt.device))
+        val = (
+            torch.as_tensor(xv, dtype=torch.float32, device=xt.device),
+            torch.as_tensor(tv, dtype=torch.float32, device=xt.device),
+        )
     rec = _train(net, loss, (xt, tt), len(t), opts, rng, val)
     score = _torch_scorer(net)
     score.train_record = rec  # type: ignore[attr-defined]
@@ -144,12 +161,19 @@ def fit_clf_lgb(data, rng, **opts) -> Scorer:
     import lightgbm as lgb
 
     x, t = classification_set(data)
-    clf = lgb.LGBMClassifier(n_estimators=int(opts.get("n_estimators", 200)),
-                             learning_rate=float(opts.get("learning_rate", 0.05)),
-                             num_leaves=int(opts.get("num_leaves", 15)), min_child_samples=50,
-                             subsample=0.8, subsample_freq=1, random_state=int(rng.integers(2**31)),
-                             n_jobs=1, verbose=-1)
+    clf = lgb.LGBMClassifier(
+        n_estimators=int(opts.get("n_estimators", 200)),
+        learning_rate=float(opts.get("learning_rate", 0.05)),
+        num_leaves=int(opts.get("num_leaves", 15)),
+        min_child_samples=50,
+        subsample=0.8,
+        subsample_freq=1,
+        random_state=int(rng.integers(2**31)),
+        n_jobs=1,
+        verbose=-1,
+    )
     clf.fit(x, t)
+
     def score(z):
         raw = clf.predict(np.asarray(z).reshape(-1, z.shape[-1]), raw_score=True)  # log-odds, an ndarray
         return np.asarray(raw).reshape(z.shape[:-1])
@@ -173,7 +197,7 @@ def fit_linear_bt(data, rng, **opts) -> Scorer:
                 w = np.asarray(model.fit(disp=0, maxiter=100).params)
             else:
                 w = np.asarray(model.fit(method="lbfgs", disp=0, maxiter=200).params)
-        except Exception:   # perfect separation / singular Hessian: small L1 penalty
+        except Exception:  # perfect separation / singular Hessian: small L1 penalty
             w = np.asarray(model.fit_regularized(alpha=1e-3, disp=0).params)
     return lambda z: np.asarray(z) @ w
 
@@ -197,23 +221,26 @@ def fit_linear_bt_cv(data, rng, **opts) -> Scorer:
         g = np.concatenate([np.asarray(groups), np.asarray(groups)])
         n_splits = int(min(n_inner, np.unique(g).size))
         splits = list(GroupKFold(n_splits=n_splits).split(x, y, g)) if n_splits >= 2 else None
-    else:   # keep a pair and its swapped copy in the same fold
+    else:  # keep a pair and its swapped copy in the same fold
         idx = np.arange(len(dx))
-        splits = [(np.concatenate([a, a + len(dx)]), np.concatenate([b, b + len(dx)]))
-                  for a, b in KFold(n_inner, shuffle=True, random_state=int(rng.integers(2**31))).split(idx)]
+        splits = [
+            (np.concatenate([a, a + len(dx)]), np.concatenate([b, b + len(dx)]))
+            for a, b in KFold(n_inner, shuffle=True, random_state=int(rng.integers(2**31))).split(idx)
+        ]
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)   # scikit-learn 1.9 attribute/l1_ratios transition notes
+        warnings.simplefilter("ignore", FutureWarning)  # scikit-learn 1.9 attribute/l1_ratios transition notes
         if splits is None:
             clf = LogisticRegression(C=1.0, fit_intercept=False, max_iter=500).fit(x, y)
             c_best = 1.0
         else:
-            clf = LogisticRegressionCV(Cs=list(cs), cv=splits, fit_intercept=False, scoring="neg_log_loss",
-                                       max_iter=500).fit(x, y)
+            clf = LogisticRegressionCV(
+                Cs=list(cs), cv=splits, fit_intercept=False, scoring="neg_log_loss", max_iter=500
+            ).fit(x, y)
             c_best = float(np.ravel(clf.C_)[0])
     w = np.ravel(clf.coef_).copy()
-    score = lambda z: np.asarray(z) @ w   # noqa: E731
+    score = lambda z: np.asarray(z) @ w  # noqa: E731
     score.train_record = {"C": c_best}  # type: ignore[attr-defined]
     return score
 
@@ -226,11 +253,18 @@ def is_collapsed(s1: np.ndarray, s2: np.ndarray, *, rtol: float = 1e-6, max_tie_
     if s.size == 0 or not np.all(np.isfinite(s)):
         return True
     spread = float(s.max() - s.min())
-    return spread <= rtol * max(1.0, float(np.abs(s).max())) or float(np.mean(np.ravel(s1) == np.ravel(s2))) > max_tie_frac
+    return (
+        spread <= rtol * max(1.0, float(np.abs(s).max())) or float(np.mean(np.ravel(s1) == np.ravel(s2))) > max_tie_frac
+    )
 
 
-FITTERS = {"bt_mlp": fit_bt_mlp, "clf_mlp": fit_clf_mlp, "clf_lgb": fit_clf_lgb, "linear_bt": fit_linear_bt,
-           "linear_bt_cv": fit_linear_bt_cv}
+FITTERS = {
+    "bt_mlp": fit_bt_mlp,
+    "clf_mlp": fit_clf_mlp,
+    "clf_lgb": fit_clf_lgb,
+    "linear_bt": fit_linear_bt,
+    "linear_bt_cv": fit_linear_bt_cv,
+}
 
 
 def fit_model(name: str, data, rng, **opts) -> Scorer:

@@ -7,6 +7,7 @@
 * :mod:`.rates`  - the exponent of Theorem 10 and log-log slope fits with CIs;
 * :mod:`.experiment` - one fit: risk, Delta_n and the Corollary 11 reward-difference error along p0 bins.
 """
+
 from simtheory.risk_rate.rates import fit_slope, phi_n, theory_exponent
 from simtheory.risk_rate.risk import RiskEstimate, truncated_kl_pointwise, truncated_kl_risk
 

@@ -1,5 +1,6 @@
 """One cell of the rate study: draw n labelled pairs, fit the Siamese BT MLP, measure R_B, Delta_n and the
 Corollary 11 reward-difference error along p0 bins on a held-out set of pairs from the same distribution."""
+
 from __future__ import annotations
 
 import time
@@ -16,10 +17,25 @@ from simtheory.validation import check_positive_int, check_scalar
 COR11_EDGES = (0.0, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 0.99, 1.0)
 
 
-def run_fit(*, d: int, beta: float, alpha: float, n: int, seed: np.random.SeedSequence, B: float = 3.0,
-            kappa: float = 1.0, n_levels: int = 10, function_seed: int = 20241124, m_test: int = 50_000,
-            restarts: int = 2, max_steps: int = 2000, c_w: float = 2.0, w_min: int = 16, w_max: int = 64,
-            lr: float = 2e-3) -> list[dict]:
+def run_fit(
+    *,
+    d: int,
+    beta: float,
+    alpha: float,
+    n: int,
+    seed: np.random.SeedSequence,
+    B: float = 3.0,
+    kappa: float = 1.0,
+    n_levels: int = 10,
+    function_seed: int = 20241124,
+    m_test: int = 50_000,
+    restarts: int = 2,
+    max_steps: int = 2000,
+    c_w: float = 2.0,
+    w_min: int = 16,
+    w_max: int = 64,
+    lr: float = 2e-3,
+) -> list[dict]:
     """Rows: one ``kind="fit"`` row (risk, SE, Delta_n, architecture, timings) and one ``kind="cor11"`` row
     per p0 bin (mean |Delta r - Delta r_hat| and mean |p0 - p_hat| with SEs)."""
     import torch
@@ -38,8 +54,7 @@ def run_fit(*, d: int, beta: float, alpha: float, n: int, seed: np.random.SeedSe
     width, depth = architecture(n, beta, d, alpha, c_w, w_min, w_max)
     inits = [int(s.generate_state(1)[0]) for s in init_ss.spawn(restarts)]
     t0 = time.perf_counter()
-    fits = [fit_siamese_bt(psi1, psi2, y, width=width, depth=depth, seed=s, max_steps=max_steps, lr=lr)
-            for s in inits]
+    fits = [fit_siamese_bt(psi1, psi2, y, width=width, depth=depth, seed=s, max_steps=max_steps, lr=lr) for s in inits]
     fit_s = time.perf_counter() - t0
     fit = fits[0]
     # Delta_n, eq. 10: full-sample CE of p_hat minus the best full-sample CE among the restarts
@@ -51,12 +66,31 @@ def run_fit(*, d: int, beta: float, alpha: float, n: int, seed: np.random.SeedSe
     risk = truncated_kl_risk(tp0, phat, B)
     risks_all = [truncated_kl_risk(tp0, np.clip(f.model.prob(tpsi1, tpsi2), eps, 1 - eps), B).value for f in fits]
     base = dict(d=d, beta=float(beta), alpha=float(alpha), n=n, B=float(B))
-    rows = [dict(base, kind="fit", bin=-1, risk=risk.value, risk_se=risk.se, m_test=risk.m,
-                 risk_best_restart=risks_all[int(np.argmin(full_ce))], risk_restart_mean=float(np.mean(risks_all)),
-                 delta_n=full_ce[0] - min(full_ce), train_ce=full_ce[0], train_ce_truth=truth_ce,
-                 excess_train_ce=full_ce[0] - truth_ce, val_ce=fit.val_loss, steps=fit.steps, best_step=fit.best_step,
-                 width=width, depth=depth, restarts=restarts, theory_exponent=theory_exponent(beta, d, alpha),
-                 alpha_hat=small_value_index(tp0), fit_seconds=round(fit_s, 3))]
+    rows = [
+        dict(
+            base,
+            kind="fit",
+            bin=-1,
+            risk=risk.value,
+            risk_se=risk.se,
+            m_test=risk.m,
+            risk_best_restart=risks_all[int(np.argmin(full_ce))],
+            risk_restart_mean=float(np.mean(risks_all)),
+            delta_n=full_ce[0] - min(full_ce),
+            train_ce=full_ce[0],
+            train_ce_truth=truth_ce,
+            excess_train_ce=full_ce[0] - truth_ce,
+            val_ce=fit.val_loss,
+            steps=fit.steps,
+            best_step=fit.best_step,
+            width=width,
+            depth=depth,
+            restarts=restarts,
+            theory_exponent=theory_exponent(beta, d, alpha),
+            alpha_hat=small_value_index(tp0),
+            fit_seconds=round(fit_s, 3),
+        )
+    ]
     # Corollary 11 (eqs. 13-14): errors along p0 bins
     logit0 = np.log(tp0) - np.log1p(-tp0)
     dr_err = np.abs(logit0 - (np.log(phat) - np.log1p(-phat)))
@@ -69,8 +103,19 @@ def run_fit(*, d: int, beta: float, alpha: float, n: int, seed: np.random.SeedSe
         if cnt < 2:
             continue
         pm = tp0[sel]
-        rows.append(dict(base, kind="cor11", bin=k, p_lo=float(edges[k]), p_hi=float(edges[k + 1]), count=cnt,
-                         dr_err=float(dr_err[sel].mean()), dr_err_se=float(dr_err[sel].std(ddof=1) / np.sqrt(cnt)),
-                         p_err=float(p_err[sel].mean()), p_err_se=float(p_err[sel].std(ddof=1) / np.sqrt(cnt)),
-                         inv_pq=float(np.mean(1.0 / (pm * (1 - pm))))))
+        rows.append(
+            dict(
+                base,
+                kind="cor11",
+                bin=k,
+                p_lo=float(edges[k]),
+                p_hi=float(edges[k + 1]),
+                count=cnt,
+                dr_err=float(dr_err[sel].mean()),
+                dr_err_se=float(dr_err[sel].std(ddof=1) / np.sqrt(cnt)),
+                p_err=float(p_err[sel].mean()),
+                p_err_se=float(p_err[sel].std(ddof=1) / np.sqrt(cnt)),
+                inv_pq=float(np.mean(1.0 / (pm * (1 - pm)))),
+            )
+        )
     return rows

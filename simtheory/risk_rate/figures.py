@@ -1,4 +1,5 @@
 """Slope tables and figures of the rate study (rate curves per d; Corollary 11 error vs p0)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,23 +31,43 @@ def slope_table(rows):
     out = []
     for (beta, d, alpha), g in df.groupby(["beta", "d", "alpha"]):
         e = theory_exponent(beta, int(d), alpha)
-        rec = dict(beta=beta, d=int(d), alpha=alpha, n_min=int(g.n.min()), n_max=int(g.n.max()), points=len(g),
-                   theory_exponent=e,
-                   bound_local_slope=-e + 2.0 / np.log(np.sqrt(g.n.min() * g.n.max())),
-                   delta_n_max=float(g.delta_n.max()), delta_n_median=float(g.delta_n.median()))
+        rec = dict(
+            beta=beta,
+            d=int(d),
+            alpha=alpha,
+            n_min=int(g.n.min()),
+            n_max=int(g.n.max()),
+            points=len(g),
+            theory_exponent=e,
+            bound_local_slope=-e + 2.0 / np.log(np.sqrt(g.n.min() * g.n.max())),
+            delta_n_max=float(g.delta_n.max()),
+            delta_n_median=float(g.delta_n.median()),
+        )
         try:
             groups = None  # every point is an independent data set, fit and test set: plain OLS
             f = fit_slope(g.n.to_numpy(float), g[_risk_col(g)].to_numpy(float), groups=groups)
-            rec.update(slope=f.slope, slope_se=f.se, ci_lo=f.ci[0], ci_hi=f.ci[1],
-                       measured_exponent=-f.slope,
-                       at_least_theory=bool(-f.ci[0] >= e),   # -slope + CI half-width >= e
-                       at_least_bound_local=bool(-f.ci[0] >= -rec["bound_local_slope"]))
+            rec.update(
+                slope=f.slope,
+                slope_se=f.se,
+                ci_lo=f.ci[0],
+                ci_hi=f.ci[1],
+                measured_exponent=-f.slope,
+                at_least_theory=bool(-f.ci[0] >= e),  # -slope + CI half-width >= e
+                at_least_bound_local=bool(-f.ci[0] >= -rec["bound_local_slope"]),
+            )
             if _risk_col(g) != "risk":
                 f0 = fit_slope(g.n.to_numpy(float), g.risk.to_numpy(float), groups=groups)
                 rec.update(slope_restart0=f0.slope, ci_lo_restart0=f0.ci[0], ci_hi_restart0=f0.ci[1])
         except Exception as exc:  # too few points
-            rec.update(slope=np.nan, slope_se=np.nan, ci_lo=np.nan, ci_hi=np.nan, measured_exponent=np.nan,
-                       at_least_theory=False, note=str(exc))
+            rec.update(
+                slope=np.nan,
+                slope_se=np.nan,
+                ci_lo=np.nan,
+                ci_hi=np.nan,
+                measured_exponent=np.nan,
+                at_least_theory=False,
+                note=str(exc),
+            )
         out.append(rec)
     return pd.DataFrame(out)
 
@@ -74,8 +95,9 @@ def plot_rates(rows, table, out_dir, name: str = "risk_rate_curves"):
             c = colors[k % len(colors)]
             row = table[(table.d == d) & (table.beta == b) & (table.alpha == a)]
             slope = float(row.slope.iloc[0]) if len(row) else np.nan
-            ax.errorbar(s.n, s["mean"], yerr=se, marker="o", ms=3, color=c, lw=1,
-                        label=f"β={b:g}, α={a:g}: {slope:.2f}")
+            ax.errorbar(
+                s.n, s["mean"], yerr=se, marker="o", ms=3, color=c, lw=1, label=f"β={b:g}, α={a:g}: {slope:.2f}"
+            )
             e = theory_exponent(b, int(d), a)
             n0, r0 = s.n.iloc[0], s["mean"].iloc[0]
             nn = np.array([s.n.min(), s.n.max()], float)

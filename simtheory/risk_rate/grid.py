@@ -5,6 +5,7 @@ one ``fit`` row and the ``cor11`` bin rows (see :func:`simtheory.risk_rate.exper
 fits log R_B on log n per (beta, d, alpha) (all reps, cluster-robust over reps), writes ``slopes.csv`` and the
 rate-curve and Corollary 11 figures.
 """
+
 from __future__ import annotations
 
 from itertools import product
@@ -14,14 +15,29 @@ import numpy as np
 
 from simtheory.risk_rate.experiment import run_fit
 
-_FIT_KEYS = ("B", "kappa", "n_levels", "function_seed", "m_test", "restarts", "max_steps", "c_w", "w_min", "w_max", "lr")
+_FIT_KEYS = (
+    "B",
+    "kappa",
+    "n_levels",
+    "function_seed",
+    "m_test",
+    "restarts",
+    "max_steps",
+    "c_w",
+    "w_min",
+    "w_max",
+    "lr",
+)
 
 
 def cells(params: dict) -> list[dict]:
     # rep is the outer loop: a run stopped early still holds complete replicates of every configuration
-    return [dict(d=int(d), beta=float(b), alpha=float(a), n=int(n), rep=int(r))
-            for r, d, b, a, n in product(range(int(params["reps"])), params["d"], params["beta"], params["alpha"],
-                                         params["n"])]
+    return [
+        dict(d=int(d), beta=float(b), alpha=float(a), n=int(n), rep=int(r))
+        for r, d, b, a, n in product(
+            range(int(params["reps"])), params["d"], params["beta"], params["alpha"], params["n"]
+        )
+    ]
 
 
 def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: str) -> list[dict]:

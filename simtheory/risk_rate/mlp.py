@@ -16,6 +16,7 @@ best training loss we found).
 Delta_n (eq. 10) is estimated as L_CE(p_hat) - min_k L_CE(p_hat_k) over ``restarts`` independent
 initialisations trained the same way on the same data (p_hat = restart 0); it is 0 when restarts = 1.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,9 @@ import numpy as np
 from simtheory.validation import check_positive_int, check_scalar
 
 
-def architecture(n: int, beta: float, d: int, alpha: float, c_w: float = 2.0, w_min: int = 16,
-                 w_max: int = 64) -> tuple[int, int]:
+def architecture(
+    n: int, beta: float, d: int, alpha: float, c_w: float = 2.0, w_min: int = 16, w_max: int = 64
+) -> tuple[int, int]:
     """(width, depth) of the rule in the module docstring."""
     n = check_positive_int("n", n)
     k = (1.0 + check_scalar("alpha", alpha, low=0.0)) * check_scalar("beta", beta, low=0.0, low_open=True)
@@ -78,15 +80,28 @@ def cross_entropy(logit: np.ndarray, y: np.ndarray) -> float:
 @dataclass
 class FitResult:
     model: SiameseBT
-    train_loss: float      # eq. 9 on the training split
+    train_loss: float  # eq. 9 on the training split
     val_loss: float
     steps: int
     best_step: int
 
 
-def fit_siamese_bt(psi1, psi2, y, *, width: int, depth: int, seed: int, lr: float = 2e-3, max_steps: int = 3000,
-                   batch_size: int | None = None, val_frac: float = 0.2, eval_every: int = 50,
-                   patience: int = 8, device: str | None = None) -> FitResult:
+def fit_siamese_bt(
+    psi1,
+    psi2,
+    y,
+    *,
+    width: int,
+    depth: int,
+    seed: int,
+    lr: float = 2e-3,
+    max_steps: int = 3000,
+    batch_size: int | None = None,
+    val_frac: float = 0.2,
+    eval_every: int = 50,
+    patience: int = 8,
+    device: str | None = None,
+) -> FitResult:
     """Adam on eq. 9 with early stopping on a ``val_frac`` split (best validation state restored).
 
     ``device``: torch device (default: cuda when available, see :func:`simtheory.engine.devices.torch_device`)."""
@@ -119,7 +134,7 @@ def fit_siamese_bt(psi1, psi2, y, *, width: int, depth: int, seed: int, lr: floa
     while step < max_steps:
         order = torch.randperm(m, generator=g).to(dev)
         for s in range(0, m, bs):
-            idx = order[s:s + bs]
+            idx = order[s : s + bs]
             opt.zero_grad()
             loss = lossf(net(a1[idx]).squeeze(-1) - net(a2[idx]).squeeze(-1), ya[idx])
             loss.backward()

@@ -4,6 +4,7 @@ phi_n = 2^{((1+a)b + (3+a)d)/((1+a)b + d)} n^{-(1+a)b/((1+a)b + d)} (Theorem 10)
 R_B <= C' B phi_n L log^2 n, so the *theoretical exponent* is e = (1+a)b/((1+a)b + d) and the bound's local
 log-log slope over n in [n_lo, n_hi] is -e + 2/ln(n) (log^2 n) plus d ln L / d ln n (depth L ~ log n).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,6 +8,7 @@ the expectation over the pair distribution of (Psi1, Psi2). We estimate it by th
 drawn from that distribution, with the usual standard error sd / sqrt(M) of the pointwise terms.
 Terms with p0 = 0 (resp. 1 - p0 = 0) contribute 0 (0 * min(B, .) = 0).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

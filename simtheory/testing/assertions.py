@@ -20,6 +20,7 @@ Decision rules (``alpha`` = false-alarm probability when the claim holds exactly
 * distribution (``assert_distribution``): Kolmogorov-Smirnov or Anderson-Darling
   goodness of fit (:mod:`scipy.stats`); fail when p < alpha.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,9 +34,22 @@ from scipy import stats
 from simtheory.validation import SimTheoryInputError, check_finite_array, check_scalar
 
 __all__ = [
-    "CheckResult", "MonteCarloAssertionError", "RateResult", "assert_distribution", "assert_mean",
-    "assert_mean_ge", "assert_mean_le", "assert_means", "assert_rate", "check_distribution", "check_mean",
-    "check_mean_ge", "check_mean_le", "check_means", "check_rate", "detectable_effect",
+    "CheckResult",
+    "MonteCarloAssertionError",
+    "RateResult",
+    "assert_distribution",
+    "assert_mean",
+    "assert_mean_ge",
+    "assert_mean_le",
+    "assert_means",
+    "assert_rate",
+    "check_distribution",
+    "check_mean",
+    "check_mean_ge",
+    "check_mean_le",
+    "check_means",
+    "check_rate",
+    "detectable_effect",
 ]
 
 
@@ -113,19 +127,25 @@ class CheckResult:
         ci = f"SE {self.se:.3g}; n {self.n}; seed {self.seed}; {self.check}"
         if math.isfinite(self.p_value):
             ci += f"; p {self.p_value:.3g}"
-        decision = Decision(HOLDS if self.passed else FAILS, f"{self.check}: estimate {self.estimate:.4g}, {ci}",
-                            None if self.passed else f"the {self.check} not rejected at its level")
-        return Outcome(value=value if value is not None else f"{self.estimate:.4g}", computed=computed, ci=ci,
-                       numbers=self.numbers(),
-                       details={"statistic": self.statistic, "p_value": self.p_value,
-                                "detectable": self.detectable, **self.extra},
-                       decision=decision)
+        decision = Decision(
+            HOLDS if self.passed else FAILS,
+            f"{self.check}: estimate {self.estimate:.4g}, {ci}",
+            None if self.passed else f"the {self.check} not rejected at its level",
+        )
+        return Outcome(
+            value=value if value is not None else f"{self.estimate:.4g}",
+            computed=computed,
+            ci=ci,
+            numbers=self.numbers(),
+            details={"statistic": self.statistic, "p_value": self.p_value, "detectable": self.detectable, **self.extra},
+            decision=decision,
+        )
 
 
 # ----------------------------------------------------------------------------- power
 
-def detectable_effect(n: int, sd: float, alpha: float = 0.05, power: float = 0.8, *,
-                      two_sided: bool = True) -> float:
+
+def detectable_effect(n: int, sd: float, alpha: float = 0.05, power: float = 0.8, *, two_sided: bool = True) -> float:
     """Smallest true deviation a z-test on ``n`` samples detects with probability ``power``.
 
     ``delta = (z_{1-alpha/2} + z_{power}) * sd / sqrt(n)`` (one-sided: ``z_{1-alpha}``).
@@ -168,6 +188,7 @@ def detectable_effect(n: int, sd: float, alpha: float = 0.05, power: float = 0.8
 
 # ----------------------------------------------------------------------------- helpers
 
+
 def _samples(name: str, x) -> np.ndarray:
     arr = check_finite_array(name, x, ndim=1)
     if arr.size < 2:
@@ -179,14 +200,26 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}" if math.isfinite(x) else str(x)
 
 
-def _message(ok: bool, check: str, label: str, estimate: float, se: float, n: int, seed, body: str,
-             detectable: float, power: float) -> str:
+def _message(
+    ok: bool,
+    check: str,
+    label: str,
+    estimate: float,
+    se: float,
+    n: int,
+    seed,
+    body: str,
+    detectable: float,
+    power: float,
+) -> str:
     head = "PASS" if ok else "FAIL"
     name = f"{label}: " if label else ""
-    det = (f"; smallest violation detectable with {power:.0%} power: {_fmt(detectable)}"
-           if math.isfinite(detectable) else "")
-    return (f"{head} {name}{check}: estimate {_fmt(estimate)}, SE {_fmt(se)}, n {n}, seed {seed}; "
-            f"{body}{det}")
+    det = (
+        f"; smallest violation detectable with {power:.0%} power: {_fmt(detectable)}"
+        if math.isfinite(detectable)
+        else ""
+    )
+    return f"{head} {name}{check}: estimate {_fmt(estimate)}, SE {_fmt(se)}, n {n}, seed {seed}; {body}{det}"
 
 
 def _alpha(alpha: float) -> float:
@@ -195,8 +228,17 @@ def _alpha(alpha: float) -> float:
 
 # ----------------------------------------------------------------------------- equality
 
-def check_mean(samples, value: float, *, alpha: float = 1e-3, tol: float = 0.0, seed: int | None = None,
-               power: float = 0.8, label: str = "") -> CheckResult:
+
+def check_mean(
+    samples,
+    value: float,
+    *,
+    alpha: float = 1e-3,
+    tol: float = 0.0,
+    seed: int | None = None,
+    power: float = 0.8,
+    label: str = "",
+) -> CheckResult:
     """Is the mean of i.i.d. ``samples`` equal to ``value`` (up to ``tol``)?
 
     Two-sided Student-t test: fails when ``|mean - value| > tol + t_{1-alpha/2, n-1} * SE``,
@@ -248,11 +290,14 @@ def check_mean(samples, value: float, *, alpha: float = 1e-3, tol: float = 0.0, 
     p = float(2 * stats.t.sf(abs(t), n - 1)) if math.isfinite(t) else 0.0
     ok = dev <= tol + q * se
     det = detectable_effect(n, float(x.std(ddof=1)), alpha, power) + tol
-    body = (f"|estimate - {_fmt(value)}| = {_fmt(dev)} vs allowed {_fmt(tol)} + {q:.3g} SE = {_fmt(tol + q * se)} "
-            f"(t = {t:.3g}, p = {p:.3g}, alpha {alpha:g})")
+    body = (
+        f"|estimate - {_fmt(value)}| = {_fmt(dev)} vs allowed {_fmt(tol)} + {q:.3g} SE = {_fmt(tol + q * se)} "
+        f"(t = {t:.3g}, p = {p:.3g}, alpha {alpha:g})"
+    )
     check = f"mean == {_fmt(value)}" + (f" +- {_fmt(tol)}" if tol else "")
-    return CheckResult(ok, check, est, se, n, seed, t, p, det,
-                       _message(ok, check, label, est, se, n, seed, body, det, power))
+    return CheckResult(
+        ok, check, est, se, n, seed, t, p, det, _message(ok, check, label, est, se, n, seed, body, det, power)
+    )
 
 
 def assert_mean(samples, value: float, **kwargs) -> CheckResult:
@@ -271,8 +316,17 @@ def assert_mean(samples, value: float, **kwargs) -> CheckResult:
     return check_mean(samples, value, **kwargs).raise_if_failed()
 
 
-def check_means(a, b, *, paired: bool = False, alpha: float = 1e-3, tol: float = 0.0, seed: int | None = None,
-                power: float = 0.8, label: str = "") -> CheckResult:
+def check_means(
+    a,
+    b,
+    *,
+    paired: bool = False,
+    alpha: float = 1e-3,
+    tol: float = 0.0,
+    seed: int | None = None,
+    power: float = 0.8,
+    label: str = "",
+) -> CheckResult:
     """Are the means of ``a`` and ``b`` equal (up to ``tol``)?
 
     ``paired=True``: one-sample t-test on ``a - b`` (common random numbers; same length).
@@ -311,15 +365,25 @@ def check_means(a, b, *, paired: bool = False, alpha: float = 1e-3, tol: float =
             raise SimTheoryInputError("b", f"paired samples need equal lengths, got {xa.size} and {xb.size}")
         res = check_mean(xa - xb, 0.0, alpha=alpha, tol=tol, seed=seed, power=power, label=label)
         check = "paired mean(a) - mean(b) == 0" + (f" +- {_fmt(tol)}" if tol else "")
-        return CheckResult(res.passed, check, res.estimate, res.se, res.n, seed, res.statistic, res.p_value,
-                           res.detectable, res.message.replace(res.check, check, 1))
+        return CheckResult(
+            res.passed,
+            check,
+            res.estimate,
+            res.se,
+            res.n,
+            seed,
+            res.statistic,
+            res.p_value,
+            res.detectable,
+            res.message.replace(res.check, check, 1),
+        )
     tol = check_scalar("tol", tol, low=0)
     alpha = _alpha(alpha)
     na, nb = xa.size, xb.size
     va, vb = xa.var(ddof=1) / na, xb.var(ddof=1) / nb
     est = float(xa.mean() - xb.mean())
     se = float(math.sqrt(va + vb))
-    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1)) if va + vb > 0 else float(na + nb - 2)
+    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1)) if va + vb > 0 else float(na + nb - 2)
     q = float(stats.t.ppf(1 - alpha / 2, df))
     t = est / se if se > 0 else (0.0 if est == 0 else math.copysign(math.inf, est))
     p = float(2 * stats.t.sf(abs(t), df)) if math.isfinite(t) else 0.0
@@ -327,10 +391,22 @@ def check_means(a, b, *, paired: bool = False, alpha: float = 1e-3, tol: float =
     za, zp = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
     det = float((za + zp) * se) + tol
     check = "mean(a) - mean(b) == 0" + (f" +- {_fmt(tol)}" if tol else "")
-    body = (f"|difference| = {_fmt(abs(est))} vs allowed {_fmt(tol)} + {q:.3g} SE = {_fmt(tol + q * se)} "
-            f"(Welch t = {t:.3g}, df {df:.0f}, p = {p:.3g}, alpha {alpha:g}; n_a {na}, n_b {nb})")
-    return CheckResult(ok, check, est, se, na + nb, seed, t, p, det,
-                       _message(ok, check, label, est, se, na + nb, seed, body, det, power))
+    body = (
+        f"|difference| = {_fmt(abs(est))} vs allowed {_fmt(tol)} + {q:.3g} SE = {_fmt(tol + q * se)} "
+        f"(Welch t = {t:.3g}, df {df:.0f}, p = {p:.3g}, alpha {alpha:g}; n_a {na}, n_b {nb})"
+    )
+    return CheckResult(
+        ok,
+        check,
+        est,
+        se,
+        na + nb,
+        seed,
+        t,
+        p,
+        det,
+        _message(ok, check, label, est, se, na + nb, seed, body, det, power),
+    )
 
 
 def assert_means(a, b, **kwargs) -> CheckResult:
@@ -339,6 +415,7 @@ def assert_means(a, b, **kwargs) -> CheckResult:
 
 
 # ----------------------------------------------------------------------------- inequality
+
 
 def _check_side(samples, bound: float, sign: int, z: float, seed, power: float, label: str) -> CheckResult:
     x = _samples("samples", samples)
@@ -356,14 +433,18 @@ def _check_side(samples, bound: float, sign: int, z: float, seed, power: float, 
     det = float((z + stats.norm.ppf(power)) * se)
     op = ">=" if sign > 0 else "<="
     check = f"mean {op} {_fmt(bound)}"
-    body = (f"margin {_fmt(margin)} = {zs:.3g} SE; fails below -{z:g} SE (one-sided false-alarm "
-            f"probability {alpha:.2g} at the boundary; p = {p:.3g})")
-    return CheckResult(ok, check, est, se, n, seed, zs, p, det,
-                       _message(ok, check, label, est, se, n, seed, body, det, power))
+    body = (
+        f"margin {_fmt(margin)} = {zs:.3g} SE; fails below -{z:g} SE (one-sided false-alarm "
+        f"probability {alpha:.2g} at the boundary; p = {p:.3g})"
+    )
+    return CheckResult(
+        ok, check, est, se, n, seed, zs, p, det, _message(ok, check, label, est, se, n, seed, body, det, power)
+    )
 
 
-def check_mean_ge(samples, bound: float, *, z: float = 3.0, seed: int | None = None, power: float = 0.8,
-                  label: str = "") -> CheckResult:
+def check_mean_ge(
+    samples, bound: float, *, z: float = 3.0, seed: int | None = None, power: float = 0.8, label: str = ""
+) -> CheckResult:
     """Is the mean of ``samples`` at least ``bound``?
 
     Fails when ``mean < bound - z * SE`` (one-sided; false-alarm probability
@@ -399,8 +480,9 @@ def check_mean_ge(samples, bound: float, *, z: float = 3.0, seed: int | None = N
     return _check_side(samples, bound, +1, z, seed, power, label)
 
 
-def check_mean_le(samples, bound: float, *, z: float = 3.0, seed: int | None = None, power: float = 0.8,
-                  label: str = "") -> CheckResult:
+def check_mean_le(
+    samples, bound: float, *, z: float = 3.0, seed: int | None = None, power: float = 0.8, label: str = ""
+) -> CheckResult:
     """Is the mean of ``samples`` at most ``bound``? Mirror of :func:`check_mean_ge`.
 
     Examples
@@ -424,6 +506,7 @@ def assert_mean_le(samples, bound: float, **kwargs) -> CheckResult:
 
 # ----------------------------------------------------------------------------- rate
 
+
 @dataclass(frozen=True)
 class RateResult(CheckResult):
     """A :class:`CheckResult` of :func:`check_rate` plus the fit.
@@ -436,9 +519,19 @@ class RateResult(CheckResult):
     intercept: float = math.nan
 
 
-def check_rate(n: Sequence[float], y: Sequence[float], se: Sequence[float] | None = None, *,
-               expected: float | None = None, at_most: float | None = None, at_least: float | None = None,
-               alpha: float = 0.01, tol: float = 0.0, seed: int | None = None, label: str = "") -> RateResult:
+def check_rate(
+    n: Sequence[float],
+    y: Sequence[float],
+    se: Sequence[float] | None = None,
+    *,
+    expected: float | None = None,
+    at_most: float | None = None,
+    at_least: float | None = None,
+    alpha: float = 0.01,
+    tol: float = 0.0,
+    seed: int | None = None,
+    label: str = "",
+) -> RateResult:
     """Does ``y`` decay (or grow) like ``n**slope`` with the claimed exponent?
 
     Fits ``log y = a + slope * log n`` by OLS, or by WLS with weights
@@ -528,11 +621,24 @@ def check_rate(n: Sequence[float], y: Sequence[float], se: Sequence[float] | Non
         check = f"slope >= {_fmt(target)}"
     tstat = (slope - target) / sse if sse > 0 else 0.0
     p = float(2 * stats.t.sf(abs(tstat), df)) if df > 0 else math.nan
-    body = (f"{1 - alpha:.0%} CI [{_fmt(lo)}, {_fmt(hi)}] ({'WLS' if se is not None else 'OLS'} on "
-            f"{x.size} log-log points, t df {df}; (slope - {_fmt(target)}) / SE = {tstat:.3g})")
-    return RateResult(ok, check, slope, sse, int(x.size), seed, tstat, p, det,
-                      _message(ok, check, label, slope, sse, int(x.size), seed, body, det, 0.8),
-                      ci=(lo, hi), intercept=icpt)
+    body = (
+        f"{1 - alpha:.0%} CI [{_fmt(lo)}, {_fmt(hi)}] ({'WLS' if se is not None else 'OLS'} on "
+        f"{x.size} log-log points, t df {df}; (slope - {_fmt(target)}) / SE = {tstat:.3g})"
+    )
+    return RateResult(
+        ok,
+        check,
+        slope,
+        sse,
+        int(x.size),
+        seed,
+        tstat,
+        p,
+        det,
+        _message(ok, check, label, slope, sse, int(x.size), seed, body, det, 0.8),
+        ci=(lo, hi),
+        intercept=icpt,
+    )
 
 
 def assert_rate(n, y, se=None, **kwargs) -> RateResult:
@@ -542,9 +648,18 @@ def assert_rate(n, y, se=None, **kwargs) -> RateResult:
 
 # ----------------------------------------------------------------------------- distribution
 
-def check_distribution(samples, dist: str | Callable | Any, args: tuple = (), *, test: str = "ks",
-                       alpha: float = 1e-3, seed: int | None = None, n_mc: int = 999,
-                       label: str = "") -> CheckResult:
+
+def check_distribution(
+    samples,
+    dist: str | Callable | Any,
+    args: tuple = (),
+    *,
+    test: str = "ks",
+    alpha: float = 1e-3,
+    seed: int | None = None,
+    n_mc: int = 999,
+    label: str = "",
+) -> CheckResult:
     """Do ``samples`` follow the fully specified distribution ``dist``?
 
     ``test="ks"``: Kolmogorov-Smirnov (:func:`scipy.stats.kstest`; ``dist`` may be a
@@ -639,7 +754,7 @@ def check_distribution(samples, dist: str | Callable | Any, args: tuple = (), *,
         body += f"; KS critical distance ~ {det:.3g} (largest CDF gap this n cannot resolve)"
     else:
         det = math.nan
-    msg = (f"{'PASS' if ok else 'FAIL'} {label + ': ' if label else ''}{check}: n {x.size}, seed {seed}; {body}")
+    msg = f"{'PASS' if ok else 'FAIL'} {label + ': ' if label else ''}{check}: n {x.size}, seed {seed}; {body}"
     return CheckResult(ok, check, statistic, math.nan, int(x.size), seed, statistic, p, det, msg)
 
 

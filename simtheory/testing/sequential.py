@@ -17,6 +17,7 @@ Decisions for the claim ``mean == value (+- tol)``:
 For ``mean >= bound`` (``side=">="``): ``"holds"`` when the CI's lower end is above
 the bound, ``"violated"`` when its upper end is below; ``side="<="`` mirrors it.
 """
+
 from __future__ import annotations
 
 import math
@@ -87,9 +88,19 @@ def _schedule(n0: int, budget: int) -> list[int]:
     return sizes
 
 
-def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *, value: float | None = None,
-                    bound: float | None = None, side: str = ">=", tol: float = 0.0, alpha: float = 1e-3,
-                    n0: int = 1000, budget: int = 1_000_000, seed: int = 0, label: str = "") -> SequentialResult:
+def sequential_mean(
+    sampler: Callable[[np.random.Generator, int], np.ndarray],
+    *,
+    value: float | None = None,
+    bound: float | None = None,
+    side: str = ">=",
+    tol: float = 0.0,
+    alpha: float = 1e-3,
+    n0: int = 1000,
+    budget: int = 1_000_000,
+    seed: int = 0,
+    label: str = "",
+) -> SequentialResult:
     """Draw batches from ``sampler`` until the claim about their mean is decided.
 
     Parameters
@@ -164,7 +175,7 @@ def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *
         n = target
         mean_c = total / n
         est = shift + mean_c
-        var = max(total_sq / n - mean_c ** 2, 0.0) * n / (n - 1)
+        var = max(total_sq / n - mean_c**2, 0.0) * n / (n - 1)
         se = math.sqrt(var / n)
         lo, hi = est - q * se, est + q * se
         history.append({"n": n, "estimate": est, "se": se, "lo": lo, "hi": hi})
@@ -183,17 +194,33 @@ def sequential_mean(sampler: Callable[[np.random.Generator, int], np.ndarray], *
     sd = se * math.sqrt(n)
     det = detectable_effect(n, sd, alpha / K, 0.8) if sd > 0 else 0.0
     passed = decision != "violated"
-    msg = (f"{'PASS' if passed else 'FAIL'} {label + ': ' if label else ''}{claim}: {decision} after "
-           f"{len(history)} of {K} planned looks; estimate {est:.6g}, SE {se:.3g}, n {n}, seed {seed}; "
-           f"CI [{lo:.6g}, {hi:.6g}] at level 1 - {alpha:g}/{K} per look (Bonferroni over planned looks, "
-           f"overall error <= {alpha:g}); smallest violation detectable with 80% power at n {n}: {det:.3g}")
-    return SequentialResult(decision, est, se, n, len(history), K, (lo, hi), seed, msg, passed,
-                            statistic=(est - ref) / se if se > 0 else 0.0,
-                            detectable=det, check=claim, history=history)
+    msg = (
+        f"{'PASS' if passed else 'FAIL'} {label + ': ' if label else ''}{claim}: {decision} after "
+        f"{len(history)} of {K} planned looks; estimate {est:.6g}, SE {se:.3g}, n {n}, seed {seed}; "
+        f"CI [{lo:.6g}, {hi:.6g}] at level 1 - {alpha:g}/{K} per look (Bonferroni over planned looks, "
+        f"overall error <= {alpha:g}); smallest violation detectable with 80% power at n {n}: {det:.3g}"
+    )
+    return SequentialResult(
+        decision,
+        est,
+        se,
+        n,
+        len(history),
+        K,
+        (lo, hi),
+        seed,
+        msg,
+        passed,
+        statistic=(est - ref) / se if se > 0 else 0.0,
+        detectable=det,
+        check=claim,
+        history=history,
+    )
 
 
-def assert_sequential(sampler: Callable[[np.random.Generator, int], np.ndarray], *,
-                      require_decision: bool = False, **kwargs) -> SequentialResult:
+def assert_sequential(
+    sampler: Callable[[np.random.Generator, int], np.ndarray], *, require_decision: bool = False, **kwargs
+) -> SequentialResult:
     """:func:`sequential_mean`, raising :class:`MonteCarloAssertionError` when the claim is
     found violated (and, with ``require_decision=True``, when the budget ran out undecided)."""
     r = sequential_mean(sampler, **kwargs)

@@ -6,6 +6,7 @@ prints the table. The table lists every claim whose expected verdict is not "hol
 referee note, with its kind, rule and note, and counts the rest; it is built from the registry only (no
 check runs), so it changes only when a claim does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,11 @@ from pathlib import Path
 from simtheory.verify.registry import DOCUMENTS, HOLDS, Claim, all_claims
 
 START, END = "<!-- findings:start -->", "<!-- findings:end -->"
-SHORT = {"rethinking_bradley_terry": "Rethinking BT", "bradley_terry_tutorial": "BT tutorial",
-         "general_preference_model": "GPM"}
+SHORT = {
+    "rethinking_bradley_terry": "Rethinking BT",
+    "bradley_terry_tutorial": "BT tutorial",
+    "general_preference_model": "GPM",
+}
 
 
 def _cell(text: object) -> str:
@@ -28,19 +32,38 @@ def table(claims: list[Claim] | None = None) -> str:
     claims = all_claims() if claims is None else claims
     shown = [c for c in claims if c.expected != HOLDS or c.note]
     counts = {v: sum(c.expected == v for c in claims) for v in dict.fromkeys(c.expected for c in claims)}
-    lines = [f"Generated from the claim registry by `python -m simtheory.verify.findings_table` "
-             f"({len(claims)} claims; expected verdicts: "
-             + ", ".join(f"{n} {v}" for v, n in counts.items())
-             + "). Rows: every claim not expected to hold, or with a referee note; "
-             "`tests/test_claims.py` checks each expected verdict against the quick check.", "",
-             "| document | claim | where | kind | expected verdict | rule | referee note |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"Generated from the claim registry by `python -m simtheory.verify.findings_table` "
+        f"({len(claims)} claims; expected verdicts: "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+        + "). Rows: every claim not expected to hold, or with a referee note; "
+        "`tests/test_claims.py` checks each expected verdict against the quick check.",
+        "",
+        "| document | claim | where | kind | expected verdict | rule | referee note |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     order = list(DOCUMENTS)
     for c in sorted(shown, key=lambda c: (order.index(c.document), c.id)):
-        exp = c.expected if not c.expected_quick or c.expected_quick == c.expected else \
-            f"{c.expected} (quick: {c.expected_quick})"
-        lines.append("| " + " | ".join([SHORT.get(c.document, c.document), f"`{c.id}`", _cell(c.where),
-                                         _cell(c.kind), f"**{exp}**", _cell(c.rule), _cell(c.note)]) + " |")
+        exp = (
+            c.expected
+            if not c.expected_quick or c.expected_quick == c.expected
+            else f"{c.expected} (quick: {c.expected_quick})"
+        )
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    SHORT.get(c.document, c.document),
+                    f"`{c.id}`",
+                    _cell(c.where),
+                    _cell(c.kind),
+                    f"**{exp}**",
+                    _cell(c.rule),
+                    _cell(c.note),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -49,7 +72,7 @@ def replace_block(text: str, block: str) -> str:
     i, j = text.find(START), text.find(END)
     if i < 0 or j < i:
         raise ValueError(f"README has no {START} ... {END} block")
-    return text[:i + len(START)] + "\n" + block + "\n" + text[j:]
+    return text[: i + len(START)] + "\n" + block + "\n" + text[j:]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         if new != text:
-            print(f"error: {readme}: findings table is stale; run python -m simtheory.verify.findings_table",
-                  file=sys.stderr)
+            print(
+                f"error: {readme}: findings table is stale; run python -m simtheory.verify.findings_table",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if new != text:

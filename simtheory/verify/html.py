@@ -16,6 +16,7 @@ Row keys it reads (all optional but ``id``): ``document``, ``where``, ``statemen
 ``error``, ``tests``, ``missing_tests``, ``command``, ``figures``. Any other scalar key
 (``kind``, ``rule``, ``expected``, ``note``, ...) is shown under the claim.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -27,10 +28,26 @@ from typing import Any
 __all__ = ["render", "render_string"]
 
 VERDICT_ORDER = ("does not hold", "not checkable", "holds within tolerance", "holds")
-VERDICT_CLASS = {"holds": "holds", "holds within tolerance": "tol", "does not hold": "fails",
-                 "not checkable": "na"}
-_KNOWN = {"id", "document", "where", "statement", "computed", "paper_value", "value", "ci", "verdict", "seconds",
-          "cached", "error", "tests", "missing_tests", "command", "figures", "details"}
+VERDICT_CLASS = {"holds": "holds", "holds within tolerance": "tol", "does not hold": "fails", "not checkable": "na"}
+_KNOWN = {
+    "id",
+    "document",
+    "where",
+    "statement",
+    "computed",
+    "paper_value",
+    "value",
+    "ci",
+    "verdict",
+    "seconds",
+    "cached",
+    "error",
+    "tests",
+    "missing_tests",
+    "command",
+    "figures",
+    "details",
+}
 
 _CSS = """
 *{box-sizing:border-box}
@@ -127,8 +144,13 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
     except (TypeError, ValueError):
         sec, seconds = "", 0.0
     ours = e(row.get("value")) + (f" <span class='muted'>({e(row.get('ci'))})</span>" if row.get("ci") else "")
-    items = [("where", e(row.get("where"))), ("statement", e(row.get("statement"))),
-             ("computed", e(row.get("computed"))), ("paper", e(row.get("paper_value"))), ("ours", ours)]
+    items = [
+        ("where", e(row.get("where"))),
+        ("statement", e(row.get("statement"))),
+        ("computed", e(row.get("computed"))),
+        ("paper", e(row.get("paper_value"))),
+        ("ours", ours),
+    ]
     for k, v in row.items():
         if k not in _KNOWN and v is not None and not isinstance(v, (dict, list)):
             items.append((k, e(v)))
@@ -141,22 +163,31 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
     if row.get("missing_tests"):
         items.append(("missing", ", ".join(f"<code>{e(t)}</code>" for t in row["missing_tests"])))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)
-    fig_html = "".join(f"<a href='{e(f)}'><img src='{e(f)}' alt='figure of {e(row.get('id'))}' loading='lazy'></a>"
-                       for f in figs)
+    fig_html = "".join(
+        f"<a href='{e(f)}'><img src='{e(f)}' alt='figure of {e(row.get('id'))}' loading='lazy'></a>" for f in figs
+    )
     doc = row.get("document") or ""
     cached = " <span class='muted'>(cached)</span>" if row.get("cached") else ""
-    return (f"<article class='card c-{_vclass(verdict)}{'' if figs else ' nofig'}' id='{e(row.get('id'))}' "
-            f"data-id='{e(row.get('id'))}' data-verdict='{e(verdict)}' data-doc='{e(doc)}' "
-            f"data-seconds='{float(seconds or 0):.3f}' data-pos='{pos}'>"
-            f"<div><div class='head'><span class='id'>{e(row.get('id'))}</span>"
-            f"<span class='v {_vclass(verdict)}'>{e(verdict)}</span>"
-            f"<span class='muted'>{e(titles.get(doc, doc))} &middot; {sec}{cached}</span></div><dl>{dl}</dl></div>"
-            + (f"<div class='figs'>{fig_html}</div>" if figs else "") + "</article>")
+    return (
+        f"<article class='card c-{_vclass(verdict)}{'' if figs else ' nofig'}' id='{e(row.get('id'))}' "
+        f"data-id='{e(row.get('id'))}' data-verdict='{e(verdict)}' data-doc='{e(doc)}' "
+        f"data-seconds='{float(seconds or 0):.3f}' data-pos='{pos}'>"
+        f"<div><div class='head'><span class='id'>{e(row.get('id'))}</span>"
+        f"<span class='v {_vclass(verdict)}'>{e(verdict)}</span>"
+        f"<span class='muted'>{e(titles.get(doc, doc))} &middot; {sec}{cached}</span></div><dl>{dl}</dl></div>"
+        + (f"<div class='figs'>{fig_html}</div>" if figs else "")
+        + "</article>"
+    )
 
 
-def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | None = None,
-                  figures: Mapping[str, list[str]] | None = None, problems: Iterable[str] = (),
-                  short: Mapping[str, str] | None = None) -> str:
+def render_string(
+    report: Mapping[str, Any],
+    *,
+    documents: Mapping[str, str] | None = None,
+    figures: Mapping[str, list[str]] | None = None,
+    problems: Iterable[str] = (),
+    short: Mapping[str, str] | None = None,
+) -> str:
     """The report page as a string.
 
     Parameters
@@ -189,11 +220,20 @@ def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | N
     all_figs = [f for v in figures.values() for f in v]
     titles = dict(documents)
     short = dict(_short_names(), **(short or {}))
-    docs = list(dict.fromkeys([d for d in documents if any(r.get("document") == d for r in rows)]
-                              + [r.get("document") or "" for r in rows]))
+    docs = list(
+        dict.fromkeys(
+            [d for d in documents if any(r.get("document") == d for r in rows)]
+            + [r.get("document") or "" for r in rows]
+        )
+    )
     verdicts = list(dict.fromkeys([*reversed(VERDICT_ORDER), *(r.get("verdict") or "not checkable" for r in rows)]))
-    counts = {d: {v: sum(1 for r in rows if r.get("document") == d and (r.get("verdict") or "not checkable") == v)
-                  for v in verdicts} for d in docs}
+    counts = {
+        d: {
+            v: sum(1 for r in rows if r.get("document") == d and (r.get("verdict") or "not checkable") == v)
+            for v in verdicts
+        }
+        for d in docs
+    }
     meta_line = ""
     if report.get("created_utc"):
         meta_line += f"Generated {e(report.get('created_utc'))}; "
@@ -203,29 +243,37 @@ def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | N
     if isinstance(report.get("seconds_total"), (int, float)):
         meta_line += f"; {report['seconds_total']:.1f} s"
     meta_line += f". Rebuild: <code>{e(report.get('command'))}</code>"
-    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-             "<meta name='viewport' content='width=device-width,initial-scale=1'>",
-             "<title>simtheory verification report</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>simtheory verification report</h1>", f"<p class='muted'>{meta_line}</p>"]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>",
+        "<title>simtheory verification report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>simtheory verification report</h1>",
+        f"<p class='muted'>{meta_line}</p>",
+    ]
     head = "".join(f"<th title='{e(titles.get(d, d))}'>{e(short.get(d, titles.get(d, d)))}</th>" for d in docs)
     parts.append(f"<table class='sum'><tr><th>verdict</th><th>all</th>{head}</tr>")
     for v in verdicts:
         n = sum(counts[d][v] for d in docs)
-        parts.append(f"<tr><td><span class='v {_vclass(v)}'>{e(v)}</span></td><td>{n}</td>"
-                     + "".join(f"<td>{counts[d][v]}</td>" for d in docs) + "</tr>")
+        parts.append(
+            f"<tr><td><span class='v {_vclass(v)}'>{e(v)}</span></td><td>{n}</td>"
+            + "".join(f"<td>{counts[d][v]}</td>" for d in docs)
+            + "</tr>"
+        )
     parts.append("</table>")
     problems = list(problems)
     if problems:
-        parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems)
-                     + "</ul>")
+        parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems) + "</ul>")
     vopts = "".join(f"<option value='{e(v)}'>{e(v)}</option>" for v in verdicts)
     dopts = "".join(f"<option value='{e(d)}'>{e(titles.get(d, d))}</option>" for d in docs)
-    parts.append("<div class='bar'><label>verdict <select id='fv'><option value=''>all</option>"
-                 f"{vopts}</select></label><label>document <select id='fd'><option value=''>all</option>{dopts}"
-                 "</select></label><label>sort <select id='sort'><option value='document'>paper order</option>"
-                 "<option value='verdict'>verdict (failures first)</option><option value='id'>id</option>"
-                 "<option value='seconds'>seconds</option></select></label>"
-                 "<span id='count' class='muted'></span></div>")
+    parts.append(
+        "<div class='bar'><label>verdict <select id='fv'><option value=''>all</option>"
+        f"{vopts}</select></label><label>document <select id='fd'><option value=''>all</option>{dopts}"
+        "</select></label><label>sort <select id='sort'><option value='document'>paper order</option>"
+        "<option value='verdict'>verdict (failures first)</option><option value='id'>id</option>"
+        "<option value='seconds'>seconds</option></select></label>"
+        "<span id='count' class='muted'></span></div>"
+    )
     if not rows:
         parts.append("<p>No claims in this report.</p>")
     pos = 0
@@ -239,13 +287,20 @@ def render_string(report: Mapping[str, Any], *, documents: Mapping[str, str] | N
     if figures:
         parts.append("<h2>All figures</h2>")
         for fam, paths in figures.items():
-            parts.append(f"<h3>{e(fam)}</h3><div class='fam'>" + "".join(
-                f"<figure><a href='{e(p)}'><img src='{e(p)}' alt='{e(Path(p).stem)}' loading='lazy'></a>"
-                f"<figcaption>{e(Path(p).name)}</figcaption></figure>" for p in paths) + "</div>")
+            parts.append(
+                f"<h3>{e(fam)}</h3><div class='fam'>"
+                + "".join(
+                    f"<figure><a href='{e(p)}'><img src='{e(p)}' alt='{e(Path(p).stem)}' loading='lazy'></a>"
+                    f"<figcaption>{e(Path(p).name)}</figcaption></figure>"
+                    for p in paths
+                )
+                + "</div>"
+            )
     versions = report.get("versions") or {}
     if versions:
-        parts.append("<p class='muted'>" + e(", ".join(f"{k} {v}" for k, v in versions.items() if k != "platform"))
-                     + "</p>")
+        parts.append(
+            "<p class='muted'>" + e(", ".join(f"{k} {v}" for k, v in versions.items() if k != "platform")) + "</p>"
+        )
     script = _JS.replace("__VERDICT_ORDER__", json.dumps(list(VERDICT_ORDER)))
     parts.append(f"<script>{script}</script></body></html>")
     return "\n".join(parts) + "\n"

@@ -9,6 +9,7 @@ A claim declares its decision :class:`~simtheory.verify.rules.Rule`, its kind (:
 and the verdict we expect. Its check returns numbers (an :class:`Outcome` without a verdict);
 :meth:`Claim.check` applies the rule. No claims module writes a verdict.
 """
+
 from __future__ import annotations
 
 import importlib

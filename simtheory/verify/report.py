@@ -14,6 +14,7 @@ checkable" with a one-line error, and the command exits 1. Outcomes are cached u
 from the cached numbers by the claim's current rule. The Markdown and HTML carry no build time, so
 rebuilding an unchanged report leaves them byte-identical; the JSON carries the timings.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,12 +50,16 @@ DEFAULT_OUT = REPO_ROOT / "paper_figs" / "report"
 SLOW_QUICK_SECONDS = 30.0  # a quick check slower than this is flagged in the report
 QUICK_TIMEOUT = 120.0  # default per-claim time limit of --quick
 
-SHORT_DOC = {"rethinking_bradley_terry": "Rethinking BT", "bradley_terry_tutorial": "BT tutorial",
-             "general_preference_model": "GPM"}
+SHORT_DOC = {
+    "rethinking_bradley_terry": "Rethinking BT",
+    "bradley_terry_tutorial": "BT tutorial",
+    "general_preference_model": "GPM",
+}
 VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "inconclusive": "tol", "not checkable": "na"}
 
 
 # ----------------------------------------------------------------------------- claims and tests
+
 
 def collect_claims() -> tuple[list[Claim], dict[str, str]]:
     """Import every topic's claims module (:data:`~simtheory.verify.registry.CLAIM_MODULES`); a module
@@ -123,6 +128,7 @@ def missing_tests(claim: Claim, root: Path | str = REPO_ROOT) -> list[str]:
 
 # ----------------------------------------------------------------------------- running checks
 
+
 @dataclass
 class Row:
     """One claim's line of the report."""
@@ -154,8 +160,16 @@ def _one_line(exc: BaseException) -> str:
 def fingerprint(claim: Claim) -> str:
     """Hash of the claim's metadata and of the source file of its check (cache key)."""
     h = hashlib.sha256()
-    for part in (claim.id, claim.document, claim.where, claim.statement, str(claim.paper_value), claim.command,
-                 str(claim.kind), str(claim.rule)):
+    for part in (
+        claim.id,
+        claim.document,
+        claim.where,
+        claim.statement,
+        str(claim.paper_value),
+        claim.command,
+        str(claim.kind),
+        str(claim.rule),
+    ):
         h.update(part.encode() + b"\0")
     if claim.compute is not None:
         try:
@@ -172,17 +186,29 @@ def _cache_path(cache_dir: Path, claim: Claim) -> Path:
 
 def outcome_to_dict(o: Outcome) -> dict:
     """A JSON-safe dict of an outcome (anything not JSON-able becomes its repr)."""
-    d = {"value": str(o.value), "computed": str(o.computed), "ci": None if o.ci is None else str(o.ci),
-         "numbers": o.numbers, "details": o.details,
-         "verdict": o.verdict, "reason": o.decision.reason if o.decision else None,
-         "would_hold": o.decision.would_hold if o.decision else None}
+    d = {
+        "value": str(o.value),
+        "computed": str(o.computed),
+        "ci": None if o.ci is None else str(o.ci),
+        "numbers": o.numbers,
+        "details": o.details,
+        "verdict": o.verdict,
+        "reason": o.decision.reason if o.decision else None,
+        "would_hold": o.decision.would_hold if o.decision else None,
+    }
     return json.loads(json.dumps(jsonable(d), default=repr))
 
 
 def _outcome_from(data: dict) -> Outcome:
     dec = Decision(data["verdict"], data.get("reason") or "", data.get("would_hold"))
-    return Outcome(value=data["value"], computed=data["computed"], numbers=data.get("numbers") or {},
-                   ci=data.get("ci"), details=data.get("details") or {}, decision=dec)
+    return Outcome(
+        value=data["value"],
+        computed=data["computed"],
+        numbers=data.get("numbers") or {},
+        ci=data.get("ci"),
+        details=data.get("details") or {},
+        decision=dec,
+    )
 
 
 def _redecide(claim: Claim, outcome: Outcome) -> Outcome:
@@ -221,14 +247,20 @@ def _worker(spec: tuple) -> dict:
                 importlib.import_module(m)
             claim = registry._REGISTRY[claim_id]
     except BaseException as exc:  # noqa: BLE001
-        return {"outcome": outcome_to_dict(Outcome.not_checkable(f"could not load the claim: {_one_line(exc)}")),
-                "seconds": 0.0, "error": _one_line(exc)}
+        return {
+            "outcome": outcome_to_dict(Outcome.not_checkable(f"could not load the claim: {_one_line(exc)}")),
+            "seconds": 0.0,
+            "error": _one_line(exc),
+        }
     res = _check_in_process(claim, quick)
     try:
         pickle.dumps(res)
     except BaseException as exc:  # noqa: BLE001
-        res = {"outcome": outcome_to_dict(Outcome.not_checkable(f"unpicklable result: {_one_line(exc)}")),
-               "seconds": res["seconds"], "error": _one_line(exc)}
+        res = {
+            "outcome": outcome_to_dict(Outcome.not_checkable(f"unpicklable result: {_one_line(exc)}")),
+            "seconds": res["seconds"],
+            "error": _one_line(exc),
+        }
     return res
 
 
@@ -301,12 +333,22 @@ class ContainedRunner:
         except BaseException as exc:  # noqa: BLE001 - BrokenProcessPool (os._exit, a crash), pickling, ...
             self._kill()
             err = f"worker process failed: {_one_line(exc)}"
-        return {"outcome": outcome_to_dict(Outcome.not_checkable(f"check {err}")),
-                "seconds": time.perf_counter() - t0, "error": err}
+        return {
+            "outcome": outcome_to_dict(Outcome.not_checkable(f"check {err}")),
+            "seconds": time.perf_counter() - t0,
+            "error": err,
+        }
 
 
-def evaluate(claim: Claim, *, quick: bool, cache_dir: Path | None, rerun: bool = False,
-             root: Path | str = REPO_ROOT, runner: ContainedRunner | None = None) -> Row:
+def evaluate(
+    claim: Claim,
+    *,
+    quick: bool,
+    cache_dir: Path | None,
+    rerun: bool = False,
+    root: Path | str = REPO_ROOT,
+    runner: ContainedRunner | None = None,
+) -> Row:
     """The report row of ``claim``: from the cache when valid (and not ``rerun``), else computed
     (in ``runner``'s worker process, or in this process when ``runner`` is None)."""
     fp = fingerprint(claim)
@@ -316,8 +358,15 @@ def evaluate(claim: Claim, *, quick: bool, cache_dir: Path | None, rerun: bool =
             data = json.loads(path.read_text())
             # a check that raised is always re-run (the bug may be fixed outside the claims module)
             if data.get("fingerprint") == fp and data.get("quick") == quick and not data.get("error"):
-                row = Row(claim, _redecide(claim, _outcome_from(data["outcome"])), data["seconds"], cached=True,
-                          error=None, missing=missing_tests(claim, root), quick=quick)
+                row = Row(
+                    claim,
+                    _redecide(claim, _outcome_from(data["outcome"])),
+                    data["seconds"],
+                    cached=True,
+                    error=None,
+                    missing=missing_tests(claim, root),
+                    quick=quick,
+                )
                 return row
         except (ValueError, KeyError, TypeError):
             pass  # unreadable cache: recompute
@@ -325,9 +374,19 @@ def evaluate(claim: Claim, *, quick: bool, cache_dir: Path | None, rerun: bool =
     outcome, error = _outcome_from(res["outcome"]), res["error"]
     seconds = round(float(res["seconds"]), 3)
     if path is not None:
-        write_json(path, {"id": claim.id, "fingerprint": fp, "quick": quick, "seconds": seconds,
-                          "error": error, "computed_utc": _now(), "git_commit": git_commit(),
-                          "outcome": res["outcome"]})
+        write_json(
+            path,
+            {
+                "id": claim.id,
+                "fingerprint": fp,
+                "quick": quick,
+                "seconds": seconds,
+                "error": error,
+                "computed_utc": _now(),
+                "git_commit": git_commit(),
+                "outcome": res["outcome"],
+            },
+        )
     return Row(claim, outcome, seconds, cached=False, error=error, missing=missing_tests(claim, root), quick=quick)
 
 
@@ -336,6 +395,7 @@ def _now() -> str:
 
 
 # ----------------------------------------------------------------------------- figures
+
 
 def _claim_figures(row: Row) -> list[str]:
     figs = row.outcome.details.get("figures") or row.outcome.details.get("figure") or []
@@ -366,6 +426,7 @@ def _rel(path: Path | str, out: Path, root: Path) -> str:
 
 # ----------------------------------------------------------------------------- writers
 
+
 def verdict_counts(rows: Iterable[Row]) -> dict[str, int]:
     counts = {v: 0 for v in VERDICTS}
     for r in rows:
@@ -386,8 +447,12 @@ def _rule_text(c: Claim) -> str:
 
 
 def _provenance(r: Row, meta: dict) -> dict:
-    p = {"git_commit": meta.get("git_commit"), "mode": "quick" if r.quick else "full",
-         "simtheory": meta.get("versions", {}).get("simtheory"), "cached": r.cached}
+    p = {
+        "git_commit": meta.get("git_commit"),
+        "mode": "quick" if r.quick else "full",
+        "simtheory": meta.get("versions", {}).get("simtheory"),
+        "cached": r.cached,
+    }
     data = r.outcome.details.get("provenance") if isinstance(r.outcome.details, dict) else None
     if data:
         p["data"] = data
@@ -397,16 +462,36 @@ def _provenance(r: Row, meta: dict) -> dict:
 def row_json(r: Row, meta: dict, out: Path, root: Path) -> dict:
     """Every field a report page needs for one claim."""
     c, o = r.claim, r.outcome
-    return {"id": c.id, "document": c.document, "document_title": DOCUMENTS.get(c.document), "where": c.where,
-            "statement": c.statement, "kind": c.kind, "kind_meaning": KINDS.get(c.kind or ""),
-            "rule": c.rule.to_json() if c.rule is not None else None, "paper_value": c.paper_value,
-            "value": str(o.value), "ci": o.ci, "numbers": o.numbers, "computed": o.computed,
-            "verdict": o.verdict, "reason": o.decision.reason if o.decision else None,
-            "would_hold": o.decision.would_hold if o.decision else None,
-            "expected": r.expected, "expected_full": c.expected, "matches_expected": r.matches_expected,
-            "referee_note": c.note, "figures": [_rel(f, out, root) for f in _figures_of(r)],
-            "command": c.command, "tests": list(c.tests), "missing_tests": r.missing,
-            "provenance": _provenance(r, meta), "seconds": r.seconds, "cached": r.cached, "error": r.error}
+    return {
+        "id": c.id,
+        "document": c.document,
+        "document_title": DOCUMENTS.get(c.document),
+        "where": c.where,
+        "statement": c.statement,
+        "kind": c.kind,
+        "kind_meaning": KINDS.get(c.kind or ""),
+        "rule": c.rule.to_json() if c.rule is not None else None,
+        "paper_value": c.paper_value,
+        "value": str(o.value),
+        "ci": o.ci,
+        "numbers": o.numbers,
+        "computed": o.computed,
+        "verdict": o.verdict,
+        "reason": o.decision.reason if o.decision else None,
+        "would_hold": o.decision.would_hold if o.decision else None,
+        "expected": r.expected,
+        "expected_full": c.expected,
+        "matches_expected": r.matches_expected,
+        "referee_note": c.note,
+        "figures": [_rel(f, out, root) for f in _figures_of(r)],
+        "command": c.command,
+        "tests": list(c.tests),
+        "missing_tests": r.missing,
+        "provenance": _provenance(r, meta),
+        "seconds": r.seconds,
+        "cached": r.cached,
+        "error": r.error,
+    }
 
 
 def _figures_of(r: Row) -> list[str]:
@@ -414,26 +499,38 @@ def _figures_of(r: Row) -> list[str]:
     return figs
 
 
-def write_markdown(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[Path]],
-                   root: Path = REPO_ROOT) -> Path:
+def write_markdown(
+    rows: list[Row], path: Path, meta: dict, figures: dict[str, list[Path]], root: Path = REPO_ROOT
+) -> Path:
     """The Markdown report (no build time or timings, so an unchanged rebuild is byte-identical)."""
     out = path.parent
     counts = verdict_counts(rows)
-    lines = ["# simtheory verification report", "",
-             f"{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. Rebuild: `{meta['command']}`. "
-             "How to read a verdict: `docs/reading_verdicts.md`. Commit, versions and timings: `report.json` "
-             "(kept out of this page so that rebuilding an unchanged report does not change it).", ""]
+    lines = [
+        "# simtheory verification report",
+        "",
+        f"{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. Rebuild: `{meta['command']}`. "
+        "How to read a verdict: `docs/reading_verdicts.md`. Commit, versions and timings: `report.json` "
+        "(kept out of this page so that rebuilding an unchanged report does not change it).",
+        "",
+    ]
     if meta["quick"]:
-        lines += ["Quick mode: small samples and the same rules as the full report, so some claims are "
-                  "inconclusive here that the full report (`python -m simtheory.report`) decides.", ""]
+        lines += [
+            "Quick mode: small samples and the same rules as the full report, so some claims are "
+            "inconclusive here that the full report (`python -m simtheory.report`) decides.",
+            "",
+        ]
     docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
     by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
 
     def trow(cells):
         return "| " + " | ".join(map(str, cells)) + " |"
 
-    lines += ["## Summary", "", trow(["verdict", "claims", *(SHORT_DOC.get(d, d) for d in docs)]),
-              trow(["---"] * (2 + len(docs)))]
+    lines += [
+        "## Summary",
+        "",
+        trow(["verdict", "claims", *(SHORT_DOC.get(d, d) for d in docs)]),
+        trow(["---"] * (2 + len(docs))),
+    ]
     lines += [trow([v, n, *(by_doc[d][v] for d in docs)]) for v, n in counts.items()]
     kinds = {k: sum(r.claim.kind == k for r in rows) for k in KINDS}
     lines += ["", "Kinds: " + "; ".join(f"{k}: {n}" for k, n in kinds.items()), ""]
@@ -446,37 +543,59 @@ def write_markdown(rows: list[Row], path: Path, meta: dict, figures: dict[str, l
         doc_rows = [r for r in rows if r.claim.document == doc]
         if not doc_rows:
             continue
-        lines += [f"## {title}", "",
-                  "| claim | where | statement | kind | rule | paper | ours (CI) | verdict | expected | reproduce |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            "| claim | where | statement | kind | rule | paper | ours (CI) | verdict | expected | reproduce |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in doc_rows:
             c, o = r.claim, r.outcome
             figs = " ".join(f"[fig]({_rel(f, out, root)})" for f in _figures_of(r))
             reason = f" — {_md(o.decision.reason)}" if o.decision and o.decision.reason else ""
             want = f" To hold: {_md(o.decision.would_hold)}." if o.decision and o.decision.would_hold else ""
-            lines.append("| " + " | ".join([
-                f"`{c.id}`", _md(c.where), _md(c.statement), _md(c.kind), _md(_rule_text(c)),
-                _md(c.paper_value), _md(_ours(o)) + f"<br>{_md(o.computed)}" + (f" {figs}" if figs else ""),
-                f"**{o.verdict}**{reason}{want}",
-                _md(r.expected) + ("" if r.matches_expected else " (**differs**)"),
-                f"`{_md(c.command)}`"]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        f"`{c.id}`",
+                        _md(c.where),
+                        _md(c.statement),
+                        _md(c.kind),
+                        _md(_rule_text(c)),
+                        _md(c.paper_value),
+                        _md(_ours(o)) + f"<br>{_md(o.computed)}" + (f" {figs}" if figs else ""),
+                        f"**{o.verdict}**{reason}{want}",
+                        _md(r.expected) + ("" if r.matches_expected else " (**differs**)"),
+                        f"`{_md(c.command)}`",
+                    ]
+                )
+                + " |"
+            )
         lines.append("")
         notes = [r for r in doc_rows if r.claim.note]
         if notes:
-            lines += ["Referee notes:", ""] + [f"- `{r.claim.id}` ({r.outcome.verdict}): {_md(r.claim.note)}"
-                                                for r in notes] + [""]
+            lines += (
+                ["Referee notes:", ""]
+                + [f"- `{r.claim.id}` ({r.outcome.verdict}): {_md(r.claim.note)}" for r in notes]
+                + [""]
+            )
     if figures:
         lines += ["## Figures", ""]
         for family, pngs in figures.items():
             lines += [f"### {family}", ""]
             lines += [f"![{family}/{p.stem}]({_rel(p, out, root)})" for p in pngs]
             lines.append("")
-    lines += ["## Verdicts", "",
-              "- **holds**: the interval of our estimate lies on the claimed side of the rule's boundary "
-              "(an identity: the error is within its numerical tolerance);",
-              "- **does not hold**: the interval lies on the other side; the row says what would have made it hold;",
-              "- **inconclusive**: the interval spans the boundary, the sample cannot decide;",
-              "- **not checkable**: the check failed to run (the error is shown).", ""]
+    lines += [
+        "## Verdicts",
+        "",
+        "- **holds**: the interval of our estimate lies on the claimed side of the rule's boundary "
+        "(an identity: the error is within its numerical tolerance);",
+        "- **does not hold**: the interval lies on the other side; the row says what would have made it hold;",
+        "- **inconclusive**: the interval spans the boundary, the sample cannot decide;",
+        "- **not checkable**: the check failed to run (the error is shown).",
+        "",
+    ]
     path.write_text("\n".join(lines))
     return path
 
@@ -507,36 +626,50 @@ code{font-size:12px;background:#f6f6f6;padding:1px 3px}
 """
 
 
-def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[Path]],
-               root: Path = REPO_ROOT) -> Path:
+def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[Path]], root: Path = REPO_ROOT) -> Path:
     """A plain HTML version of the Markdown report (no build time)."""
     e = html.escape
     out = path.parent
     counts = verdict_counts(rows)
-    parts = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
-             "<title>simtheory verification report</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>simtheory verification report</h1>",
-             f"<p>{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. "
-             f"Rebuild: <code>{e(meta['command'])}</code>. Commit, versions and timings: "
-             "<code>report.json</code>.</p>"]
+    parts = [
+        "<!DOCTYPE html>",
+        "<html lang='en'><head><meta charset='utf-8'>",
+        "<title>simtheory verification report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>simtheory verification report</h1>",
+        f"<p>{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. "
+        f"Rebuild: <code>{e(meta['command'])}</code>. Commit, versions and timings: "
+        "<code>report.json</code>.</p>",
+    ]
     docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
     by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
-    parts.append("<h2>Summary</h2><table><tr><th>verdict</th><th>claims</th>"
-                 + "".join(f"<th>{e(SHORT_DOC.get(d, d))}</th>" for d in docs) + "</tr>")
-    parts += [f"<tr><td><span class='v {VERDICT_CLASS[v]}'>{e(v)}</span></td><td class='num'>{n}</td>"
-              + "".join(f"<td class='num'>{by_doc[d][v]}</td>" for d in docs) + "</tr>"
-              for v, n in counts.items()]
-    parts.append(f"<tr><th>total</th><th class='num'>{len(rows)}</th>"
-                 + "".join(f"<th class='num'>{sum(by_doc[d].values())}</th>" for d in docs) + "</tr></table>")
+    parts.append(
+        "<h2>Summary</h2><table><tr><th>verdict</th><th>claims</th>"
+        + "".join(f"<th>{e(SHORT_DOC.get(d, d))}</th>" for d in docs)
+        + "</tr>"
+    )
+    parts += [
+        f"<tr><td><span class='v {VERDICT_CLASS[v]}'>{e(v)}</span></td><td class='num'>{n}</td>"
+        + "".join(f"<td class='num'>{by_doc[d][v]}</td>" for d in docs)
+        + "</tr>"
+        for v, n in counts.items()
+    ]
+    parts.append(
+        f"<tr><th>total</th><th class='num'>{len(rows)}</th>"
+        + "".join(f"<th class='num'>{sum(by_doc[d].values())}</th>" for d in docs)
+        + "</tr></table>"
+    )
     problems = _problems(rows, meta)
     if problems:
-        parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems)
-                     + "</ul>")
+        parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems) + "</ul>")
     if not rows:
-        parts.append("<p>No claims are registered yet "
-                     "(add them in <code>simtheory/&lt;topic&gt;/claims.py</code>).</p>")
-    head = ("<tr><th>claim</th><th>where</th><th>statement</th><th>kind</th><th>rule</th><th>paper</th>"
-            "<th>ours (CI)</th><th>verdict</th><th>expected</th><th>reproduce / tests</th></tr>")
+        parts.append(
+            "<p>No claims are registered yet (add them in <code>simtheory/&lt;topic&gt;/claims.py</code>).</p>"
+        )
+    head = (
+        "<tr><th>claim</th><th>where</th><th>statement</th><th>kind</th><th>rule</th><th>paper</th>"
+        "<th>ours (CI)</th><th>verdict</th><th>expected</th><th>reproduce / tests</th></tr>"
+    )
     for doc, title in DOCUMENTS.items():
         doc_rows = [r for r in rows if r.claim.document == doc]
         if not doc_rows:
@@ -544,22 +677,30 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
         parts.append(f"<h2>{e(title)}</h2><table>{head}")
         for r in doc_rows:
             c, o = r.claim, r.outcome
-            figs = "".join(f"<br><a href='{e(_rel(f, out, root))}'><img src='{e(_rel(f, out, root))}' "
-                           f"alt='figure' style='width:220px'></a>" for f in _figures_of(r))
+            figs = "".join(
+                f"<br><a href='{e(_rel(f, out, root))}'><img src='{e(_rel(f, out, root))}' "
+                f"alt='figure' style='width:220px'></a>"
+                for f in _figures_of(r)
+            )
             tests = "<br>".join(f"<code>{e(t)}</code>" for t in c.tests)
             reason = e(o.decision.reason) if o.decision else ""
-            want = f"<br><span class='muted'>to hold: {e(o.decision.would_hold)}</span>" \
-                if o.decision and o.decision.would_hold else ""
+            want = (
+                f"<br><span class='muted'>to hold: {e(o.decision.would_hold)}</span>"
+                if o.decision and o.decision.would_hold
+                else ""
+            )
             note = f"<br><span class='muted'>referee note: {e(c.note)}</span>" if c.note else ""
             parts.append(
                 f"<tr id='{e(c.id)}'><td><code>{e(c.id)}</code></td><td>{e(c.where)}</td><td>{e(c.statement)}"
                 f"{note}</td><td>{e(str(c.kind))}</td><td class='muted'>{e(_rule_text(c))}</td>"
                 f"<td>{e(str(c.paper_value) if c.paper_value is not None else '-')}</td>"
-                f"<td>{e(str(o.value))}" + (f"<br><span class='muted'>{e(o.ci)}</span>" if o.ci else "")
+                f"<td>{e(str(o.value))}"
+                + (f"<br><span class='muted'>{e(o.ci)}</span>" if o.ci else "")
                 + f"<br><span class='muted'>{e(o.computed)}</span>{figs}</td>"
                 f"<td><span class='v {VERDICT_CLASS[o.verdict]}'>{e(o.verdict)}</span><br>"
                 f"<span class='muted'>{reason}</span>{want}</td><td>{e(str(r.expected))}</td>"
-                f"<td><code>{e(c.command)}</code><br>{tests}</td></tr>")
+                f"<td><code>{e(c.command)}</code><br>{tests}</td></tr>"
+            )
         parts.append("</table>")
     if figures:
         parts.append("<h2>Figures</h2>")
@@ -567,8 +708,10 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
             parts.append(f"<h3>{e(family)}</h3><div class='figs'>")
             for p in pngs:
                 rel = e(_rel(p, out, root))
-                parts.append(f"<figure><a href='{rel}'><img src='{rel}' alt='{e(p.stem)}'></a>"
-                             f"<figcaption>{e(p.stem)}</figcaption></figure>")
+                parts.append(
+                    f"<figure><a href='{rel}'><img src='{rel}' alt='{e(p.stem)}'></a>"
+                    f"<figcaption>{e(p.stem)}</figcaption></figure>"
+                )
             parts.append("</div>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts) + "\n")
@@ -577,10 +720,21 @@ def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[
 
 # ----------------------------------------------------------------------------- driver
 
-def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: bool = False, rerun: bool = False,
-                 figures_dir: Path | str | None = REPO_ROOT / "paper_figs", import_errors: dict | None = None,
-                 root: Path | str = REPO_ROOT, progress: bool = True, command: str | None = None,
-                 timeout: float | None = None, contained: bool = True) -> dict:
+
+def build_report(
+    claims: list[Claim],
+    out: Path | str = DEFAULT_OUT,
+    *,
+    quick: bool = False,
+    rerun: bool = False,
+    figures_dir: Path | str | None = REPO_ROOT / "paper_figs",
+    import_errors: dict | None = None,
+    root: Path | str = REPO_ROOT,
+    progress: bool = True,
+    command: str | None = None,
+    timeout: float | None = None,
+    contained: bool = True,
+) -> dict:
     """Evaluate ``claims`` (cached under ``out/cache``) and write ``out/report.{md,html,json}``.
 
     Parameters
@@ -608,17 +762,24 @@ def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: b
         if runner is not None:
             runner.close()
     meta: dict[str, Any] = {
-        "git_commit": git_commit(), "quick": quick, "n_claims": len(rows),
+        "git_commit": git_commit(),
+        "quick": quick,
+        "n_claims": len(rows),
         "command": command or ("python -m simtheory.report" + (" --quick" if quick else "")),
-        "import_errors": dict(import_errors or {}), "versions": package_versions(),
-        "counts": verdict_counts(rows), "n_errors": sum(bool(r.error) for r in rows),
+        "import_errors": dict(import_errors or {}),
+        "versions": package_versions(),
+        "counts": verdict_counts(rows),
+        "n_errors": sum(bool(r.error) for r in rows),
         "n_unexpected": sum(not r.matches_expected for r in rows),
     }
     figures = find_figures(Path(figures_dir) if figures_dir is not None else None, out)
     md = write_markdown(rows, out / "report.md", meta, figures, root)
-    timing = {"created_utc": _now(), "n_cached": sum(r.cached for r in rows),
-              "seconds_total": round(time.perf_counter() - t0, 3),
-              "seconds_computed": round(sum(r.seconds for r in rows if not r.cached), 3)}
+    timing = {
+        "created_utc": _now(),
+        "n_cached": sum(r.cached for r in rows),
+        "seconds_total": round(time.perf_counter() - t0, 3),
+        "seconds_computed": round(sum(r.seconds for r in rows if not r.cached), 3),
+    }
     claims_json = [row_json(r, meta, out, root) for r in rows]
     write_json(out / "report.json", {**meta, **timing, "kinds": KINDS, "claims": claims_json})
     # the page (simtheory.verify.html): figures beside claims, filters, fits 1366 px; no build time or
@@ -626,9 +787,12 @@ def build_report(claims: list[Claim], out: Path | str = DEFAULT_OUT, *, quick: b
     from simtheory.verify.html import render
 
     page_meta = {k: v for k, v in meta.items() if k not in ("git_commit", "versions")}
-    htm = render({**page_meta, "claims": claims_json}, out / "report.html",
-                 figures={fam: [_rel(p, out, root) for p in pngs] for fam, pngs in figures.items()},
-                 problems=_problems(rows, meta))
+    htm = render(
+        {**page_meta, "claims": claims_json},
+        out / "report.html",
+        figures={fam: [_rel(p, out, root) for p in pngs] for fam, pngs in figures.items()},
+        problems=_problems(rows, meta),
+    )
     meta.update(timing, markdown=md, html=htm, rows=rows)
     return meta
 
@@ -646,16 +810,27 @@ def _parse_timeout(text: str | None, quick: bool) -> float | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m simtheory.report",
-                                description="Check every registered paper claim and write report.md / report.html.")
+    p = argparse.ArgumentParser(
+        prog="python -m simtheory.report",
+        description="Check every registered paper claim and write report.md / report.html.",
+    )
     p.add_argument("--quick", action="store_true", help="quick checks (small samples; seconds per claim)")
     p.add_argument("--out", default=None, help="output folder (default paper_figs/report in the repository)")
-    p.add_argument("--only", action="append", default=[], metavar="PREFIX",
-                   help="only claims whose id starts with PREFIX (repeatable, or comma-separated)")
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="only claims whose id starts with PREFIX (repeatable, or comma-separated)",
+    )
     p.add_argument("--rerun", action="store_true", help="recompute instead of re-using cached results")
-    p.add_argument("--timeout", default=None, metavar="SECONDS",
-                   help="per-claim time limit (finite, > 0); a check past it is 'not checkable' "
-                        "(default: 120 with --quick, none otherwise)")
+    p.add_argument(
+        "--timeout",
+        default=None,
+        metavar="SECONDS",
+        help="per-claim time limit (finite, > 0); a check past it is 'not checkable' "
+        "(default: 120 with --quick, none otherwise)",
+    )
     p.add_argument("--list", action="store_true", help="list the registered claims and exit")
     p.add_argument("--no-figures", action="store_true", help="do not embed the figures of paper_figs/")
     p.add_argument("--quiet", action="store_true", help="no per-claim progress lines")
@@ -677,21 +852,34 @@ def main(argv: list[str] | None = None) -> int:
     if prefixes:
         claims = [c for c in claims if any(c.id.startswith(p) for p in prefixes)]
         if not claims:
-            print(f"error: {SimTheoryInputError('--only', f'no registered claim id starts with {prefixes}')}",
-                  file=sys.stderr)
+            print(
+                f"error: {SimTheoryInputError('--only', f'no registered claim id starts with {prefixes}')}",
+                file=sys.stderr,
+            )
             return 2
     if args.list:
         for c in claims:
             print(f"{c.id:<40} {SHORT_DOC.get(c.document, c.document):<14} {c.where}")
         return 0
-    command = "python -m simtheory.report" + (" --quick" if args.quick else "") + "".join(
-        f" --only {p}" for p in prefixes)
-    meta = build_report(claims, Path(args.out) if args.out else DEFAULT_OUT, quick=args.quick, rerun=args.rerun,
-                        timeout=timeout, figures_dir=None if args.no_figures else REPO_ROOT / "paper_figs",
-                        import_errors=import_errors, progress=not args.quiet, command=command)
+    command = (
+        "python -m simtheory.report" + (" --quick" if args.quick else "") + "".join(f" --only {p}" for p in prefixes)
+    )
+    meta = build_report(
+        claims,
+        Path(args.out) if args.out else DEFAULT_OUT,
+        quick=args.quick,
+        rerun=args.rerun,
+        timeout=timeout,
+        figures_dir=None if args.no_figures else REPO_ROOT / "paper_figs",
+        import_errors=import_errors,
+        progress=not args.quiet,
+        command=command,
+    )
     counts = ", ".join(f"{n} {v}" for v, n in meta["counts"].items())
-    print(f"wrote {meta['markdown']} and {meta['html']} ({meta['n_claims']} claims: {counts}; "
-          f"{meta['seconds_total']:.1f} s)")
+    print(
+        f"wrote {meta['markdown']} and {meta['html']} ({meta['n_claims']} claims: {counts}; "
+        f"{meta['seconds_total']:.1f} s)"
+    )
     if meta["n_errors"]:
         print(f"error: {meta['n_errors']} check(s) could not run (see Problems in the report)", file=sys.stderr)
     return 1 if (import_errors or meta["n_errors"]) else 0

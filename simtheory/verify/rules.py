@@ -15,6 +15,7 @@ Verdicts (:data:`VERDICTS`):
 
 The same rule is used in quick and full mode; only the sample size changes.
 """
+
 from __future__ import annotations
 
 import math
@@ -123,9 +124,11 @@ class Inequality(Rule):
 
     def describe(self) -> str:
         m = f" (margin {_g(self.margin)})" if self.margin else ""
-        return (f"{self.quantity} {self.op} {_g(self.boundary)}{m}: holds if its interval (estimate +- {self.z:g} SE) "
-                f"lies entirely {'above' if self.op == '>=' else 'below'} {_g(self.edge)}, does not hold if entirely "
-                f"{'below' if self.op == '>=' else 'above'}, inconclusive if it spans it")
+        return (
+            f"{self.quantity} {self.op} {_g(self.boundary)}{m}: holds if its interval (estimate +- {self.z:g} SE) "
+            f"lies entirely {'above' if self.op == '>=' else 'below'} {_g(self.edge)}, does not hold if entirely "
+            f"{'below' if self.op == '>=' else 'above'}, inconclusive if it spans it"
+        )
 
     def decide(self, numbers: Mapping[str, Any]) -> Decision:
         _est, lo, hi, text = _interval(numbers, self.z)
@@ -141,8 +144,11 @@ class Inequality(Rule):
 
     def probes(self) -> list[dict[str, Any]]:
         s = max(abs(self.edge), 1.0)
-        return [{"estimate": self.edge + s, "se": 0.0}, {"estimate": self.edge - s, "se": 0.0},
-                {"estimate": self.edge, "se": s}]
+        return [
+            {"estimate": self.edge + s, "se": 0.0},
+            {"estimate": self.edge - s, "se": 0.0},
+            {"estimate": self.edge, "se": s},
+        ]
 
 
 @dataclass(frozen=True)
@@ -162,9 +168,11 @@ class Agreement(Rule):
     kind = "agreement"
 
     def describe(self) -> str:
-        return (f"{self.quantity} agrees with {_g(self.reference)} within {_g(self.tol)}: holds if its interval "
-                f"(estimate +- {self.z:g} SE) lies inside [{_g(self.reference - self.tol)}, "
-                f"{_g(self.reference + self.tol)}], does not hold if entirely outside")
+        return (
+            f"{self.quantity} agrees with {_g(self.reference)} within {_g(self.tol)}: holds if its interval "
+            f"(estimate +- {self.z:g} SE) lies inside [{_g(self.reference - self.tol)}, "
+            f"{_g(self.reference + self.tol)}], does not hold if entirely outside"
+        )
 
     def decide(self, numbers: Mapping[str, Any]) -> Decision:
         _est, lo, hi, text = _interval(numbers, self.z)
@@ -177,8 +185,11 @@ class Agreement(Rule):
         return Decision(INCONCLUSIVE, reason, f"decides with more samples: holds inside [{_g(a)}, {_g(b)}]")
 
     def probes(self) -> list[dict[str, Any]]:
-        return [{"estimate": self.reference, "se": 0.0}, {"estimate": self.reference + 3 * self.tol + 1, "se": 0.0},
-                {"estimate": self.reference + self.tol, "se": self.tol + 1}]
+        return [
+            {"estimate": self.reference, "se": 0.0},
+            {"estimate": self.reference + 3 * self.tol + 1, "se": 0.0},
+            {"estimate": self.reference + self.tol, "se": self.tol + 1},
+        ]
 
 
 @dataclass(frozen=True)
@@ -327,5 +338,4 @@ class Each(Rule):
     def probes(self) -> list[dict[str, Any]]:
         ps = self.rule.probes()
         good = next(p for p in ps if self.rule.decide(p).verdict == HOLDS)
-        return [{"items": [good, good]}] + [{"items": [good, p]} for p in ps
-                                              if self.rule.decide(p).verdict != HOLDS]
+        return [{"items": [good, good]}] + [{"items": [good, p]} for p in ps if self.rule.decide(p).verdict != HOLDS]

@@ -7,7 +7,7 @@ from mc_helpers import CHI2_LEVEL, assert_se_calibrated
 from simtheory.bt import bt_loss, bt_loss_grad, fit_bt, gradient_descent_bt, simulate_arena, win_matrix
 from simtheory.validation import SimTheoryInputError
 
-TUT_W = [0, 0, 0, 0, 0, 0, 1, 1, 2]   # A>B x3, A>C x3, B>C x2, C>B x1 (tutorial Step 2)
+TUT_W = [0, 0, 0, 0, 0, 0, 1, 1, 2]  # A>B x3, A>C x3, B>C x2, C>B x1 (tutorial Step 2)
 TUT_L = [1, 1, 1, 2, 2, 2, 2, 2, 1]
 
 
@@ -37,11 +37,11 @@ def test_tutorial_walkthrough():
         fit_bt(win_matrix(w, l, 3))
     inf_loss = (2 * np.log(1.5) + np.log(3.0)) / 9
     losses = np.array([_tutorial_mean_loss(r, w, l) for r in hist])
-    assert np.all(np.diff(losses) < 0) and losses[-1] > inf_loss       # strictly descending, never reaching it
+    assert np.all(np.diff(losses) < 0) and losses[-1] > inf_loss  # strictly descending, never reaching it
     r = hist[-1]
-    assert r[0] > r[1] > r[2] and abs(r.mean()) < 1e-12 and r[0] - hist[-1000][0] > 0.05   # r_A still climbing
+    assert r[0] > r[1] > r[2] and abs(r.mean()) < 1e-12 and r[0] - hist[-1000][0] > 0.05  # r_A still climbing
     gap_err = [abs(hist[k][1] - hist[k][2] - np.log(2.0)) for k in (250, 500, 1000, 2000)]
-    assert all(a > b for a, b in zip(gap_err, gap_err[1:])), gap_err      # B - C -> log 2
+    assert all(a > b for a, b in zip(gap_err, gap_err[1:])), gap_err  # B - C -> log 2
 
 
 def test_tutorial_penalised_fit_is_stationary():
@@ -65,8 +65,21 @@ def test_tutorial_penalised_fit_is_stationary():
     grad = np.array([(f(fit.scores + h * e) - f(fit.scores - h * e)) / (2 * h) for e in E])
     assert np.max(np.abs(grad)) < 1e-6, grad
     h = 1e-4
-    H = np.array([[(f(fit.scores + h * (a + b)) - f(fit.scores + h * (a - b)) - f(fit.scores - h * (a - b))
-                    + f(fit.scores - h * (a + b))) / (4 * h * h) for b in E] for a in E])
+    H = np.array(
+        [
+            [
+                (
+                    f(fit.scores + h * (a + b))
+                    - f(fit.scores + h * (a - b))
+                    - f(fit.scores - h * (a - b))
+                    + f(fit.scores - h * (a + b))
+                )
+                / (4 * h * h)
+                for b in E
+            ]
+            for a in E
+        ]
+    )
     assert np.linalg.eigvalsh(H).min() > 0
     assert fit.scores[0] > fit.scores[1] > fit.scores[2]
 
@@ -145,8 +158,9 @@ def test_fisher_se_calibrated():
         ses.append(f.se)
     est, ses = np.array(est), np.array(ses)
     for i in range(n):
-        assert_se_calibrated(est[:, i], ses[:, i], true_r[i], seed=3, n=K, level=CHI2_LEVEL / n,
-                             what=f"fit_bt SE of player {i}")
+        assert_se_calibrated(
+            est[:, i], ses[:, i], true_r[i], seed=3, n=K, level=CHI2_LEVEL / n, what=f"fit_bt SE of player {i}"
+        )
 
 
 def test_bad_inputs():

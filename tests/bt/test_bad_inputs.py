@@ -1,4 +1,5 @@
 """Issue 11 (items 8 and 10), BT part: every bad input is one SimTheoryInputError line naming the argument."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,9 +18,9 @@ from simtheory.bt import (
 from simtheory.validation import SimTheoryInputError
 
 W3 = np.array([[0, 2, 1], [1, 0, 2], [1, 1, 0]], float)
-ALL_WON = np.array([[0, 5, 3], [0, 0, 2], [0, 1, 0]], float)     # player 0 won every comparison
+ALL_WON = np.array([[0, 5, 3], [0, 0, 2], [0, 1, 0]], float)  # player 0 won every comparison
 T_SOME = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]], float)
-T12 = np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]], float)        # one tie between players 1 and 2
+T12 = np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]], float)  # one tie between players 1 and 2
 DISC = np.zeros((4, 4))
 DISC[0, 1] = DISC[1, 0] = DISC[2, 3] = DISC[3, 2] = 2
 rng = np.random.default_rng(0)
@@ -43,9 +44,14 @@ CASES = [
     ("fit counts x1e300", lambda: fit(W3 * 1e300), "battles"),
     ("fit bad winner", lambda: fit(pd.DataFrame({"model_a": ["x"], "model_b": ["y"], "winner": ["draw"]})), "winner"),
     ("fit missing column", lambda: fit(pd.DataFrame({"model_a": ["x"], "model_b": ["y"]})), "battles"),
-    ("fit negative weight", lambda: fit(pd.DataFrame({"model_a": ["x", "y"], "model_b": ["y", "x"],
-                                                      "winner": ["model_a"] * 2, "w": [1.0, -1.0]}), weights="w"),
-     "weights"),
+    (
+        "fit negative weight",
+        lambda: fit(
+            pd.DataFrame({"model_a": ["x", "y"], "model_b": ["y", "x"], "winner": ["model_a"] * 2, "w": [1.0, -1.0]}),
+            weights="w",
+        ),
+        "weights",
+    ),
     ("fit probit + davidson", lambda: fit(W3, ties=T_SOME, link="probit", tie_model="davidson"), "tie_model"),
     ("fit weights with a win matrix", lambda: fit(W3, weights=np.ones(3)), "battles"),
 ]

@@ -1,4 +1,5 @@
 """bt.fit: validation against statsmodels GLM and choix, ties/Thurstone SEs, existence, CIs, forest plot."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,7 +36,7 @@ def glm_design(df, names):
     X = np.zeros((len(df), len(names)))
     X[np.arange(len(df)), df["model_a"].map(names.index)] += 1
     X[np.arange(len(df)), df["model_b"].map(names.index)] -= 1
-    X = np.c_[X[:, 1:], df["pos"].to_numpy()]          # reference = first player (gauge)
+    X = np.c_[X[:, 1:], df["pos"].to_numpy()]  # reference = first player (gauge)
     y = df["winner"].map({"model_a": 1.0, "model_b": 0.0, "tie": 0.5}).to_numpy()
     return X, y
 
@@ -49,7 +50,7 @@ def test_matches_statsmodels_glm_with_position(link):
     names = res.names
     X, y = glm_design(df, names)
     fam = sm.families.Binomial(sm.families.links.Logit() if link == "logistic" else sm.families.links.Probit())
-    g = sm.GLM(y, X, family=fam).fit(tol=1e-14, method="newton")   # newton: observed-information SEs
+    g = sm.GLM(y, X, family=fam).fit(tol=1e-14, method="newton")  # newton: observed-information SEs
     con = res.contrast(names[0])
     assert np.max(np.abs(con["diff"].to_numpy()[1:] - g.params[:-1])) < 1e-6
     assert abs(res.params["position"] - g.params[-1]) < 1e-6
@@ -137,8 +138,13 @@ def test_thurstone_fit_matches_legacy():
 
 def test_existence_with_ties():
     # z beat x and y and never lost or tied: the MLE does not exist (r_z -> inf) for every tie model
-    df = pd.DataFrame({"model_a": ["x", "y", "z", "z", "x"], "model_b": ["y", "x", "x", "y", "z"],
-                       "winner": ["model_a", "model_a", "model_a", "model_a", "model_b"]})
+    df = pd.DataFrame(
+        {
+            "model_a": ["x", "y", "z", "z", "x"],
+            "model_b": ["y", "x", "x", "y", "z"],
+            "winner": ["model_a", "model_a", "model_a", "model_a", "model_b"],
+        }
+    )
     df = pd.concat([df, pd.DataFrame({"model_a": ["x"], "model_b": ["y"], "winner": ["tie"]})])
     for tm in ("half", "rao_kupper", "davidson"):
         with pytest.raises(SimTheoryInputError, match="won every battle"):
@@ -148,8 +154,12 @@ def test_existence_with_ties():
     for tm in ("half", "rao_kupper", "davidson"):
         assert np.isfinite(fit(df2, tie_model=tm).loglik)
     with pytest.raises(SimTheoryInputError, match="^ties: no ties"):
-        fit(pd.concat([df[df.winner != "tie"], pd.DataFrame({"model_a": ["z"], "model_b": ["y"],
-                                                             "winner": ["model_b"]})]), tie_model="davidson")
+        fit(
+            pd.concat(
+                [df[df.winner != "tie"], pd.DataFrame({"model_a": ["z"], "model_b": ["y"], "winner": ["model_b"]})]
+            ),
+            tie_model="davidson",
+        )
     W = np.zeros((4, 4))
     W[0, 1] = W[1, 0] = W[2, 3] = W[3, 2] = 2
     with pytest.raises(SimTheoryInputError, match="disconnected"):
@@ -162,7 +172,7 @@ def test_existence_with_ties():
 
 def test_separation_and_collinearity_raise_one_line():
     df, _ = arena_table(m=2000, seed=4)
-    df["sep"] = np.where(df["winner"] == "model_a", 1.0, -1.0)        # covariate that separates outcomes
+    df["sep"] = np.where(df["winner"] == "model_a", 1.0, -1.0)  # covariate that separates outcomes
     with pytest.raises(SimTheoryInputError, match="^covariates: the MLE does not exist"):
         fit(df, covariates="sep")
     df["c1"] = df["pos"]
@@ -194,8 +204,9 @@ def test_winner_values_and_inputs_agree():
     equivalent win/tie matrices; weights 2 equal duplicated battles (frequency weights) in scores and Fisher SEs."""
     df, _ = arena_table(m=1500, seed=7, tie_frac=0.1)
     named = df.copy()
-    named["winner"] = np.where(df["winner"] == "model_a", df["model_a"],
-                               np.where(df["winner"] == "model_b", df["model_b"], "tie (bothbad)"))
+    named["winner"] = np.where(
+        df["winner"] == "model_a", df["model_a"], np.where(df["winner"] == "model_b", df["model_b"], "tie (bothbad)")
+    )
     r1, r2 = fit(df), fit(named)
     assert np.allclose(r1.scores, r2.scores, atol=1e-12)
     names = r1.names

@@ -1,4 +1,5 @@
 """bt_arena grid: quick structural/statistical check (default) and the CI coverage study (slow)."""
+
 import numpy as np
 import pytest
 
@@ -27,10 +28,15 @@ def test_bt_arena_quick(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario,valid", [("baseline", ("fisher", "sandwich", "bootstrap")),
-                                            ("ties", ("sandwich", "bootstrap")),
-                                            ("weights", ("sandwich", "bootstrap")),
-                                            ("cluster", ("sandwich", "bootstrap"))])
+@pytest.mark.parametrize(
+    "scenario,valid",
+    [
+        ("baseline", ("fisher", "sandwich", "bootstrap")),
+        ("ties", ("sandwich", "bootstrap")),
+        ("weights", ("sandwich", "bootstrap")),
+        ("cluster", ("sandwich", "bootstrap")),
+    ],
+)
 def test_ci_coverage(scenario, valid):
     """200 simulated arenas per scenario (N=10, 1000 battles, B=100 bootstrap resamples, SeedSequence(2026)):
     coverage pooled over 2000 player-intervals has SE ~0.5%, so a valid method lies in [0.93, 0.97] (4 SE).

@@ -1,4 +1,5 @@
 """bt_sparsity grid (quick): error falls with comparisons/(N log N); with m = o(N) the MLE does not exist."""
+
 import numpy as np
 
 from simtheory.bt import grid_sparsity as bt_sparsity

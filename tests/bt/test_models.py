@@ -1,4 +1,5 @@
 """Thurstone scale (Remark 8), Gumbel -> logistic (Remark 4), ties, margin/regularisation, BT regression."""
+
 import numpy as np
 import pytest
 from mc_helpers import Z
@@ -86,7 +87,7 @@ def test_tie_bad_input():
 
 
 def test_margin_and_regularisation():
-    assert np.isclose(margin_loss(1.0, 0.0, 1.0), np.log(2))       # margin met exactly -> sigma(0)
+    assert np.isclose(margin_loss(1.0, 0.0, 1.0), np.log(2))  # margin met exactly -> sigma(0)
     assert margin_loss(1.0, 0.0, 2.0) > margin_loss(1.0, 0.0, 0.0)
     assert np.isclose(reward_regularisation(2.0, -1.0), 1e-3 * 5)
     with pytest.raises(ValueError, match="margin"):

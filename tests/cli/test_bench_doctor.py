@@ -1,5 +1,6 @@
 """``simtheory bench`` / ``figures`` (scripts found relative to the repository, output folder with
 provenance) and ``simtheory doctor`` (numba vs numpy timing and agreement, extras, writable folders)."""
+
 import json
 import textwrap
 
@@ -9,7 +10,7 @@ from simtheory.cli import bench as B
 from simtheory.cli.app import main
 from simtheory.validation import SimTheoryInputError
 
-FAKE_ENGINES = textwrap.dedent('''
+FAKE_ENGINES = textwrap.dedent("""
     import argparse, csv
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="benchmarks/results/bench_engines.csv")
@@ -22,7 +23,7 @@ FAKE_ENGINES = textwrap.dedent('''
         w.writeheader()
         w.writerows(rows)
     print("wrote", a.out)
-''')
+""")
 
 
 @pytest.fixture
@@ -50,14 +51,16 @@ def test_bench_writes_csv_figure_and_provenance(fake_repo, tmp_path, capsys):
 
 
 def test_bench_json_rows_become_csv_and_figure(fake_repo, tmp_path):
-    (fake_repo / "benchmarks" / "bench_bt_vs_choix.py").write_text(textwrap.dedent('''
+    (fake_repo / "benchmarks" / "bench_bt_vs_choix.py").write_text(
+        textwrap.dedent("""
         import argparse, json
         ap = argparse.ArgumentParser()
         ap.add_argument("--out")
         rows = [dict(N=n, reference=r, ours_s=0.01 * n, choix_s=0.02 * n) for n in (100, 1000)
                 for r in ("ilsr_pairwise", "opt_pairwise")]
         json.dump({"rows": rows}, open(ap.parse_args().out, "w"))
-    '''))
+    """)
+    )
     prov = B.run_benchmark("bt", tmp_path / "bt", echo=lambda line: None)
     assert prov["returncode"] == 0
     assert {"bench_bt_vs_choix.json", "bench_bt_vs_choix.csv", "bench_bt_vs_choix.png"} <= set(prov["files"])

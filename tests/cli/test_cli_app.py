@@ -1,6 +1,7 @@
 """The ``simtheory`` command (simtheory/cli/app.py): one --help for everything, pass-through to
 ``python -m simtheory.run`` / ``.report``, --format json, and the documented exit codes
 (0 ok, 1 a check failed, 2 bad input as one ``error:`` line, 130 interrupted)."""
+
 import json
 import subprocess
 import sys
@@ -27,8 +28,13 @@ def test_help_lists_every_command_and_the_exit_codes(capsys):
 
 
 def test_python_dash_m_simtheory_is_the_same_command():
-    res = subprocess.run([sys.executable, "-m", "simtheory", "list", "--format", "json"], capture_output=True,
-                         text=True, timeout=120, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "simtheory", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
     assert "cross_prompt" in {g["name"] for g in json.loads(res.stdout)["grids"]}
 
@@ -58,12 +64,15 @@ def test_run_format_json_keeps_stdout_machine_readable(tmp_path, capsys):
     assert "wrote" in captured.err  # the human line went to stderr
 
 
-@pytest.mark.parametrize("argv, argument", [
-    (["run", "no_such_grid"], "grid"),
-    (["run", "--backend", "gpu9", "bt_sparsity"], "--backend"),
-    (["run", "bt_sparsity", "--scheduler", "/nonexistent/scheduler.json"], "--scheduler"),
-    (["bench", "no_such_bench"], ""),
-])
+@pytest.mark.parametrize(
+    "argv, argument",
+    [
+        (["run", "no_such_grid"], "grid"),
+        (["run", "--backend", "gpu9", "bt_sparsity"], "--backend"),
+        (["run", "bt_sparsity", "--scheduler", "/nonexistent/scheduler.json"], "--scheduler"),
+        (["bench", "no_such_bench"], ""),
+    ],
+)
 def test_bad_input_is_exit_2(argv, argument, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
@@ -134,6 +143,7 @@ def test_shell_completion_completes_commands():
     import os
 
     env = dict(os.environ, _SIMTHEORY_COMPLETE="complete_bash", COMP_WORDS="simtheory bench e", COMP_CWORD="2")
-    res = subprocess.run([sys.executable, "-m", "simtheory"], env=env, capture_output=True, text=True, timeout=120,
-                         check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "simtheory"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert res.returncode == 0 and set(res.stdout.split()) == {"engines", "embed"}, res.stderr

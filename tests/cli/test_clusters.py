@@ -1,6 +1,7 @@
 """``--scheduler``: scheduler files and Dask-Jobqueue specs (simtheory/runner/clusters.py), and a grid run
 through a ``dask scheduler`` + ``dask worker`` started in subprocesses on 127.0.0.1, which must give exactly
 the serial run's rows (docs/cluster.md)."""
+
 import os
 import subprocess
 import sys
@@ -22,14 +23,21 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_parse_jobqueue_spec():
     spec = parse_jobqueue("slurm:queue=normal,account=abc,cores=8,memory=16GB,walltime=01:00:00,jobs=4")
-    assert spec == JobqueueSpec("slurm", {"queue": "normal", "account": "abc", "cores": 8, "memory": "16GB",
-                                          "walltime": "01:00:00"}, 4)
+    assert spec == JobqueueSpec(
+        "slurm", {"queue": "normal", "account": "abc", "cores": 8, "memory": "16GB", "walltime": "01:00:00"}, 4
+    )
     assert parse_scheduler("pbs:") == JobqueueSpec("pbs", {}, None)
 
 
-@pytest.mark.parametrize("text, reason", [("slurm:cores", "KEY=VALUE"), ("slurm:jobs=0", "positive integer"),
-                                          ("sge:cores=2", "unknown cluster type"),
-                                          ("/no/such/scheduler.json", "does not exist")])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("slurm:cores", "KEY=VALUE"),
+        ("slurm:jobs=0", "positive integer"),
+        ("sge:cores=2", "unknown cluster type"),
+        ("/no/such/scheduler.json", "does not exist"),
+    ],
+)
 def test_bad_specs_are_one_line_errors(text, reason):
     with pytest.raises(SimTheoryInputError, match=reason) as info:
         parse_jobqueue(text) if text.startswith("sge") else parse_scheduler(text)
@@ -82,21 +90,64 @@ def test_grid_through_a_scheduler_in_subprocesses_equals_serial(tmp_path, capsys
     from simtheory.cli.app import main
     from simtheory.runner.store import ResultStore
 
-    grid = ["bt_sparsity", "--quick", "--seed", "3", "--set", "N=[30, 60]", "--set", "ratio=[0.1, 8.0]",
-            "--no-progress"]
+    grid = [
+        "bt_sparsity",
+        "--quick",
+        "--seed",
+        "3",
+        "--set",
+        "N=[30, 60]",
+        "--set",
+        "ratio=[0.1, 8.0]",
+        "--no-progress",
+    ]
     assert main(["run", *grid, "--out", str(tmp_path / "serial")]) == 0
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-               NUMBA_NUM_THREADS="1")
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]), NUMBA_NUM_THREADS="1"
+    )
     sched_file = tmp_path / "scheduler.json"
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(sched_file),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         _wait_for(sched_file, procs)
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file",
-                                       str(sched_file), "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                                       "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_worker",
+                    "--scheduler-file",
+                    str(sched_file),
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         from distributed import Client
 
         with Client(scheduler_file=str(sched_file), timeout=60) as client:

@@ -1,4 +1,5 @@
 """docs/cluster.md's LocalCluster example runs as written; docs/cli.md names only commands that exist."""
+
 import re
 from pathlib import Path
 

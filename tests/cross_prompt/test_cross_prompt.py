@@ -3,6 +3,7 @@
 Monte-Carlo assertions state n, seed and a tolerance of Z = 5 standard errors (``conftest.Z``; false-alarm
 rate 5.7e-7 per assertion). The checks use fixed seeds, so they are deterministic.
 """
+
 import math
 
 import numpy as np
@@ -48,8 +49,14 @@ def test_example1_stated_model_is_the_difference_convention_at_twice_the_varianc
 def test_example1_monte_carlo_matches_quadrature(backend):
     """n = 1e6 pairs per s2, seed 2024 (+ s2 index), |MC - quadrature| < 5 SE."""
     for i, s2 in enumerate(S2):
-        st = pair_stats(1_000_000, "same", PromptPopulation(), Xi("sigmoid", math.sqrt(s2)),
-                        seed=np.random.SeedSequence(2024, spawn_key=(i,)), backend=backend)
+        st = pair_stats(
+            1_000_000,
+            "same",
+            PromptPopulation(),
+            Xi("sigmoid", math.sqrt(s2)),
+            seed=np.random.SeedSequence(2024, spawn_key=(i,)),
+            backend=backend,
+        )
         q = q_pair_gaussian(s2, "iid")
         assert abs(st.mean["tau"] - q) < Z * st.se["tau"], (s2, st.mean["tau"], q, st.se["tau"])
 
@@ -81,9 +88,13 @@ def test_eq25_cdf_is_the_integral_of_the_density():
 def _random_populations(family: str, n: int, seed: int):
     rng = np.random.default_rng(seed)
     for _ in range(n):
-        yield PromptPopulation(mu_mean=float(rng.normal()), mu_sd=float(rng.uniform(0, 2)),
-                               sigma_median=float(rng.uniform(0.2, 2)), sigma_logsd=float(rng.uniform(0, 1.2)),
-                               family=family)
+        yield PromptPopulation(
+            mu_mean=float(rng.normal()),
+            mu_sd=float(rng.uniform(0, 2)),
+            sigma_median=float(rng.uniform(0.2, 2)),
+            sigma_logsd=float(rng.uniform(0, 1.2)),
+            family=family,
+        )
 
 
 def test_prop15_expected_gap_same_le_cross_over_random_populations():

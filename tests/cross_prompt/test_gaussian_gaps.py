@@ -10,6 +10,7 @@ Hence E|dr| = sqrt(2 / pi) E sqrt(Var(dr | sigmas)) and E xi(|dr|) = E_sigmas E 
 numerically over the prompt-level scale distribution (Gauss-Hermite in log sigma, Gauss-Legendre in |z|).
 Every backend's Monte-Carlo estimate (n = 200000 pairs, seed 61) must lie within Z = 5 SE of these numbers.
 """
+
 import math
 
 import numpy as np
@@ -21,10 +22,10 @@ from simtheory.engine.montecarlo import Xi, pair_stats
 from simtheory.engine.utility_samplers import PromptPopulation
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(48)
-_GH_W = _GH_W / math.sqrt(2 * math.pi)                  # E g(Z) = sum w g(x), Z ~ N(0, 1)
+_GH_W = _GH_W / math.sqrt(2 * math.pi)  # E g(Z) = sum w g(x), Z ~ N(0, 1)
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(400)
 _ZMAX = 12.0
-_Z = 0.5 * _ZMAX * (_GL_X + 1)                          # nodes on [0, 12] for E g(|Z|) = int 2 phi(z) g(z) dz
+_Z = 0.5 * _ZMAX * (_GL_X + 1)  # nodes on [0, 12] for E g(|Z|) = int 2 phi(z) g(z) dz
 _ZW = 0.5 * _ZMAX * _GL_W * 2 * np.exp(-0.5 * _Z**2) / math.sqrt(2 * math.pi)
 
 
@@ -57,9 +58,9 @@ def test_closed_form_reduces_to_known_values():
 
 
 POPULATIONS = [
-    PromptPopulation(mu_sd=0.8, sigma_median=0.9, sigma_logsd=0.5),   # Prop. 15 / Thm. 16 setting: cross > same
-    PromptPopulation(mu_sd=0.6, sigma_median=1.1),                     # varying means, one scale
-    PromptPopulation(mu_sd=0.0, sigma_median=1.3),                     # constant prompt: the designs coincide
+    PromptPopulation(mu_sd=0.8, sigma_median=0.9, sigma_logsd=0.5),  # Prop. 15 / Thm. 16 setting: cross > same
+    PromptPopulation(mu_sd=0.6, sigma_median=1.1),  # varying means, one scale
+    PromptPopulation(mu_sd=0.0, sigma_median=1.3),  # constant prompt: the designs coincide
 ]
 
 
@@ -72,8 +73,14 @@ def test_expected_gap_and_quality_match_closed_form(backend, pop, design):
     st = pair_stats(200_000, design, pop, Xi("sigmoid", 1.5), seed=61, backend=backend)
     for s in ("abs_dr", "tau"):
         assert_close_se(st.mean[s], truth[s], st.se[s], n=200_000, seed=61, what=f"{backend} {design} {s}")
-    assert_close_se(st.mean["correct"], truth["tau"], st.se["correct"], n=200_000, seed=61,
-                    what=f"{backend} {design} label accuracy")
+    assert_close_se(
+        st.mean["correct"],
+        truth["tau"],
+        st.se["correct"],
+        n=200_000,
+        seed=61,
+        what=f"{backend} {design} label accuracy",
+    )
 
 
 def test_prop15_and_thm16_hold_in_closed_form_over_a_population_grid():

@@ -1,4 +1,5 @@
 """Converter ``python -m simtheory.embed`` (issue 15): record shapes, file formats, truncation report, errors."""
+
 from __future__ import annotations
 
 import gzip
@@ -38,7 +39,7 @@ class WordEncoder:
         out = []
         for t in texts:
             w = t.split()
-            w = w[-(self.max_tokens - 2):] if keep == "end" else w[:self.max_tokens - 2]
+            w = w[-(self.max_tokens - 2) :] if keep == "end" else w[: self.max_tokens - 2]
             v = np.zeros(27)
             for ch in " ".join(w).lower():
                 v[ord(ch) - 97 if "a" <= ch <= "z" else 26] += 1
@@ -56,16 +57,21 @@ def test_hh_dialogue_pairs_split_at_last_assistant_turn():
 
 def test_record_shapes_and_dropped_pairs():
     msgs = lambda role, text: [{"role": role, "content": text}]
-    recs = [{"prompt": msgs("user", "Hi?"), "chosen": msgs("assistant", "Hello!"), "rejected": msgs("assistant", "Go.")},
-            {"prompt": "Q", "chosen": "same", "rejected": "same"}]
+    recs = [
+        {"prompt": msgs("user", "Hi?"), "chosen": msgs("assistant", "Hello!"), "rejected": msgs("assistant", "Go.")},
+        {"prompt": "Q", "chosen": "same", "rejected": "same"},
+    ]
     prefs, stats = parse_preferences(recs)
     assert stats["shape"] == "prompt_chosen_rejected" and stats["identical_texts"] == 1
-    assert prefs[0].prompt == "Hi?" and prefs[0].a == "Hello!"   # a single message is its content
+    assert prefs[0].prompt == "Hi?" and prefs[0].a == "Hello!"  # a single message is its content
     # TRL implicit prompt: two full conversations sharing their leading messages
     conv = [{"role": "user", "content": "2+2?"}]
     prefs, _ = parse_preferences([{"chosen": conv + msgs("assistant", "4"), "rejected": conv + msgs("assistant", "5")}])
     assert prefs[0].prompt == "Human: 2+2?" and (prefs[0].a, prefs[0].b) == ("4", "5")
-    arena = [{"prompt": "p", "response_a": "x", "response_b": "y", "winner": w} for w in ("model_a", "model_b", "tie (bothbad)")]
+    arena = [
+        {"prompt": "p", "response_a": "x", "response_b": "y", "winner": w}
+        for w in ("model_a", "model_b", "tie (bothbad)")
+    ]
     prefs, stats = parse_preferences(arena)
     assert stats["shape"] == "arena" and [p.outcome for p in prefs] == ["a", "b", "tie"]
     mism = [{"chosen": "\n\nHuman: a\n\nAssistant: x", "rejected": "\n\nHuman: b\n\nAssistant: y"}]
@@ -101,19 +107,34 @@ def test_formats_agree_and_output_loads(tmp_path):
     # identical prompt texts (same topic and follow-up) are one prompt; responses are stored once per prompt
     prefs, _ = read_preferences(SAMPLE)
     n_prompts = len({p.prompt for p in prefs})
-    assert n_prompts < 36 and data.n_prompts == n_prompts and data.n == len({(p.prompt, t) for p in prefs for t in (p.a, p.b)})
+    assert (
+        n_prompts < 36
+        and data.n_prompts == n_prompts
+        and data.n == len({(p.prompt, t) for p in prefs for t in (p.a, p.b)})
+    )
     assert data.pairs.shape == (36, 2) and np.all(data.labels == 1)
-    assert data.dim == 2 * 27   # prompt embedding appended to the response embedding
+    assert data.dim == 2 * 27  # prompt embedding appended to the response embedding
     assert read_meta(out)["source_sha256"]
 
 
 def test_truncation_reported_and_refused(tmp_path):
-    recs = [{"prompt": "short question", "chosen": " ".join(["alpha"] * 20) + " good", "rejected": " ".join(["alpha"] * 20) + " bad"},
-            {"prompt": "another question", "chosen": "fine answer", "rejected": "poor answer"}]
+    recs = [
+        {
+            "prompt": "short question",
+            "chosen": " ".join(["alpha"] * 20) + " good",
+            "rejected": " ".join(["alpha"] * 20) + " bad",
+        },
+        {"prompt": "another question", "chosen": "fine answer", "rejected": "poor answer"},
+    ]
     (tmp_path / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
     msgs = []
-    meta = convert(tmp_path / "t.jsonl", tmp_path / "t.npz", encoder=WordEncoder(), progress=False,
-                   log=lambda *a, **k: msgs.append(a[0]))
+    meta = convert(
+        tmp_path / "t.jsonl",
+        tmp_path / "t.npz",
+        encoder=WordEncoder(),
+        progress=False,
+        log=lambda *a, **k: msgs.append(a[0]),
+    )
     tr = meta["truncation"]
     assert (tr["responses_cut"], tr["pairs_with_a_cut_response"], tr["pairs_identical_embeddings"]) == (2, 1, 1)
     assert len(msgs) == 1 and "1 pairs have identical response embeddings" in msgs[0]
@@ -122,17 +143,20 @@ def test_truncation_reported_and_refused(tmp_path):
     assert not (tmp_path / "u.npz").exists()
 
 
-@pytest.mark.parametrize("content, needle", [
-    (b"5\n", "line 1 is a JSON int"),
-    (b"[1, 2]\n", "line 1 is a JSON list"),
-    (b"{bad\n", "not valid JSON"),
-    (b'{"chosen": "\xff"}\n', "not UTF-8"),
-    (b'{"question": "q", "answer": "a"}\n', "unknown record shape"),
-    (b'{"chosen": "no turns", "rejected": "x"}\n', "no '\\n\\nAssistant:' turn"),
-    (b'{"prompt": "p", "response_a": "a", "response_b": "b", "winner": "maybe"}\n', "unknown value"),
-    (b'{"prompt": "p", "chosen": 5, "rejected": "b"}\n', "expected text or a list of messages"),
-    (b"", "no records"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (b"5\n", "line 1 is a JSON int"),
+        (b"[1, 2]\n", "line 1 is a JSON list"),
+        (b"{bad\n", "not valid JSON"),
+        (b'{"chosen": "\xff"}\n', "not UTF-8"),
+        (b'{"question": "q", "answer": "a"}\n', "unknown record shape"),
+        (b'{"chosen": "no turns", "rejected": "x"}\n', "no '\\n\\nAssistant:' turn"),
+        (b'{"prompt": "p", "response_a": "a", "response_b": "b", "winner": "maybe"}\n', "unknown value"),
+        (b'{"prompt": "p", "chosen": 5, "rejected": "b"}\n', "expected text or a list of messages"),
+        (b"", "no records"),
+    ],
+)
 def test_bad_jsonl_is_one_line(tmp_path, content, needle):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(content)
@@ -154,8 +178,14 @@ def test_bad_other_files_and_out(tmp_path):
 
 def test_cli_one_line_error_exit_2(tmp_path):
     (tmp_path / "bad.jsonl").write_text("[1,2,3]\n")
-    r = subprocess.run([sys.executable, "-m", "simtheory.embed", str(tmp_path / "bad.jsonl"), "--out", str(tmp_path / "o.npz")],
-                       check=False, capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    r = subprocess.run(
+        [sys.executable, "-m", "simtheory.embed", str(tmp_path / "bad.jsonl"), "--out", str(tmp_path / "o.npz")],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and r.stderr.startswith("error: PREFS: ")
 
 
@@ -172,8 +202,10 @@ def test_minilm_sample_end_to_end(tmp_path):
 
 
 def test_arena_ties_kept_apart(tmp_path):
-    recs = [{"prompt": "which is better", "response_a": "first answer", "response_b": "second answer", "winner": w}
-            for w in ("model_a", "model_b", "tie")]
+    recs = [
+        {"prompt": "which is better", "response_a": "first answer", "response_b": "second answer", "winner": w}
+        for w in ("model_a", "model_b", "tie")
+    ]
     recs.append({"prompt": "another", "response_a": "yes", "response_b": "no", "winner": "model_b"})
     pd.DataFrame(recs).to_csv(tmp_path / "arena.csv", index=False)
     meta = convert(tmp_path / "arena.csv", tmp_path / "a.npz", encoder=WordEncoder(), progress=False)
@@ -186,10 +218,15 @@ def test_arena_ties_kept_apart(tmp_path):
 
 def test_trl_message_lists_from_parquet(tmp_path):
     """Parquet returns message lists as numpy arrays of dicts; they are read like JSON lists."""
-    recs = [{"prompt": [{"role": "user", "content": f"question {i}"}],
-             "chosen": [{"role": "assistant", "content": "a good answer"}],
-             "rejected": [{"role": "assistant", "content": "bad"}]} for i in range(5)]
+    recs = [
+        {
+            "prompt": [{"role": "user", "content": f"question {i}"}],
+            "chosen": [{"role": "assistant", "content": "a good answer"}],
+            "rejected": [{"role": "assistant", "content": "bad"}],
+        }
+        for i in range(5)
+    ]
     pd.DataFrame(recs).to_parquet(tmp_path / "trl.parquet")
     meta = convert(tmp_path / "trl.parquet", tmp_path / "trl.npz", encoder=WordEncoder(), progress=False)
     assert meta["shape"] == "prompt_chosen_rejected" and meta["truncation"]["prompts"] == 5
-    assert meta["truncation"]["responses"] == 10   # one 'good' and one 'bad' row per prompt
+    assert meta["truncation"]["responses"] == 10  # one 'good' and one 'bad' row per prompt

@@ -1,12 +1,14 @@
 """The offline MiniLM example: re-embedding (needs the `embed` extra) and its reports (shipped .npz)."""
+
 import numpy as np
 import pytest
 from mc_helpers import Z
 
 from simtheory.embeddings.example import embed_available, example_path, load_example, load_texts, pair_quality, reports
 
-needs_embed = pytest.mark.skipif(not embed_available(),
-                                 reason="optional extra 'embed' absent (pip install -e '.[embed]')")
+needs_embed = pytest.mark.skipif(
+    not embed_available(), reason="optional extra 'embed' absent (pip install -e '.[embed]')"
+)
 
 
 @needs_embed

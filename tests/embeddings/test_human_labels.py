@@ -1,4 +1,5 @@
 """Human-label mode (issue 15): grouped held-out metrics with bootstrap SEs, collapsed-model flag, GPM."""
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,15 @@ def _bt_file(tmp_path, n_prompts=400, d=6, scale=2.5, seed=0):
     p = expit(r[pairs[:, 0]] - r[pairs[:, 1]])
     y = (rng.random(n_prompts) < p).astype(np.int8)
     path = tmp_path / "bt.npz"
-    np.savez(path, embeddings=x, prompt_ids=np.repeat([f"p{i}" for i in range(n_prompts)], 2),
-             response_ids=np.tile(["a", "b"], n_prompts), pairs=pairs, labels=y,
-             response_chars=rng.integers(20, 400, 2 * n_prompts))
+    np.savez(
+        path,
+        embeddings=x,
+        prompt_ids=np.repeat([f"p{i}" for i in range(n_prompts)], 2),
+        response_ids=np.tile(["a", "b"], n_prompts),
+        pairs=pairs,
+        labels=y,
+        response_chars=rng.integers(20, 400, 2 * n_prompts),
+    )
     return path, p, y
 
 
@@ -50,7 +57,7 @@ def test_linear_bt_cv_reaches_but_does_not_beat_bayes_accuracy(tmp_path):
     bayes = float(np.mean(np.maximum(p_true, 1 - p_true)))
     assert met["accuracy"] > 0.5 + 5 * met["accuracy_se"]
     assert met["accuracy"] < bayes + 3 * met["accuracy_se"]
-    assert met["accuracy"] > bayes - 0.05 - 3 * met["accuracy_se"]   # d = 6, 200 training pairs: small loss
+    assert met["accuracy"] > bayes - 0.05 - 3 * met["accuracy_se"]  # d = 6, 200 training pairs: small loss
 
 
 def test_bootstrap_se_matches_binomial_se_with_one_pair_per_prompt():
@@ -59,7 +66,7 @@ def test_bootstrap_se_matches_binomial_se_with_one_pair_per_prompt():
     rng = np.random.default_rng(1)
     n = 500
     y = rng.integers(0, 2, n)
-    p = np.where(rng.random(n) < 0.7, y, 1 - y) * 0.6 + 0.2   # 70% right, p in {0.2, 0.8}
+    p = np.where(rng.random(n) < 0.7, y, 1 - y) * 0.6 + 0.2  # 70% right, p in {0.2, 0.8}
     met = H.bootstrap_metrics({"m": p}, y, np.arange(n), n_boot=2000, seed=0)["m"]
     a = met["accuracy"]
     assert abs(met["accuracy_se"] / np.sqrt(a * (1 - a) / n) - 1) < 0.10
@@ -78,7 +85,7 @@ def test_is_collapsed():
     rng = np.random.default_rng(0)
     assert not is_collapsed(rng.normal(size=50), rng.normal(size=50))
     a = np.r_[np.zeros(30), rng.normal(size=10)]
-    assert is_collapsed(a, np.r_[np.zeros(30), rng.normal(size=10)])   # 75% of pairs tied
+    assert is_collapsed(a, np.r_[np.zeros(30), rng.normal(size=10)])  # 75% of pairs tied
 
 
 def test_grid_end_to_end_flags_collapsed_model(tmp_path):
@@ -87,9 +94,17 @@ def test_grid_end_to_end_flags_collapsed_model(tmp_path):
     from simtheory.runner.grids import run_grid
 
     path, _, _ = _bt_file(tmp_path, n_prompts=60)
-    over = {"embeddings": str(path), "models": ["clf_lgb", "linear_bt_cv", "gpm2", "random", "length"],
-            "noise_models": ["linear_bt_cv"], "flip_rates": [0.0, 0.3], "curve_models": ["linear_bt_cv"],
-            "fractions": [0.5, 1.0], "n_boot": 200, "epochs": 5, "n_estimators": 20}
+    over = {
+        "embeddings": str(path),
+        "models": ["clf_lgb", "linear_bt_cv", "gpm2", "random", "length"],
+        "noise_models": ["linear_bt_cv"],
+        "flip_rates": [0.0, 0.3],
+        "curve_models": ["linear_bt_cv"],
+        "fractions": [0.5, 1.0],
+        "n_boot": 200,
+        "epochs": 5,
+        "n_estimators": 20,
+    }
     out = run_grid("reward_models_human", quick=True, out=tmp_path / "run", overrides=over, progress=False)
     s = json.loads((out / "summary.json").read_text())
     assert s["collapsed_models"] == ["clf_lgb"]
@@ -102,13 +117,22 @@ def test_grid_end_to_end_flags_collapsed_model(tmp_path):
     assert "COLLAPSED" in H.format_summary(s)
     o = H.real_data_outcomes(s)
     assert o["cross_prompt_on_human_labels"]["verdict"] == "not checkable on this data"
-    assert o["prop14_on_human_labels"]["verdict"] in ("premise not met (e >= 3/20)", "not checkable without a golden reward")
+    assert o["prop14_on_human_labels"]["verdict"] in (
+        "premise not met (e >= 3/20)",
+        "not checkable without a golden reward",
+    )
 
 
 def test_grid_needs_labelled_embeddings(tmp_path):
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "simtheory.run", "reward_models_human", "--quick", "--out", str(tmp_path / "o")],
-                       check=False, capture_output=True, text=True, cwd=ROOT, env=env)
+    r = subprocess.run(
+        [sys.executable, "-m", "simtheory.run", "reward_models_human", "--quick", "--out", str(tmp_path / "o")],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     assert r.returncode == 2 and r.stderr.startswith("error: --embeddings: ") and r.stderr.count("\n") == 1
     np.savez(tmp_path / "nolab.npz", embeddings=np.eye(4), prompt_ids=np.array(["a", "a", "b", "b"]))
     with pytest.raises(SimTheoryInputError, match="^embeddings: nolab.npz has no labelled pairs"):
@@ -132,7 +156,7 @@ def test_gpm_is_skew_symmetric_and_beats_bt_on_cyclic_preferences():
         c1 = rng.integers(0, 3, n)
         c2 = (c1 + rng.integers(1, 3, n)) % 3
         emb = lambda c: np.eye(3)[c] + 0.1 * rng.normal(size=(n, 3))
-        first_favoured = (c2 == (c1 + 1) % 3)                          # A beats B, B beats C, C beats A
+        first_favoured = c2 == (c1 + 1) % 3  # A beats B, B beats C, C beats A
         y = np.where(rng.random(n) < 0.9, first_favoured, ~first_favoured).astype(float)
         return PairData(emb(c1), emb(c2), np.full(n, np.nan), np.full(n, np.nan), y, np.nan)
 
@@ -160,7 +184,7 @@ def test_golden_proxy_file_marks_every_grid_row(tmp_path):
     data = load_embeddings(tmp_path / "proxy.npz")
     assert "[proxy: linear_bt_cv" in data.source and data.reward is not None
     d = data.reward[data.pairs[:, 0]] - data.reward[data.pairs[:, 1]]
-    assert np.mean(d ** 2) == pytest.approx(1.0)
+    assert np.mean(d**2) == pytest.approx(1.0)
     with pytest.raises(SimTheoryInputError, match="^--out: "):
         make_proxy(path, path)
 
@@ -190,12 +214,28 @@ def test_early_stopping_keeps_the_best_validation_epoch():
 
 def test_noise_verdicts_are_read_off_the_numbers():
     def s(bt_minus):
-        return {"label_noise": {"by_model": {m: {"flip_hi": 0.4} for m in bt_minus},
-                                **{f"clf_more_robust_{m}": {"acc_at_high_noise_bt_minus_clf": d, "se": 0.01,
-                                                            "verdict": "holds" if d < -0.02 else "does not hold" if d > 0.02
-                                                            else "no difference detected (within 2 SE)"}
-                                   for m, d in bt_minus.items()}}}
-    assert H.real_data_outcomes(s({"clf_mlp": -0.05, "clf_lgb": -0.03}))["clf_more_robust_to_label_noise"]["verdict"] == "holds"
+        return {
+            "label_noise": {
+                "by_model": {m: {"flip_hi": 0.4} for m in bt_minus},
+                **{
+                    f"clf_more_robust_{m}": {
+                        "acc_at_high_noise_bt_minus_clf": d,
+                        "se": 0.01,
+                        "verdict": "holds"
+                        if d < -0.02
+                        else "does not hold"
+                        if d > 0.02
+                        else "no difference detected (within 2 SE)",
+                    }
+                    for m, d in bt_minus.items()
+                },
+            }
+        }
+
+    assert (
+        H.real_data_outcomes(s({"clf_mlp": -0.05, "clf_lgb": -0.03}))["clf_more_robust_to_label_noise"]["verdict"]
+        == "holds"
+    )
     v = H.real_data_outcomes(s({"clf_mlp": 0.0, "clf_lgb": -0.05}))["clf_more_robust_to_label_noise"]["verdict"]
     assert v == "mixed: no difference detected for clf_mlp, holds for clf_lgb"
 
@@ -211,18 +251,36 @@ def test_same_vs_cross_prompt_training_when_the_data_allow_it(tmp_path):
     r = x @ rng.normal(size=d)
     same = np.arange(2 * n_p).reshape(-1, 2)
     a = rng.integers(0, 2 * n_p, n_p)
-    b = (a + 2 * rng.integers(1, n_p, n_p)) % (2 * n_p)          # a different prompt (rows 2p, 2p + 1)
+    b = (a + 2 * rng.integers(1, n_p, n_p)) % (2 * n_p)  # a different prompt (rows 2p, 2p + 1)
     pairs = np.concatenate([same, np.stack([a, b], 1)])
     y = (rng.random(len(pairs)) < expit(r[pairs[:, 0]] - r[pairs[:, 1]])).astype(np.int8)
-    np.savez(tmp_path / "both.npz", embeddings=x, prompt_ids=np.repeat([f"p{i}" for i in range(n_p)], 2),
-             response_ids=np.tile(["a", "b"], n_p), pairs=pairs, labels=y)
-    over = {"embeddings": str(tmp_path / "both.npz"), "models": ["linear_bt_cv"], "noise_models": [],
-            "curve_models": [], "design_models": ["linear_bt_cv"], "n_boot": 200}
+    np.savez(
+        tmp_path / "both.npz",
+        embeddings=x,
+        prompt_ids=np.repeat([f"p{i}" for i in range(n_p)], 2),
+        response_ids=np.tile(["a", "b"], n_p),
+        pairs=pairs,
+        labels=y,
+    )
+    over = {
+        "embeddings": str(tmp_path / "both.npz"),
+        "models": ["linear_bt_cv"],
+        "noise_models": [],
+        "curve_models": [],
+        "design_models": ["linear_bt_cv"],
+        "n_boot": 200,
+    }
     out = run_grid("reward_models_human", quick=True, out=tmp_path / "run", overrides=over, progress=False)
     s = json.loads((out / "summary.json").read_text())
     cp = s["cross_prompt"]
     assert cp["cross_prompt_pairs"] == 150 and set(cp["by_model"]) == {"linear_bt_cv"}
     v = cp["by_model"]["linear_bt_cv"]
     assert v["n_train"] >= 10 and v["se"] > 0
-    expect = "holds" if v["diff"] > 2 * v["se"] else "does not hold" if v["diff"] < -2 * v["se"] else "no difference detected"
+    expect = (
+        "holds"
+        if v["diff"] > 2 * v["se"]
+        else "does not hold"
+        if v["diff"] < -2 * v["se"]
+        else "no difference detected"
+    )
     assert H.real_data_outcomes(s)["cross_prompt_on_human_labels"]["verdict"] == expect

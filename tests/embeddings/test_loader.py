@@ -1,4 +1,5 @@
 """The real-embedding adapter: formats, validation errors, [0, 1]^d scaling, scaler reuse, grid hook."""
+
 import json
 
 import numpy as np
@@ -31,8 +32,15 @@ def _check_scaled(data: EmbeddingData, emb):
 
 def test_npz_roundtrip(tmp_path):
     emb, pids, rids, reward, pairs, labels = _toy()
-    np.savez(tmp_path / "a.npz", embeddings=emb, prompt_ids=pids, response_ids=rids, reward=reward,
-             pairs=pairs, labels=labels)
+    np.savez(
+        tmp_path / "a.npz",
+        embeddings=emb,
+        prompt_ids=pids,
+        response_ids=rids,
+        reward=reward,
+        pairs=pairs,
+        labels=labels,
+    )
     d = load_embeddings(tmp_path / "a.npz")
     _check_scaled(d, emb)
     assert d.n == 12 and d.dim == 4 and d.n_prompts == 4
@@ -61,9 +69,20 @@ def test_npy_parquet_csv_agree(tmp_path):
 
 def test_jsonl_pairs_deduplicate_responses(tmp_path):
     emb, pids, rids, reward, pairs, labels = _toy()
-    lines = [dict(prompt_id_1=pids[a], prompt_id_2=pids[b], response_id_1=rids[a], response_id_2=rids[b],
-                  embedding_1=emb[a].tolist(), embedding_2=emb[b].tolist(), reward_1=reward[a], reward_2=reward[b],
-                  label=int(y)) for (a, b), y in zip([[0, 1], [1, 2], [0, 2], [3, 0]], [1, 0, 1, 1])]
+    lines = [
+        dict(
+            prompt_id_1=pids[a],
+            prompt_id_2=pids[b],
+            response_id_1=rids[a],
+            response_id_2=rids[b],
+            embedding_1=emb[a].tolist(),
+            embedding_2=emb[b].tolist(),
+            reward_1=reward[a],
+            reward_2=reward[b],
+            label=int(y),
+        )
+        for (a, b), y in zip([[0, 1], [1, 2], [0, 2], [3, 0]], [1, 0, 1, 1])
+    ]
     (tmp_path / "p.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     d = load_embeddings(tmp_path / "p.jsonl")
     assert d.n == 4 and d.pairs.shape == (4, 2)
@@ -95,17 +114,28 @@ def _save(path, emb, pids=None, **more):
     return path
 
 
-@pytest.mark.parametrize("make, field, text", [
-    (lambda e, p: dict(embeddings=np.where(np.arange(e.size).reshape(e.shape) == 5, np.nan, e)), "embeddings", "NaN"),
-    (lambda e, p: dict(embeddings=e[:, 0]), "embeddings", "2-d"),
-    (lambda e, p: dict(embeddings=e.astype(str)), "embeddings", "not numeric"),
-    (lambda e, p: dict(embeddings=e, prompt_ids=p[:-1]), "prompt_ids", "11 entries"),
-    (lambda e, p: dict(embeddings=e, reward=np.ones(5)), "reward", "shape"),
-    (lambda e, p: dict(embeddings=e, pairs=np.array([[0, 99]])), "pairs", "out of range"),
-    (lambda e, p: dict(embeddings=e, pairs=np.array([[0, 1]]), labels=np.array([2])), "labels", "0 or 1"),
-    (lambda e, p: dict(embeddings=e, labels=np.array([1])), "labels", "without pairs"),
-    (lambda e, p: dict(embeddings=e, prompt_ids=np.zeros(12), response_ids=np.zeros(12)), "response_ids", "duplicate"),
-])
+@pytest.mark.parametrize(
+    "make, field, text",
+    [
+        (
+            lambda e, p: dict(embeddings=np.where(np.arange(e.size).reshape(e.shape) == 5, np.nan, e)),
+            "embeddings",
+            "NaN",
+        ),
+        (lambda e, p: dict(embeddings=e[:, 0]), "embeddings", "2-d"),
+        (lambda e, p: dict(embeddings=e.astype(str)), "embeddings", "not numeric"),
+        (lambda e, p: dict(embeddings=e, prompt_ids=p[:-1]), "prompt_ids", "11 entries"),
+        (lambda e, p: dict(embeddings=e, reward=np.ones(5)), "reward", "shape"),
+        (lambda e, p: dict(embeddings=e, pairs=np.array([[0, 99]])), "pairs", "out of range"),
+        (lambda e, p: dict(embeddings=e, pairs=np.array([[0, 1]]), labels=np.array([2])), "labels", "0 or 1"),
+        (lambda e, p: dict(embeddings=e, labels=np.array([1])), "labels", "without pairs"),
+        (
+            lambda e, p: dict(embeddings=e, prompt_ids=np.zeros(12), response_ids=np.zeros(12)),
+            "response_ids",
+            "duplicate",
+        ),
+    ],
+)
 def test_bad_input_one_line_error_naming_field(tmp_path, make, field, text):
     emb, pids, *_ = _toy()
     np.savez(tmp_path / "x.npz", **make(emb, pids))

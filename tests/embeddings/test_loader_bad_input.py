@@ -1,4 +1,5 @@
 """Issue 11, items 8-9: every malformed adapter input is one SimTheoryInputError line naming the field."""
+
 from __future__ import annotations
 
 import gzip
@@ -29,7 +30,9 @@ CASES = {
     "csv_malformed": lambda p: (p / "a.csv").write_text('prompt_id,emb_0\n"a,1\nb,2,3,4\n') or p / "a.csv",
     "csv_not_utf8": lambda p: (p / "a.csv").write_bytes(b"prompt_id,emb_0\n\xff\xfe,1\n") and p / "a.csv",
     "csv_string_reward": lambda p: (p / "a.csv").write_text("prompt_id,emb_0,reward\na,1,x\nb,2,y\n") or p / "a.csv",
-    "csv_renamed_columns": lambda p: (p / "a.csv").write_text("question,emb_0,score\na,1,0.5\nb,2,0.1\n") or p / "a.csv",
+    "csv_renamed_columns": lambda p: (
+        (p / "a.csv").write_text("question,emb_0,score\na,1,0.5\nb,2,0.1\n") or p / "a.csv"
+    ),
     "csv_no_prompt_column": lambda p: (p / "a.csv").write_text("emb_0,emb_1\n1,2\n3,4\n") or p / "a.csv",
     "parquet_corrupt": lambda p: (p / "a.parquet").write_bytes(b"PAR1 this is not parquet PAR1") and p / "a.parquet",
     "npz_corrupt": lambda p: (p / "a.npz").write_bytes(gzip.compress(b"junk")) and p / "a.npz",

@@ -1,5 +1,6 @@
 """Real HH-RLHF pairs (../shared/data/hh_rlhf_harmless, not in the repository): skipped when absent.
 Nothing of the (offensive, red-teaming) text is printed; only counts are asserted."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,13 @@ def test_hh_rlhf_convert_and_quick_human_grid(tmp_path):
 
     meta = convert(HH, tmp_path / "hh.npz", progress=False, limit=120, log=lambda *a, **k: None)
     assert meta["truncation"]["pairs"] == 120
-    out = run_grid("reward_models_human", quick=True, out=tmp_path / "run", progress=False,
-                   overrides={"embeddings": str(tmp_path / "hh.npz"), "n_boot": 200})
+    out = run_grid(
+        "reward_models_human",
+        quick=True,
+        out=tmp_path / "run",
+        progress=False,
+        overrides={"embeddings": str(tmp_path / "hh.npz"), "n_boot": 200},
+    )
     s = json.loads((out / "summary.json").read_text())
     for m in s["heldout"]["metrics"].values():
         assert m["n_pairs"] == 120 and (m["accuracy_se"] > 0 or m["label"] == "random baseline")

@@ -4,6 +4,7 @@ Hypothesis generates parameters of :func:`pair_stats` and :func:`order_consisten
 available backend (numpy, numba, and cupy / cupy_array where a CUDA device answers) must agree on
 accept / reject and, when rejecting, name the same argument in a one-line SimTheoryInputError.
 """
+
 import math
 
 import numpy as np
@@ -35,14 +36,20 @@ def _outcome(call):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n_pairs=st.one_of(st.integers(-2, 300), odd), design=st.sampled_from(DESIGNS + ("sideways",)),
-       k=st.one_of(ints, odd), beta=st.one_of(st.floats(-1, 5), odd),
-       seed=st.one_of(st.integers(-2, 2**40), odd), chunk=st.one_of(st.none(), st.integers(-1, 64)))
+@given(
+    n_pairs=st.one_of(st.integers(-2, 300), odd),
+    design=st.sampled_from(DESIGNS + ("sideways",)),
+    k=st.one_of(ints, odd),
+    beta=st.one_of(st.floats(-1, 5), odd),
+    seed=st.one_of(st.integers(-2, 2**40), odd),
+    chunk=st.one_of(st.none(), st.integers(-1, 64)),
+)
 def test_pair_stats_backends_agree_on_accept_reject(n_pairs, design, k, beta, seed, chunk):
     outs = {}
     for be in BACKENDS:
-        outs[be] = _outcome(lambda be=be: pair_stats(n_pairs, design, k=k, beta=beta, seed=seed, backend=be,
-                                                     chunk=chunk))
+        outs[be] = _outcome(
+            lambda be=be: pair_stats(n_pairs, design, k=k, beta=beta, seed=seed, backend=be, chunk=chunk)
+        )
     kinds = {be: (o[0], o[1] if o[0] == "reject" else None) for be, o in outs.items()}
     assert len(set(kinds.values())) == 1, kinds
     if outs["numpy"][0] == "ok":
@@ -53,9 +60,14 @@ def test_pair_stats_backends_agree_on_accept_reject(n_pairs, design, k, beta, se
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(0, 40), groups=st.integers(1, 6), design=st.sampled_from(("same", "cross", "any", "x")),
-       n_pairs=st.one_of(st.none(), st.integers(-1, 500), odd), seed=st.one_of(st.integers(-1, 10), odd),
-       nan=st.booleans())
+@given(
+    n=st.integers(0, 40),
+    groups=st.integers(1, 6),
+    design=st.sampled_from(("same", "cross", "any", "x")),
+    n_pairs=st.one_of(st.none(), st.integers(-1, 500), odd),
+    seed=st.one_of(st.integers(-1, 10), odd),
+    nan=st.booleans(),
+)
 def test_order_consistency_backends_agree_on_accept_reject(n, groups, design, n_pairs, seed, nan):
     rng = np.random.default_rng(0)
     r = rng.normal(size=n)
@@ -63,8 +75,12 @@ def test_order_consistency_backends_agree_on_accept_reject(n, groups, design, n_
     if nan and n:
         rh[0] = np.nan
     g = np.arange(n) % groups
-    outs = {be: _outcome(lambda be=be: order_consistency(r, rh, groups=g, design=design, n_pairs=n_pairs, seed=seed,
-                                                   backend=be)) for be in BACKENDS}
+    outs = {
+        be: _outcome(
+            lambda be=be: order_consistency(r, rh, groups=g, design=design, n_pairs=n_pairs, seed=seed, backend=be)
+        )
+        for be in BACKENDS
+    }
     kinds = {be: (o[0], o[1] if o[0] == "reject" else None) for be, o in outs.items()}
     assert len(set(kinds.values())) == 1, kinds
     if outs["numpy"][0] == "ok":
@@ -73,17 +89,20 @@ def test_order_consistency_backends_agree_on_accept_reject(n, groups, design, n_
 
 
 @pytest.mark.parametrize("be", BACKENDS)
-@pytest.mark.parametrize("kw, arg", [
-    ({"design": "similar", "k": 1}, "k"),      # issue 11: numba used to return E|dr| = 0, tau = 0.5
-    ({"design": "diversified_x", "k": K_MAX + 1}, "k"),
-    ({"design": "similar", "k": 2.5}, "k"),
-    ({"n_pairs": 2.5}, "n_pairs"),
-    ({"n_pairs": 2**60}, "n_pairs"),
-    ({"seed": -1}, "seed"),
-    ({"seed": 1.5}, "seed"),
-    ({"population": "gaussian"}, "population"),
-    ({"beta": float("nan")}, "beta"),
-])
+@pytest.mark.parametrize(
+    "kw, arg",
+    [
+        ({"design": "similar", "k": 1}, "k"),  # issue 11: numba used to return E|dr| = 0, tau = 0.5
+        ({"design": "diversified_x", "k": K_MAX + 1}, "k"),
+        ({"design": "similar", "k": 2.5}, "k"),
+        ({"n_pairs": 2.5}, "n_pairs"),
+        ({"n_pairs": 2**60}, "n_pairs"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"population": "gaussian"}, "population"),
+        ({"beta": float("nan")}, "beta"),
+    ],
+)
 def test_every_backend_rejects_the_same_bad_input(be, kw, arg):
     kw = {"n_pairs": 100, **kw}
     with pytest.raises(SimTheoryInputError) as exc:

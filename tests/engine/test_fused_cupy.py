@@ -4,6 +4,7 @@ The GPU tests are marked ``gpu`` and skip, with the reason shown, where cupy or 
 (run them with ``pytest -m gpu tests/engine``). The Philox known-answer test of the Python reference runs
 everywhere.
 """
+
 import math
 
 import numpy as np
@@ -23,8 +24,11 @@ needs_gpu = pytest.mark.skipif(not cupy_available(), reason="needs cupy and a CU
 KAT = [
     ((0, 0, 0, 0), (0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),
     ((0xFFFFFFFF,) * 4, (0xFFFFFFFF, 0xFFFFFFFF), (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD)),
-    ((0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344), (0xA4093822, 0x299F31D0),
-     (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1)),
+    (
+        (0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344),
+        (0xA4093822, 0x299F31D0),
+        (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1),
+    ),
 ]
 
 

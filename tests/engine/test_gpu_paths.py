@@ -3,6 +3,7 @@
 On a machine without CUDA the torch functions run on the cpu device and must equal the numpy/scipy code; the
 cuda variants are marked ``gpu`` and skip, with the reason shown, where torch sees no CUDA device.
 """
+
 import numpy as np
 import pytest
 
@@ -43,7 +44,9 @@ def test_gpm_scores_and_accuracy_equal_numpy(device):
     assert np.allclose(gg.score_matrix(V, gate, device=device), S, rtol=0, atol=1e-12 * np.abs(S).max())
     pairs = rng.integers(0, 300, size=(5000, 2))
     s = preference_score(V[pairs[:, 0]], V[pairs[:, 1]], gate)
-    assert np.allclose(gg.pair_scores(V, pairs, gate, device=device, batch=777), s, rtol=0, atol=1e-12 * np.abs(s).max())
+    assert np.allclose(
+        gg.pair_scores(V, pairs, gate, device=device, batch=777), s, rtol=0, atol=1e-12 * np.abs(s).max()
+    )
     P = score_matrix(rng.normal(size=(300, 6)))
     assert gg.accuracy(S, P, pairs, device=device) == accuracy(S, P, pairs)
 

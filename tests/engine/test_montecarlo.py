@@ -1,4 +1,5 @@
 """The Monte-Carlo engine, backends, grid runner, CLI and input validation."""
+
 import json
 import math
 import subprocess
@@ -90,18 +91,21 @@ def test_annotator_label_frequency_matches_sigmoid():
     assert np.all(prob_prefer_first(np.array([1.0, -1.0]), math.inf) == [1.0, 0.0])
 
 
-@pytest.mark.parametrize("call, arg", [
-    (lambda: pair_stats(10, beta=-1.0), "beta"),
-    (lambda: pair_stats(0), "n_pairs"),
-    (lambda: pair_stats(10, "sideways"), "design"),
-    (lambda: PromptPopulation(family="cauchy"), "family"),
-    (lambda: PromptPopulation(family="student_t", df=2.0), "df"),
-    (lambda: PromptPopulation(sigma_median=0.0), "sigma_median"),
-    (lambda: annotate([1.0, np.nan], [0.0, 0.0]), "r1"),
-    (lambda: annotate([1.0, 2.0], [0.0]), "r2"),
-    (lambda: pair_stats(10, xi=lambda d: d, backend="numba"), "xi"),
-    (lambda: resolve_backend("fortran"), "backend"),
-])
+@pytest.mark.parametrize(
+    "call, arg",
+    [
+        (lambda: pair_stats(10, beta=-1.0), "beta"),
+        (lambda: pair_stats(0), "n_pairs"),
+        (lambda: pair_stats(10, "sideways"), "design"),
+        (lambda: PromptPopulation(family="cauchy"), "family"),
+        (lambda: PromptPopulation(family="student_t", df=2.0), "df"),
+        (lambda: PromptPopulation(sigma_median=0.0), "sigma_median"),
+        (lambda: annotate([1.0, np.nan], [0.0, 0.0]), "r1"),
+        (lambda: annotate([1.0, 2.0], [0.0]), "r2"),
+        (lambda: pair_stats(10, xi=lambda d: d, backend="numba"), "xi"),
+        (lambda: resolve_backend("fortran"), "backend"),
+    ],
+)
 def test_bad_input_one_line_error_naming_argument(call, arg):
     with pytest.raises(SimTheoryInputError) as exc:
         call()
@@ -117,14 +121,28 @@ def test_cell_seed_depends_on_cell_not_order():
 
 
 def test_grid_run_writes_outputs_and_resumes(tmp_path):
-    out = run_grid("cross_prompt", quick=True, seed=1, backend="numba", out=tmp_path / "r",
-                   overrides={"n_pairs": 20_000, "families": ["gaussian"], "beta_sigma": [1.0]}, progress=False)
+    out = run_grid(
+        "cross_prompt",
+        quick=True,
+        seed=1,
+        backend="numba",
+        out=tmp_path / "r",
+        overrides={"n_pairs": 20_000, "families": ["gaussian"], "beta_sigma": [1.0]},
+        progress=False,
+    )
     meta = json.loads((out / "meta.json").read_text())
     assert meta["seed"] == 1 and meta["params"]["n_pairs"] == 20_000 and "numpy" in meta["versions"]
     assert (out / "q_vs_beta_sigma.pdf").exists() and (out / "q_vs_beta_sigma.png").exists()
     first = (out / "results.csv").read_text()
-    out = run_grid("cross_prompt", quick=True, seed=1, backend="numba", out=tmp_path / "r",
-                   overrides={"n_pairs": 20_000, "families": ["gaussian"], "beta_sigma": [1.0]}, progress=False)
+    out = run_grid(
+        "cross_prompt",
+        quick=True,
+        seed=1,
+        backend="numba",
+        out=tmp_path / "r",
+        overrides={"n_pairs": 20_000, "families": ["gaussian"], "beta_sigma": [1.0]},
+        progress=False,
+    )
     assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == meta["n_cells"]
     assert (out / "results.csv").read_text() == first
 
@@ -161,8 +179,15 @@ def test_cross_prompt_grid_runs_on_real_embeddings(tmp_path):
 
     from simtheory.embeddings import load_for_grid
 
-    out = run_grid("cross_prompt", quick=True, seed=0, backend="numpy", out=tmp_path / "e", progress=False,
-                   overrides={"embeddings": "example", "n_pairs": 50_000, "beta_sigma": [1.0]})
+    out = run_grid(
+        "cross_prompt",
+        quick=True,
+        seed=0,
+        backend="numpy",
+        out=tmp_path / "e",
+        progress=False,
+        overrides={"embeddings": "example", "n_pairs": 50_000, "beta_sigma": [1.0]},
+    )
     rows = {json.loads(r["cell"])["design"]: r for r in csv.DictReader((out / "results.csv").open())}
     assert set(rows) == {"same", "cross"}
     data = load_for_grid({"embeddings": "example"})

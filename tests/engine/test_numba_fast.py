@@ -3,6 +3,7 @@
 Checks its pieces (stable polynomial sigmoid, vectorised ziggurat with exact fix-ups) against scipy, and the
 whole path against closed forms and the numpy reference; the tolerances are 5 standard errors.
 """
+
 import math
 
 import numpy as np

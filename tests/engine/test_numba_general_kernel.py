@@ -4,6 +4,7 @@ numpy reference, for cross-prompt pairs of non-Gaussian utilities where the prom
 n = 400,000 pairs per backend, seeds 11 (numpy) and 12 (numba), independent streams; the two estimates of
 E|dr| must agree within Z = 5 standard errors of their difference.
 """
+
 import math
 
 import pytest
@@ -23,5 +24,12 @@ def test_cross_prompt_location_enters_the_general_kernel(family, sigma_logsd):
     got = pair_stats(N, "cross", pop, xi, seed=12, backend="numba")
     for stat in ("abs_dr", "tau"):
         se = math.hypot(ref.se[stat], got.se[stat])
-        assert abs(got.mean[stat] - ref.mean[stat]) < Z * se, (family, sigma_logsd, stat, got.mean[stat],
-                                                               ref.mean[stat], se, N)
+        assert abs(got.mean[stat] - ref.mean[stat]) < Z * se, (
+            family,
+            sigma_logsd,
+            stat,
+            got.mean[stat],
+            ref.mean[stat],
+            se,
+            N,
+        )

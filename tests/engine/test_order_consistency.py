@@ -1,5 +1,6 @@
 """Order-consistency kernels (simtheory.engine.order_consistency) on every backend; backend equivalence of every kernel;
 bounded memory by chunking."""
+
 import itertools
 import json
 import math
@@ -140,10 +141,16 @@ def test_chunking_keeps_memory_bounded():
     exceeds 64 MiB (so the check can fail), and both estimates agree within 5 SE."""
     r, rh, g = _data()
     out = {}
-    small = _peak_traced(lambda: out.setdefault("s", order_consistency(r, rh, groups=g, design="cross",
-                                                                        n_pairs=2_000_000, chunk=1 << 15)))
-    big = _peak_traced(lambda: out.setdefault("b", order_consistency(r, rh, groups=g, design="cross",
-                                                                      n_pairs=2_000_000, chunk=2_000_000)))
+    small = _peak_traced(
+        lambda: out.setdefault(
+            "s", order_consistency(r, rh, groups=g, design="cross", n_pairs=2_000_000, chunk=1 << 15)
+        )
+    )
+    big = _peak_traced(
+        lambda: out.setdefault(
+            "b", order_consistency(r, rh, groups=g, design="cross", n_pairs=2_000_000, chunk=2_000_000)
+        )
+    )
     assert small < 16 * 2**20 < 64 * 2**20 < big, (small, big)
     a, b = out["s"], out["b"]
     assert abs(a.mean - b.mean) < Z * math.hypot(a.se, b.se)
@@ -167,23 +174,27 @@ print(json.dumps(dict(mean=res.mean, se=res.se, exact=exact,
 def test_1e9_pairs_in_chunks_under_2gib(backend):
     """1e9 cross-prompt pairs on 100000 rows (seed 11) in a fresh process: peak RSS < 2 GiB and the
     estimate within 5 SE of the exact order consistency (all 4.95e9 pairs counted)."""
-    out = subprocess.run([sys.executable, "-c", _MEM_SCRIPT, backend, "1e9"], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEM_SCRIPT, backend, "1e9"], capture_output=True, text=True, check=True
+    )
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["peak_mib"] < 2048, res
     assert abs(res["mean"] - res["exact"]) < Z * res["se"], res
 
 
-@pytest.mark.parametrize("call, arg", [
-    (lambda r, rh, g: order_consistency(r, rh[:-1]), "r_hat"),
-    (lambda r, rh, g: order_consistency(r, rh, design="diagonal"), "design"),
-    (lambda r, rh, g: order_consistency(r, rh, design="same"), "groups"),
-    (lambda r, rh, g: order_consistency(r, rh, groups=np.arange(r.size), design="same"), "groups"),
-    (lambda r, rh, g: order_consistency(r, rh, groups=g[:5], design="cross"), "groups"),
-    (lambda r, rh, g: order_consistency(r, rh, n_pairs=0), "n_pairs"),
-    (lambda r, rh, g: order_consistency(np.where(r > 0, np.nan, r), rh), "r"),
-    (lambda r, rh, g: order_consistency(r, rh, backend="fortran"), "backend"),
-])
+@pytest.mark.parametrize(
+    "call, arg",
+    [
+        (lambda r, rh, g: order_consistency(r, rh[:-1]), "r_hat"),
+        (lambda r, rh, g: order_consistency(r, rh, design="diagonal"), "design"),
+        (lambda r, rh, g: order_consistency(r, rh, design="same"), "groups"),
+        (lambda r, rh, g: order_consistency(r, rh, groups=np.arange(r.size), design="same"), "groups"),
+        (lambda r, rh, g: order_consistency(r, rh, groups=g[:5], design="cross"), "groups"),
+        (lambda r, rh, g: order_consistency(r, rh, n_pairs=0), "n_pairs"),
+        (lambda r, rh, g: order_consistency(np.where(r > 0, np.nan, r), rh), "r"),
+        (lambda r, rh, g: order_consistency(r, rh, backend="fortran"), "backend"),
+    ],
+)
 def test_bad_input_names_the_argument(call, arg):
     r, rh, g = _data(n=20, groups=4)
     with pytest.raises(SimTheoryInputError) as e:
@@ -204,8 +215,9 @@ def test_1e9_pairs_pair_stats_numba_under_2gib():
     """The sampling + annotation + Q kernel (cross-prompt, Gaussian, beta = 1, seed 12) on 1e9 pairs in a
     fresh process: peak RSS < 2 GiB; E|dr| within 5 SE of its closed form 2 sqrt(2 / pi) (dr ~ N(0, 4):
     mu_sd = 1 and sigma = 1 for each of the two prompt-response pairs)."""
-    out = subprocess.run([sys.executable, "-c", _MEM_SCRIPT_PAIRS, "numba", "1e9"], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEM_SCRIPT_PAIRS, "numba", "1e9"], capture_output=True, text=True, check=True
+    )
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["peak_mib"] < 2048, res
     assert abs(res["mean"]["abs_dr"] - 2 * math.sqrt(2 / math.pi)) < Z * res["se"]["abs_dr"], res

@@ -1,4 +1,5 @@
 """Cyclic preferences (Sec. 6.2, Table 1): BT ceiling by enumeration, trained BT vs GPM, Hodge decomposition."""
+
 import math
 from fractions import Fraction
 
@@ -52,7 +53,7 @@ def test_trained_bt_vs_gpm_on_3cycles():
     which exceeds the BT mean by more than Z SE (SE over the 200 cycles)."""
     d = cycle_data(3, 20, np.random.default_rng(11), flip=0.1, copies=200)
     S_bt = fit_scores(d.W, 1)
-    per = np.array([accuracy(S_bt, d.P, d.pairs[3 * c:3 * c + 3]) for c in range(200)])
+    per = np.array([accuracy(S_bt, d.P, d.pairs[3 * c : 3 * c + 3]) for c in range(200)])
     assert set(np.round(per * 6).astype(int)) <= {2, 3, 4}, np.unique(per)
     se = per.std(ddof=1) / math.sqrt(len(per))
     for dim in (2, 4):

@@ -1,4 +1,5 @@
 """GPM operator and exact embeddings: Def. 4.2/4.3, BT special case (Sec. 4), Thms. 4.4, 4.5, A.2, Prop. A.1."""
+
 import numpy as np
 import pytest
 from scipy.special import expit

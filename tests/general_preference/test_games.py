@@ -1,4 +1,5 @@
 """GPO / multiplicative weights (Sec. 5, Thm. 5.1, App. C.4) vs the exact Nash equilibrium (linprog)."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """gpm_cyclic grid: run_cell determinism and BT vs GPM rows; summarize writes the figure and Table 1 rows."""
+
 import numpy as np
 
 from simtheory.general_preference import grid_cyclic as gpm_cyclic

@@ -14,6 +14,7 @@ Usage::
 Prints a table and the score (killed / total) and writes ``mutations.csv`` to ``--out``; exit code 0 only when
 every mutation is killed and the baseline passes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,22 @@ def apply(m: Mutation, root: Path) -> str | None:
 
 def run_pytest(root: Path, tests, timeout: float) -> tuple[int, str, float]:
     env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-x", "-q", "-m", "not slow",
-           "-W", "ignore", *tests]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:cacheprovider",
+        "-x",
+        "-q",
+        "-m",
+        "not slow",
+        "-W",
+        "ignore",
+        *tests,
+    ]
     t0 = time.time()
     try:
         res = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
@@ -91,8 +106,12 @@ def run_one(m: Mutation, base: Path, work: Path, timeout: float) -> dict:
     else:
         rc, out, sec = run_pytest(root, m.tests, timeout)
         status = {0: "survived", 1: "killed"}.get(rc, "error")
-        row.update(status=status, rc=rc, seconds=round(sec, 1),
-                   caught_by=first_failure(out) if rc == 1 else out.strip().splitlines()[-1:][0] if out.strip() else "")
+        row.update(
+            status=status,
+            rc=rc,
+            seconds=round(sec, 1),
+            caught_by=first_failure(out) if rc == 1 else out.strip().splitlines()[-1:][0] if out.strip() else "",
+        )
     shutil.rmtree(root, ignore_errors=True)
     return row
 
@@ -124,8 +143,10 @@ def main(argv=None) -> int:
             union = list(dict.fromkeys(t for m in muts for t in m.tests))
             rc, out, sec = run_pytest(base, union, args.timeout)
             baseline_ok = rc == 0
-            print(f"baseline (unmutated copy, {len(union)} test selections): "
-                  f"{'pass' if baseline_ok else 'FAIL'} in {sec:.0f} s")
+            print(
+                f"baseline (unmutated copy, {len(union)} test selections): "
+                f"{'pass' if baseline_ok else 'FAIL'} in {sec:.0f} s"
+            )
             if not baseline_ok:
                 print(out[-3000:])
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
@@ -138,8 +159,10 @@ def main(argv=None) -> int:
         w = csv.DictWriter(f, fieldnames=["name", "kind", "file", "tests", "status", "rc", "seconds", "caught_by"])
         w.writeheader()
         w.writerows(rows)
-    print(f"\nmutation score: {killed}/{len(rows)} = {100 * killed / max(1, len(rows)):.0f}% killed"
-          f"{'' if baseline_ok else ' (BASELINE FAILED: score meaningless)'}; table: {out_dir / 'mutations.csv'}")
+    print(
+        f"\nmutation score: {killed}/{len(rows)} = {100 * killed / max(1, len(rows)):.0f}% killed"
+        f"{'' if baseline_ok else ' (BASELINE FAILED: score meaningless)'}; table: {out_dir / 'mutations.csv'}"
+    )
     return 0 if baseline_ok and killed == len(rows) else 1
 
 

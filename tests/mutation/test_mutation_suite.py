@@ -3,6 +3,7 @@
 The fast part (default suite) checks that every curated snippet still occurs exactly once in the library, so a
 refactor that silently turns a mutation into a no-op is caught at once.
 """
+
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,10 @@ def test_curated_list_is_large_and_every_snippet_applies():
 def test_mutation_score_is_100_percent(tmp_path):
     """Runs ``tests/mutation/run_mutations.py --jobs 1`` (baseline + every mutation); exit 0 means the unmutated
     copy passes and every mutation is killed."""
-    res = subprocess.run([sys.executable, str(HERE / "run_mutations.py"), "--jobs", "1", "--out", str(tmp_path)],
-                         capture_output=True, text=True, timeout=3600)
+    res = subprocess.run(
+        [sys.executable, str(HERE / "run_mutations.py"), "--jobs", "1", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]

@@ -9,6 +9,7 @@ numbers. The findings are recomputed from the raw rows (per-seed best-of-N gains
 :mod:`simtheory.reward_models.findings`; a missing results file raises FileNotFoundError (so an xfail cannot pass on
 it) and :func:`test_full_grid_results_present` is the precondition that must pass.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,8 +34,9 @@ def test_full_grid_results_present(grid):
     5 seeds per setting)."""
     df = _load(grid)
     assert len(df) == ROWS[grid], len(df)
-    assert df.groupby("model")["rep"].nunique().to_dict() == {m: 5 for m in ("bt_mlp", "clf_lgb", "clf_mlp",
-                                                                             "linear_bt")}
+    assert df.groupby("model")["rep"].nunique().to_dict() == {
+        m: 5 for m in ("bt_mlp", "clf_lgb", "clf_mlp", "linear_bt")
+    }
 
 
 def test_eq19_and_eq21_recomputed_from_the_rows():

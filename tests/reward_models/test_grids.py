@@ -1,5 +1,6 @@
 """The quick reward-model grids (Section 6 of *Rethinking BT*) run end to end, resume, and on every
 (cell, model) row the bounds of Proposition 14 (eqs. 18, 19) and eq. 21 hold; also on real embeddings."""
+
 import json
 
 import numpy as np
@@ -8,8 +9,15 @@ import pytest
 
 from simtheory.runner.grids import run_grid
 
-SMALL = {"n_eval_pairs": 2000, "n_oc_pairs": 2000, "bon_n": 50, "n_test_prompts": 10, "epochs": 2,
-         "n_estimators": 20, "hidden": 8}
+SMALL = {
+    "n_eval_pairs": 2000,
+    "n_oc_pairs": 2000,
+    "bon_n": 50,
+    "n_test_prompts": 10,
+    "epochs": 2,
+    "n_estimators": 20,
+    "hidden": 8,
+}
 
 
 def _check_bounds(df: pd.DataFrame, all_bins: bool = True) -> None:
@@ -25,11 +33,14 @@ def _check_bounds(df: pd.DataFrame, all_bins: bool = True) -> None:
     assert len(clf) and clf["eq21_holds"].astype(bool).all() and clf["eq21_union_err_holds"].astype(bool).all()
 
 
-@pytest.mark.parametrize("grid,extra", [
-    ("rm_quality", {"n_annotations": 1000, "betas": [0.5, 10.0]}),
-    ("rm_quantity", {"n_annotations_list": [300, 1200]}),
-    ("rm_cross_prompt", {"n_annotations": 800}),
-])
+@pytest.mark.parametrize(
+    "grid,extra",
+    [
+        ("rm_quality", {"n_annotations": 1000, "betas": [0.5, 10.0]}),
+        ("rm_quantity", {"n_annotations_list": [300, 1200]}),
+        ("rm_cross_prompt", {"n_annotations": 800}),
+    ],
+)
 def test_quick_grid_runs_bounds_hold_and_resumes(tmp_path, grid, extra):
     out = run_grid(grid, quick=True, out=tmp_path, overrides={**SMALL, **extra}, progress=False)
     df = pd.read_csv(out / "results.csv")
@@ -44,8 +55,9 @@ def test_quick_grid_runs_bounds_hold_and_resumes(tmp_path, grid, extra):
 
 
 def test_cross_prompt_quick_grid_has_figure6_fit(tmp_path):
-    out = run_grid("rm_cross_prompt", quick=True, out=tmp_path, overrides={**SMALL, "n_annotations": 800},
-                   progress=False)
+    out = run_grid(
+        "rm_cross_prompt", quick=True, out=tmp_path, overrides={**SMALL, "n_annotations": 800}, progress=False
+    )
     f = json.loads((out / "summary.json").read_text())["findings"]
     pts = pd.read_csv(out / "figure6_points.csv")
     assert f["fig6"]["n_points"] == len(pts) == 12
@@ -57,8 +69,13 @@ def test_cross_prompt_quick_grid_has_figure6_fit(tmp_path):
 @pytest.mark.parametrize("grid", ["rm_quality", "rm_cross_prompt"])
 def test_grids_on_the_shipped_real_embeddings(tmp_path, grid):
     """The shipped 120-response MiniLM example (24 prompts x 5): train on 12 prompts, best-of-5 on the others."""
-    out = run_grid(grid, quick=True, out=tmp_path, progress=False,
-                   overrides={**SMALL, "embeddings": "example", "n_annotations": 300, "betas": [1.0]})
+    out = run_grid(
+        grid,
+        quick=True,
+        out=tmp_path,
+        progress=False,
+        overrides={**SMALL, "embeddings": "example", "n_annotations": 300, "betas": [1.0]},
+    )
     df = pd.read_csv(out / "results.csv")
     assert (df["source"] != "synthetic").all() and (df["bon_n"] == 5).all() and (df["n_test_prompts"] == 12).all()
     _check_bounds(df, all_bins=False)

@@ -4,6 +4,7 @@ pairwise accuracy / order consistency, and the order consistency of Proposition 
 Each test: R = 300 independent replicates, z = (estimate - truth) / SE, two-sided chi-square test at level 1e-4
 that SD(z) = 1 (:func:`conftest.assert_se_calibrated`). Truths are closed forms or exact enumerations.
 """
+
 import itertools
 import math
 
@@ -16,8 +17,8 @@ from simtheory.reward_models import best_of_n, pairwise_accuracy, prop14_bounds
 from simtheory.reward_models.evaluate import order_consistency as rm_order_consistency
 
 R = 300
-SIGMA = 0.7                                           # score = golden + SIGMA * noise
-CONCORDANCE = 0.5 + math.asin(1 / math.sqrt(1 + SIGMA**2)) / math.pi   # P(sign(ds) = sign(dr)), Gaussian
+SIGMA = 0.7  # score = golden + SIGMA * noise
+CONCORDANCE = 0.5 + math.asin(1 / math.sqrt(1 + SIGMA**2)) / math.pi  # P(sign(ds) = sign(dr)), Gaussian
 
 
 def _expected_max_normal(n: int) -> float:
@@ -68,8 +69,7 @@ def _exact_pool_oc(score, golden, pairing):
             partners = [(a, j) for j in range(n) if j != i]
         else:
             partners = [(b, j) for b in range(p) if b != a for j in range(n)]
-        v = [0.5 * (1 + np.sign(score[a, i] - score[b, j]) * np.sign(golden[a, i] - golden[b, j]))
-             for b, j in partners]
+        v = [0.5 * (1 + np.sign(score[a, i] - score[b, j]) * np.sign(golden[a, i] - golden[b, j])) for b, j in partners]
         vals.append(np.mean(v))
     return float(np.mean(vals))
 

@@ -7,6 +7,7 @@ two-sided chi-square test at level 1e-4 of :func:`conftest.assert_se_calibrated`
 an SE off by a factor 2 (sum z^2 ~ 25 or 400) or sqrt(5) (a missing square root) is rejected. Synthetic rows: bon_gain ~ N(mean of the model, 1)
 per seed with a shared per-seed effect (so pairing matters), seed 71.
 """
+
 import numpy as np
 import pandas as pd
 from mc_helpers import assert_se_calibrated
@@ -15,7 +16,7 @@ from scipy import stats
 from simtheory.reward_models.grid_common import aggregate, paired_diff
 from simtheory.reward_models.grid_cross_prompt import figure6_points
 
-R, SEEDS = 100, 5   # pandas pivots are slow (~10 ms each); R = 100 still rejects a factor 2 with certainty
+R, SEEDS = 100, 5  # pandas pivots are slow (~10 ms each); R = 100 still rejects a factor 2 with certainty
 MEANS = {"bt_mlp": 0.8, "clf_mlp": 0.6}
 
 
@@ -27,8 +28,9 @@ def _rows(rng, r):
     pairing = np.tile(["same", "cross"], n // 2)
     mu = np.array([MEANS[m] for m in model]) + np.where(pairing == "cross", 0.3, 0.0)
     gain = mu + rng.normal(size=SEEDS)[rep] + rng.normal(size=n)
-    return pd.DataFrame(dict(R=r, rep=rep, model=model, pairing=pairing, design=f"d{r}", beta=1.0, bon_gain=gain,
-                             train_mean_abs_dr=1.0))
+    return pd.DataFrame(
+        dict(R=r, rep=rep, model=model, pairing=pairing, design=f"d{r}", beta=1.0, bon_gain=gain, train_mean_abs_dr=1.0)
+    )
 
 
 def _normal_scores(t):

@@ -2,6 +2,7 @@
 
 Monte-Carlo assertions give n, seed and a tolerance of Z = 5 standard errors (``conftest.Z``).
 """
+
 import numpy as np
 import pytest
 from mc_helpers import Z
@@ -46,8 +47,10 @@ def test_designs_order_mean_abs_dr_and_cross_prompt_adds_diversity(world):
         for pairing in ("same", "cross"):
             d = np.abs(world.pairs(5000, 1.0, np.random.default_rng(2), design, pairing).dr)
             m[design, pairing] = (d.mean(), d.std() / np.sqrt(d.size))
+
     def gt(a, b):
         return m[a][0] - m[b][0] > Z * np.hypot(m[a][1], m[b][1])
+
     assert gt(("random", "same"), ("similar", "same")) and gt(("diversified", "same"), ("random", "same"))
     assert gt(("similar", "cross"), ("similar", "same"))
 
@@ -119,7 +122,9 @@ def test_eq21_exact_values_on_a_tight_hand_example():
     s1 = np.array([-1.0] + [1.0] * 9)
     s2 = np.array([-1.0] + [1.0] * 8 + [-1.0])
     out = eq21_union_bound(s1, s2, y)
-    assert (out["eq21_a1"], out["eq21_a2"], out["eq21_joint"], out["eq21_pairwise"]) == pytest.approx((0.9, 0.2, 0.1, 0.1))
+    assert (out["eq21_a1"], out["eq21_a2"], out["eq21_joint"], out["eq21_pairwise"]) == pytest.approx(
+        (0.9, 0.2, 0.1, 0.1)
+    )
     assert out["eq21_union_err_slack"] == pytest.approx(0.0, abs=1e-12) and out["eq21_union_err_holds"]
     assert out["eq21_holds"] and out["eq21_joint_le_pairwise"]
 
@@ -172,5 +177,6 @@ def test_real_pairs_need_a_golden_reward():
     pr = real_pairs(data, np.arange(data.n), 50, 1.0, np.random.default_rng(0), "cross")
     assert pr.n == 50 and pr.x1.shape[1] == data.dim
     import dataclasses
+
     with pytest.raises(SimTheoryInputError, match="embeddings"):
         real_pairs(dataclasses.replace(data, reward=None), np.arange(data.n), 5, 1.0, np.random.default_rng(0))

@@ -4,6 +4,7 @@ eq. 11) and the log-log slope fit of Theorem 10.
 R_B: R = 300 replicates of m = 400 pairs drawn from a discrete pair distribution whose R_B is known exactly (one term
 truncated at B); two-sided chi-square test at level 1e-4 that SD((estimate - R_B) / SE) = 1.
 """
+
 import numpy as np
 from mc_helpers import assert_se_calibrated
 

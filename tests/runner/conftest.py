@@ -1,4 +1,5 @@
 """Runner tests use the test-only grid ``tests/runner/_grids/tiny.toml`` (selected with SIMTHEORY_EXPERIMENTS)."""
+
 import sys
 from pathlib import Path
 

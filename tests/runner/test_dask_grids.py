@@ -5,6 +5,7 @@ path does, so grids that call BLAS (bt_sparsity's Newton steps, the torch/LightG
 exactly. Default suite: cross_prompt shrunk to a few cells (one 2-worker
 LocalCluster); ``slow``: every grid (the torch and LightGBM grids shrunk to one beta/size).
 """
+
 import pytest
 
 distributed = pytest.importorskip("distributed")
@@ -13,14 +14,30 @@ from simtheory.runner.distributed import dask_executor
 from simtheory.runner.grids import run_grid
 from simtheory.runner.store import ResultStore
 
-RM = {"n_annotations": 300, "n_seeds": 1, "epochs": 1, "hidden": 8, "n_estimators": 5, "n_test_prompts": 5,
-      "bon_n": 20, "n_eval_pairs": 500, "n_oc_pairs": 500}
+RM = {
+    "n_annotations": 300,
+    "n_seeds": 1,
+    "epochs": 1,
+    "hidden": 8,
+    "n_estimators": 5,
+    "n_test_prompts": 5,
+    "bon_n": 20,
+    "n_eval_pairs": 500,
+    "n_oc_pairs": 500,
+}
 SHRUNK = {
     "bt_sparsity": {"N": [50], "ratio": [1.0, 8.0], "reps": 2},
     "cross_prompt": {"n_pairs": 4000, "families": ["gaussian"], "beta_sigma": [1.0], "s2_values": [1.0]},
-    "general_preference_cyclic": {"dims": [1, 2], "reps": 1, "cycles": [3], "cycle_copies": 10,
-                                  "subdatasets": [[0, 216]], "tournament_n": 10, "tournament_weights": [1.0],
-                                  "restarts": 1},
+    "general_preference_cyclic": {
+        "dims": [1, 2],
+        "reps": 1,
+        "cycles": [3],
+        "cycle_copies": 10,
+        "subdatasets": [[0, 216]],
+        "tournament_n": 10,
+        "tournament_weights": [1.0],
+        "restarts": 1,
+    },
     "risk_rate": {"n": [250], "max_steps": 50, "m_test": 2000},
     "reward_models_quality": {**RM, "betas": [1.0]},
     "reward_models_quantity": {**{k: v for k, v in RM.items() if k != "n_annotations"}, "n_annotations_list": [300]},
@@ -35,8 +52,14 @@ def cluster():
 
     from simtheory.runner.distributed import _local_worker_env
 
-    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                     silence_logs=40, env=_local_worker_env(2))
+    c = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=40,
+        env=_local_worker_env(2),
+    )
     yield c
     c.close()
 
@@ -54,6 +77,7 @@ def test_serial_equals_dask(grid, cluster, tmp_path):
     serial = _rows(run_grid(grid, out=tmp_path / "serial", **kw))
     dask = _rows(run_grid(grid, out=tmp_path / "dask", executor=dask_executor(cluster.scheduler_address), **kw))
     drop = {"fit_seconds"}  # wall-clock timings are not results
-    assert [{k: v for k, v in r.items() if k not in drop} for r in dask] == \
-           [{k: v for k, v in r.items() if k not in drop} for r in serial]
+    assert [{k: v for k, v in r.items() if k not in drop} for r in dask] == [
+        {k: v for k, v in r.items() if k not in drop} for r in serial
+    ]
     assert len(serial) >= 2

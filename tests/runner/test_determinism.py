@@ -1,4 +1,5 @@
 """Determinism helpers: BLAS pinned per cell (threadpoolctl) and repeatable torch training."""
+
 import pytest
 
 
@@ -23,8 +24,9 @@ def test_deterministic_torch_training_repeats_bit_for_bit():
         y = (x.sum(1, keepdim=True) > 0).float()
         net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
         opt = torch.optim.Adam(net.parameters(), lr=0.01)
-        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True,
-                                             generator=g)
+        loader = torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True, generator=g
+        )
         for _ in range(3):
             for xb, yb in loader:
                 opt.zero_grad()

@@ -4,6 +4,7 @@ killed worker, and an interrupted/failed run resumes (simtheory/distributed.py).
 Uses the test-only grid ``tests/runner/_grids/tiny.toml`` (selected with SIMTHEORY_EXPERIMENTS).
 One LocalCluster is shared by the module (start-up costs seconds).
 """
+
 import sys
 from pathlib import Path
 
@@ -31,8 +32,7 @@ def _tiny_grids(monkeypatch):
 def cluster():
     from distributed import LocalCluster
 
-    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                     silence_logs=40)
+    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40)
     yield c
     c.close()
 
@@ -63,19 +63,24 @@ def serial(tmp_path_factory):
 
 
 def test_dask_equals_serial(cluster, serial, tmp_path):
-    out = run_grid("tiny", seed=7, out=tmp_path, progress=False,
-                   executor=dask_executor(cluster.scheduler_address))
+    out = run_grid("tiny", seed=7, out=tmp_path, progress=False, executor=dask_executor(cluster.scheduler_address))
     assert _rows(out) == serial  # same seeds -> bit-identical numbers
-    other_seed = _rows(run_grid("tiny", seed=8, out=tmp_path / "s8", progress=False,
-                                executor=dask_executor(cluster.scheduler_address)))
+    other_seed = _rows(
+        run_grid("tiny", seed=8, out=tmp_path / "s8", progress=False, executor=dask_executor(cluster.scheduler_address))
+    )
     assert [r["value"] for r in other_seed] != [r["value"] for r in serial]
 
 
 def test_killed_worker_still_completes(cluster, serial, tmp_path):
     marker = tmp_path / "killed.pid"
-    out = run_grid("tiny", seed=7, out=tmp_path / "run", progress=False,
-                   overrides={"kill_marker": str(marker), "delay": 0.2},
-                   executor=dask_executor(cluster.scheduler_address))
+    out = run_grid(
+        "tiny",
+        seed=7,
+        out=tmp_path / "run",
+        progress=False,
+        overrides={"kill_marker": str(marker), "delay": 0.2},
+        executor=dask_executor(cluster.scheduler_address),
+    )
     assert marker.exists(), "the worker running cell 3 should have killed itself"
     assert _rows(out) == serial
 
@@ -95,8 +100,14 @@ def test_worker_killed_from_outside_mid_grid(cluster, serial, tmp_path):
     result = {}
 
     def go():
-        result["out"] = run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"delay": 0.3},
-                                 executor=dask_executor(cluster.scheduler_address))
+        result["out"] = run_grid(
+            "tiny",
+            seed=7,
+            out=tmp_path,
+            progress=False,
+            overrides={"delay": 0.3},
+            executor=dask_executor(cluster.scheduler_address),
+        )
 
     th = threading.Thread(target=go)
     th.start()
@@ -116,12 +127,24 @@ def test_failed_cell_keeps_others_and_resume_finishes(cluster, serial, tmp_path)
     marker.write_text("")
     over = {"fail_cell": 5, "fail_marker": str(marker)}
     with pytest.raises(RuntimeError, match="1 of 8 cells failed"):
-        run_grid("tiny", seed=7, out=tmp_path / "run", progress=False, overrides=over,
-                 executor=dask_executor(cluster.scheduler_address, retries=0))
+        run_grid(
+            "tiny",
+            seed=7,
+            out=tmp_path / "run",
+            progress=False,
+            overrides=over,
+            executor=dask_executor(cluster.scheduler_address, retries=0),
+        )
     assert finished_count(tmp_path / "run") == 7
     marker.unlink()  # the failure was transient: the same command resumes
-    out = run_grid("tiny", seed=7, out=tmp_path / "run", progress=False, overrides=over,
-                   executor=dask_executor(cluster.scheduler_address, retries=0))
+    out = run_grid(
+        "tiny",
+        seed=7,
+        out=tmp_path / "run",
+        progress=False,
+        overrides=over,
+        executor=dask_executor(cluster.scheduler_address, retries=0),
+    )
     import json
 
     assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 7
@@ -137,13 +160,17 @@ def test_input_error_in_task_is_one_line_without_retries(cluster, tmp_path):
 def test_cli_scheduler_address(cluster, serial, tmp_path, capsys):
     from simtheory.runner.cli import main
 
-    assert main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress",
-                 "--scheduler", cluster.scheduler_address]) == 0
+    assert (
+        main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress", "--scheduler", cluster.scheduler_address])
+        == 0
+    )
     assert _rows(tmp_path) == serial
 
 
-@pytest.mark.parametrize("scheduler, workers, arg", [("nonsense", 2, "--scheduler"), ("tcp://", 2, "--scheduler"),
-                                                     ("local", 0, "--workers"), (3, 2, "--scheduler")])
+@pytest.mark.parametrize(
+    "scheduler, workers, arg",
+    [("nonsense", 2, "--scheduler"), ("tcp://", 2, "--scheduler"), ("local", 0, "--workers"), (3, 2, "--scheduler")],
+)
 def test_bad_arguments(scheduler, workers, arg):
     with pytest.raises(SimTheoryInputError, match=f"^{arg}:"):
         dask_executor(scheduler, n_workers=workers)
@@ -158,8 +185,10 @@ def test_unreachable_scheduler_is_one_line_error(tmp_path):
 def test_cli_local_cluster(serial, tmp_path):
     from simtheory.runner.cli import main
 
-    assert main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress",
-                 "--scheduler", "local", "--workers", "1"]) == 0
+    assert (
+        main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress", "--scheduler", "local", "--workers", "1"])
+        == 0
+    )
     assert _rows(tmp_path) == serial
 
 
@@ -195,8 +224,14 @@ def test_interrupted_run_keeps_finished_cells(cluster, serial, tmp_path):
     with pytest.raises(RunInterrupted, match="interrupted: 3 of 8 cells saved; rerun the same command"):
         run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"delay": 0.05}, executor=interrupting)
     assert finished_count(tmp_path) == 3
-    out = run_grid("tiny", seed=7, out=tmp_path, progress=False, overrides={"delay": 0.05},
-                   executor=dask_executor(cluster.scheduler_address))
+    out = run_grid(
+        "tiny",
+        seed=7,
+        out=tmp_path,
+        progress=False,
+        overrides={"delay": 0.05},
+        executor=dask_executor(cluster.scheduler_address),
+    )
     assert json.loads((out / "meta.json").read_text())["n_cells_resumed"] == 3
     assert _rows(out) == serial
 
@@ -204,8 +239,20 @@ def test_interrupted_run_keeps_finished_cells(cluster, serial, tmp_path):
 def test_cli_failed_cell_on_dask_is_one_line_exit_1(cluster, tmp_path, capsys):
     from simtheory.runner.cli import main
 
-    code = main(["tiny", "--seed", "7", "--out", str(tmp_path), "--no-progress", "--set", "fail_cell=2",
-                 "--scheduler", cluster.scheduler_address])
+    code = main(
+        [
+            "tiny",
+            "--seed",
+            "7",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+            "--set",
+            "fail_cell=2",
+            "--scheduler",
+            cluster.scheduler_address,
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 1 and err.count("\n") == 0, err
     assert err.startswith("error: 1 of 8 cells failed on Dask") and "fails on purpose" in err

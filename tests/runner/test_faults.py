@@ -6,6 +6,7 @@ Kills: 12 on the tiny grid (8 cells) and 10 on a shrunk real grid (cross_prompt,
 12 cells), at random moments spread over the grid (seed 2026, see the test).
 Runs are forked from the test process (imports already done), so a kill costs milliseconds.
 """
+
 import contextlib
 import json
 import multiprocessing as mp
@@ -25,15 +26,28 @@ from simtheory.runner.runstore import STORE, finished_count
 
 CASES = {
     "tiny": {"name": "tiny", "seed": 7, "overrides": {"n_draws": 200_000}, "kills": 12},
-    "cross_prompt": {"name": "cross_prompt", "seed": 1, "quick": True, "backend": "numpy", "kills": 10,
-                         "overrides": {"n_pairs": 4000, "families": ["gaussian"], "beta_sigma": [1.0],
-                                    "s2_values": [1.0]}},
+    "cross_prompt": {
+        "name": "cross_prompt",
+        "seed": 1,
+        "quick": True,
+        "backend": "numpy",
+        "kills": 10,
+        "overrides": {"n_pairs": 4000, "families": ["gaussian"], "beta_sigma": [1.0], "s2_values": [1.0]},
+    },
 }
 
 
 def _run(case, out, **kw):
-    return run_grid(case["name"], seed=case["seed"], quick=case.get("quick", False),
-                    backend=case.get("backend", "auto"), out=out, overrides=case["overrides"], progress=False, **kw)
+    return run_grid(
+        case["name"],
+        seed=case["seed"],
+        quick=case.get("quick", False),
+        backend=case.get("backend", "auto"),
+        out=out,
+        overrides=case["overrides"],
+        progress=False,
+        **kw,
+    )
 
 
 def _child(case, out):
@@ -141,8 +155,7 @@ def test_truncated_or_garbled_files_resume_to_the_same_results(damage, reference
     elif damage == "garble_csv":
         _run(slow, out)
         (out / "results.csv").write_text((out / "results.csv").read_text()[:-40] + "garbage,\n")
-    argv = ["tiny", "--seed", "7", "--set", "n_draws=200000", "--set", "delay=0.05", "--out", str(out),
-            "--no-progress"]
+    argv = ["tiny", "--seed", "7", "--set", "n_draws=200000", "--set", "delay=0.05", "--out", str(out), "--no-progress"]
     code = main(argv)
     err = capsys.readouterr().err.strip()
     if code == 2:  # the database file itself is unreadable: one line, then --fresh
@@ -159,10 +172,10 @@ def test_two_processes_on_one_folder(references, tmp_path, capsys):
 
     _, ref_csv, *_ = references["tiny"]
     out = tmp_path / "run"
-    argv = ["tiny", "--seed", "7", "--set", "n_draws=200000", "--set", "delay=0.2", "--out", str(out),
-            "--no-progress"]
-    first = subprocess.Popen([sys.executable, "-m", "simtheory.run", *argv], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    argv = ["tiny", "--seed", "7", "--set", "n_draws=200000", "--set", "delay=0.2", "--out", str(out), "--no-progress"]
+    first = subprocess.Popen(
+        [sys.executable, "-m", "simtheory.run", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (out / ".simtheory.lock").exists():
         time.sleep(0.01)
@@ -179,8 +192,22 @@ def test_ctrl_c_inside_numba_kernel_is_one_line_and_130(tmp_path):
     one line, the stored cells kept; the same command then finishes."""
     pytest.importorskip("numba")
     out = tmp_path / "run"
-    argv = [sys.executable, "-m", "simtheory.run", "cross_prompt", "--quick", "--backend", "numba", "--set",
-            "n_pairs=3000000", "--set", 'families=["gaussian"]', "--out", str(out), "--no-progress"]
+    argv = [
+        sys.executable,
+        "-m",
+        "simtheory.run",
+        "cross_prompt",
+        "--quick",
+        "--backend",
+        "numba",
+        "--set",
+        "n_pairs=3000000",
+        "--set",
+        'families=["gaussian"]',
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
     while finished_count(out) < 2 and p.poll() is None and time.monotonic() < deadline:

@@ -1,5 +1,6 @@
 """Property (Hypothesis): any ``--set KEY=TEXT`` either validates to a value of the declared type or
 raises SimTheoryInputError naming ``--set KEY`` (never another exception), on every shipped grid."""
+
 import math
 
 import pytest
@@ -11,8 +12,13 @@ from simtheory.validation import SimTheoryInputError
 
 GRIDS = {n: g for n, g in available_grids().items() if n != "tiny"}
 KEYS = sorted({(n, k) for n, g in GRIDS.items() for k in {**g.params, **g.quick}})
-VALUES = st.one_of(st.text(max_size=12), st.integers().map(str), st.floats().map(repr),
-                   st.lists(st.integers(-5, 5), max_size=3).map(str), st.sampled_from(["nan", "inf", "1e13", "true"]))
+VALUES = st.one_of(
+    st.text(max_size=12),
+    st.integers().map(str),
+    st.floats().map(repr),
+    st.lists(st.integers(-5, 5), max_size=3).map(str),
+    st.sampled_from(["nan", "inf", "1e13", "true"]),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -41,5 +47,6 @@ def test_set_value_is_typed_or_one_line_error(key, text):
 def test_declared_defaults_pass_their_own_check(name):
     grid = GRIDS[name]
     declared = {**grid.params, **grid.quick}
-    assert check_overrides(grid, declared) == {k: (float(v) if isinstance(v, float) else v)
-                                              for k, v in declared.items()}
+    assert check_overrides(grid, declared) == {
+        k: (float(v) if isinstance(v, float) else v) for k, v in declared.items()
+    }

@@ -1,6 +1,7 @@
 """``python -m simtheory.regenerate``: a recorded tiny run regenerates exactly; exact columns catch a
 1-ulp change; rows declared stochastic (tiny.toml: the "mean" rows, tolerance 3 SE) pass a 2-SE
 change and fail a 4-SE change; bad paths are one line with exit 2."""
+
 import csv
 import json
 import subprocess
@@ -76,15 +77,23 @@ def test_bad_paths_are_one_line(tmp_path, recorded, capsys):
 
 
 def test_module_alias(recorded):
-    res = subprocess.run([sys.executable, "-m", "simtheory.regenerate", str(recorded)], capture_output=True,
-                         text=True, timeout=120, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "simtheory.regenerate", str(recorded)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert res.returncode == 0 and "verdict: SAME" in res.stdout, res.stderr
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="paper_figs/bt/bt_sparsity was committed at d3565d5 (before BLAS pinning and "
-                   "the run store); re-running it gives max_err up to 2.4e-8 and rmse up to 3.5e-9 apart in 91 and 72 "
-                   "of 135 rows. Re-run it from a clean tree, then drop this xfail (strict: it fails once fixed).")
+@pytest.mark.xfail(
+    strict=True,
+    reason="paper_figs/bt/bt_sparsity was committed at d3565d5 (before BLAS pinning and "
+    "the run store); re-running it gives max_err up to 2.4e-8 and rmse up to 3.5e-9 apart in 91 and 72 "
+    "of 135 rows. Re-run it from a clean tree, then drop this xfail (strict: it fails once fixed).",
+)
 def test_committed_bt_sparsity_regenerates_exactly(capsys):
     """The full committed bt_sparsity result (135 rows, ~1-4 min on 2 cores) regenerates exactly."""
     from pathlib import Path

@@ -3,6 +3,7 @@
 
 All runs use the test-only grid ``tiny`` (8 cells of seeded normal draws, milliseconds each).
 """
+
 import json
 import os
 from pathlib import Path
@@ -31,23 +32,23 @@ def done(tmp_path):
 
 # (argv after the grid name, argument the one-line error must name)
 BAD_INPUT = [
-    (["tiny", "--set", "n_draw=5"], "--set n_draw"),            # unknown key (typo)
-    (["tiny", "--set", "n_draws=2.5"], "--set n_draws"),        # non-integer for an integer parameter
+    (["tiny", "--set", "n_draw=5"], "--set n_draw"),  # unknown key (typo)
+    (["tiny", "--set", "n_draws=2.5"], "--set n_draws"),  # non-integer for an integer parameter
     (["tiny", "--set", "n_draws=abc"], "--set n_draws"),
     (["tiny", "--set", "n_draws=nan"], "--set n_draws"),
     (["tiny", "--set", "n_draws=1e13"], "--set n_draws"),
     (["tiny", "--set", "n_draws=99999999999999999999"], "--set n_draws"),
-    (["tiny", "--set", "delay=inf"], "--set delay"),             # non-finite float
+    (["tiny", "--set", "delay=inf"], "--set delay"),  # non-finite float
     (["tiny", "--set", "delay=[1]"], "--set delay"),
-    (["tiny", "--set", "n_draws"], "--set"),                     # no '='
+    (["tiny", "--set", "n_draws"], "--set"),  # no '='
     (["tiny", "--set", "=3"], "--set"),
     (["tiny", "--set", "n_draws=5", "--set", "n_draws=6"], "--set n_draws"),
-    (["tiny", "--set", "n_draws=1"], "n_draws"),                 # the grid's own check (cells())
+    (["tiny", "--set", "n_draws=1"], "n_draws"),  # the grid's own check (cells())
     (["tiny", "--seed", "-1"], "--seed"),
     (["tiny", "--seed", "abc"], "--seed"),
     (["tiny", "--seed", "1.5"], "--seed"),
     (["tiny", "--backend", "fortran"], "--backend"),
-    (["tiny", "--embeddings", FILE], "--embeddings"),            # grid does not use embeddings
+    (["tiny", "--embeddings", FILE], "--embeddings"),  # grid does not use embeddings
     (["bt_sparsity", "--quick", "--embeddings", FILE], "--embeddings"),
     (["gpm_cyclic", "--quick", "--embeddings", FILE], "--embeddings"),
     (["risk_rate", "--quick", "--embeddings", FILE], "--embeddings"),
@@ -56,9 +57,9 @@ BAD_INPUT = [
     (["cross_prompt", "--quick", "--set", "n_pairs=2.5"], "--set n_pairs"),
     (["bt_sparsity", "--quick", "--set", "reps=abc"], "--set reps"),
     (["no_such_grid"], "grid"),
-    (["tiny", "--out", FILE], "--out"),                          # an existing file
-    (["tiny", "--out", FILE / "sub"], "--out"),                  # below a file
-    (["tiny", "--out", "/proc/no/such/dir"], "--out"),           # cannot be created
+    (["tiny", "--out", FILE], "--out"),  # an existing file
+    (["tiny", "--out", FILE / "sub"], "--out"),  # below a file
+    (["tiny", "--out", "/proc/no/such/dir"], "--out"),  # cannot be created
     (["tiny", "--scheduler", "nonsense"], "--scheduler"),
     (["tiny", "--scheduler", "local", "--workers", "0"], "--workers"),
     (["tiny", "--workers", "x"], "--workers"),
@@ -89,7 +90,7 @@ def test_fingerprint_mismatch_names_the_keys(done, capsys, tmp_path):
 def test_other_grid_into_same_folder_is_refused(done, capsys):
     out, _ = done
     code, err = _cli(capsys, "bt_sparsity", "--quick", "--out", out)
-    assert code == 2 and "grid: \"tiny\" -> \"bt_sparsity\"" in err
+    assert code == 2 and 'grid: "tiny" -> "bt_sparsity"' in err
 
 
 def test_failure_before_the_first_cell_leaves_no_folder(tmp_path):
@@ -188,8 +189,9 @@ def test_damaged_store_one_line_then_fresh(done, capsys):
 def test_committed_folder_refuses_dirty_tree_unless_allowed(tmp_path, capsys, monkeypatch):
     from simtheory.runner import provenance
 
-    monkeypatch.setattr(provenance, "git_state", lambda: {"commit": "abc", "dirty": True, "diff_sha256": "d",
-                                                          "untracked": []})
+    monkeypatch.setattr(
+        provenance, "git_state", lambda: {"commit": "abc", "dirty": True, "diff_sha256": "d", "untracked": []}
+    )
     (tmp_path / ".simtheory-committed").write_text("")
     out = tmp_path / "figs" / "tiny"
     code, err = _cli(capsys, "tiny", "--out", out)

@@ -4,6 +4,7 @@ The package is installed with ``pip install --no-deps --target TMP`` so that the
 environment is left untouched; putting TMP on ``PYTHONPATH`` makes its entry points
 (documents, claims, grids) visible to ``importlib.metadata``.
 """
+
 import json
 import os
 import shutil
@@ -28,18 +29,37 @@ def test_install_example_and_run_its_tests_grid_and_report(tmp_path):
     src = tmp_path / "own_theorem"
     shutil.copytree(EXAMPLE, src, ignore=shutil.ignore_patterns("build", "*.egg-info", "results", "__pycache__"))
     target = tmp_path / "site"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target), str(REPO)]), MPLBACKEND="Agg",
-               OWN_THEOREM_RESULTS=str(tmp_path / "results"))
-    _run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target),
-          str(src)], tmp_path, env)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(target), str(REPO)]),
+        MPLBACKEND="Agg",
+        OWN_THEOREM_RESULTS=str(tmp_path / "results"),
+    )
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(src),
+        ],
+        tmp_path,
+        env,
+    )
 
     # its grid is listed through the simtheory.grids entry point
     r = _run([sys.executable, "-m", "simtheory.run", "--list"], tmp_path, env)
     assert "own_theorem_bt_rate" in r.stdout
 
     # its tests, with the simtheory plugin and the report of the claims they exercised
-    r = _run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests", "--simtheory-report", "rep"],
-             src, env)
+    r = _run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests", "--simtheory-report", "rep"], src, env
+    )
     assert "3 passed" in r.stdout, r.stdout
     report = json.loads((src / "rep" / "report.json").read_text())
     (claim,) = report["claims"]
@@ -48,8 +68,22 @@ def test_install_example_and_run_its_tests_grid_and_report(tmp_path):
     assert "Own theorem" in (src / "rep" / "report.html").read_text()
 
     # the simtheory report groups it under its own document
-    r = _run([sys.executable, "-m", "simtheory.report", "--quick", "--only", "own.", "--out", str(tmp_path / "rep2"),
-              "--no-figures", "--quiet"], src, env)
+    r = _run(
+        [
+            sys.executable,
+            "-m",
+            "simtheory.report",
+            "--quick",
+            "--only",
+            "own.",
+            "--out",
+            str(tmp_path / "rep2"),
+            "--no-figures",
+            "--quiet",
+        ],
+        src,
+        env,
+    )
     md = (tmp_path / "rep2" / "report.md").read_text()
     assert "## Own theorem: BT MLE error vs comparisons per player" in md
     assert (tmp_path / "results" / "own_theorem_bt_rate_quick" / "bt_rate.pdf").exists()

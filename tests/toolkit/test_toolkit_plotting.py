@@ -1,4 +1,5 @@
 """simtheory.plotting: PDF + PNG output, the fitted slope and its CI, anchoring of the theory line."""
+
 import numpy as np
 import pytest
 
@@ -11,7 +12,7 @@ N = np.array([100, 200, 400, 800, 1600, 3200])
 
 def test_rate_curve_writes_pdf_png_and_agrees_with_check_rate(tmp_path):
     rng = np.random.default_rng(11)
-    y = 3.0 * N ** -0.5 * np.exp(rng.normal(0, 0.03, N.size))
+    y = 3.0 * N**-0.5 * np.exp(rng.normal(0, 0.03, N.size))
     se = 0.03 * y
     f = rate_curve(N, y, se, expected_slope=-0.5, anchor="center", out=tmp_path, name="r")
     assert [p.name for p in f.paths] == ["r.pdf", "r.png"] and all(p.stat().st_size > 1000 for p in f.paths)
@@ -22,8 +23,9 @@ def test_rate_curve_writes_pdf_png_and_agrees_with_check_rate(tmp_path):
     plt.close(f.fig)
 
 
-@pytest.mark.parametrize("anchor,point", [("first", (100, 0.5)), ("last", (3200, 0.5 / np.sqrt(32))),
-                                          ((1000.0, 0.02), (1000.0, 0.02))])
+@pytest.mark.parametrize(
+    "anchor,point", [("first", (100, 0.5)), ("last", (3200, 0.5 / np.sqrt(32))), ((1000.0, 0.02), (1000.0, 0.02))]
+)
 def test_theory_line_passes_through_the_anchor(anchor, point):
     y = 5.0 / N  # data with slope -1, theory -1/2: the line must pass through the anchor, not the data
     f = rate_curve(N, y, expected_slope=-0.5, anchor=anchor)
@@ -40,8 +42,7 @@ def test_theory_line_passes_through_the_anchor(anchor, point):
 
 def test_q_curve_and_bad_input(tmp_path):
     x = np.linspace(0.1, 3, 8)
-    f = q_curve(x, 0.5 + 0.1 * x, 0.01 + 0 * x, reference=lambda g: 0.5 + 0.1 * g, label="MC", out=tmp_path,
-                name="q")
+    f = q_curve(x, 0.5 + 0.1 * x, 0.01 + 0 * x, reference=lambda g: 0.5 + 0.1 * g, label="MC", out=tmp_path, name="q")
     assert [p.suffix for p in f.paths] == [".pdf", ".png"]
     with pytest.raises(SimTheoryInputError, match="y: must be positive"):
         rate_curve(N, -np.ones(N.size))

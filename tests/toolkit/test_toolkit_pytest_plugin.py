@@ -1,4 +1,5 @@
 """The pytest plugin: reproducible seeds, backend parametrisation, claim marker, --simtheory-report."""
+
 import json
 import re
 
@@ -11,12 +12,14 @@ PLUGIN = ("-p", "no:simtheory", "-p", "simtheory.pytest_plugin")  # works with o
 
 
 def test_seed_is_reproducible_and_depends_on_node_and_root(pytester):
-    pytester.makepyfile(test_a="""
+    pytester.makepyfile(
+        test_a="""
         def test_x(st_seed, st_rng):
             print("SEED", st_seed, st_rng.integers(10**9))
         def test_y(st_seed):
             print("SEED", st_seed)
-    """)
+    """
+    )
     runs = [pytester.runpytest(*PLUGIN, "-s", *extra) for extra in ((), ("--simtheory-seed", "5"))]
     seeds = [re.findall(r"SEED (\d+)", r.stdout.str()) for r in runs]
     assert seeds[0] == [str(node_seed("test_a.py::test_x", 0)), str(node_seed("test_a.py::test_y", 0))]
@@ -25,10 +28,12 @@ def test_seed_is_reproducible_and_depends_on_node_and_root(pytester):
 
 
 def test_failure_report_shows_the_seed(pytester):
-    pytester.makepyfile(test_b="""
+    pytester.makepyfile(
+        test_b="""
         def test_fails(st_seed):
             assert st_seed < 0
-    """)
+    """
+    )
     r = pytester.runpytest(*PLUGIN)
     r.assert_outcomes(failed=1)
     r.stdout.fnmatch_lines([f"*st_seed = {node_seed('test_b.py::test_fails', 0)}*"])
@@ -37,10 +42,12 @@ def test_failure_report_shows_the_seed(pytester):
 def test_backend_parametrisation_skips_cupy_visibly(pytester):
     from simtheory.engine.backends import cupy_available
 
-    pytester.makepyfile(test_c="""
+    pytester.makepyfile(
+        test_c="""
         def test_backend(st_backend):
             assert st_backend in ("numpy", "numba", "cupy")
-    """)
+    """
+    )
     r = pytester.runpytest(*PLUGIN, "-rs", "-m", "not gpu or gpu")
     if cupy_available():
         r.assert_outcomes(passed=3)
@@ -57,7 +64,8 @@ def test_backend_parametrisation_skips_cupy_visibly(pytester):
 @pytest.mark.slow
 def test_report_of_exercised_claims(pytester):
     """A claim registered by the tested package, linked by the marker, gets its verdict in the report."""
-    pytester.makepyfile(toolkit_demo_claims="""
+    pytester.makepyfile(
+        toolkit_demo_claims="""
         import numpy as np
         from simtheory.plugins import register_document
         from simtheory.testing import check_mean
@@ -72,8 +80,10 @@ def test_report_of_exercised_claims(pytester):
         register(Claim(id="demo.uniform_mean", document="toolkit_demo", where="Lemma 1",
                        statement="E U(0,1) = 1/2", paper_value="0.5", tests=("test_d.py::test_mean",),
                        command="pytest test_d.py", compute=compute))
-    """)
-    pytester.makepyfile(test_d="""
+    """
+    )
+    pytester.makepyfile(
+        test_d="""
         import pytest
         import toolkit_demo_claims  # noqa: F401  (registers the claim)
 
@@ -83,7 +93,8 @@ def test_report_of_exercised_claims(pytester):
 
         def test_unrelated():
             pass
-    """)
+    """
+    )
     pytester.syspathinsert()
     r = pytester.runpytest(*PLUGIN, "--simtheory-report", "rep")
     r.assert_outcomes(passed=2)

@@ -4,6 +4,7 @@ The calibration tests repeat a check over R seeds and compare the number of fals
 alarms with Binomial(R, alpha) by an exact binomial test at level 1e-4 (so these
 tests themselves fail by chance with probability ~1e-4).
 """
+
 import math
 
 import numpy as np
@@ -55,8 +56,7 @@ def test_welch_and_paired_false_alarm_rates():
     k_p = 0
     for _ in range(reps):
         z = rng.normal(size=40)
-        k_p += not check_means(z + rng.normal(0, 0.2, 40), z + rng.normal(0, 0.2, 40), paired=True,
-                               alpha=alpha).passed
+        k_p += not check_means(z + rng.normal(0, 0.2, 40), z + rng.normal(0, 0.2, 40), paired=True, alpha=alpha).passed
     assert _consistent(k_p, reps, alpha), f"paired: {k_p}/{reps}"
 
 
@@ -85,14 +85,14 @@ def test_rate_ci_coverage():
     k = 0
     for _ in range(reps):
         rel = 0.05 * np.sqrt(100 / ns)  # relative SE of each point, shrinking with n
-        y = 3.0 * ns ** -0.5 * np.exp(rng.normal(0.0, rel))
+        y = 3.0 * ns**-0.5 * np.exp(rng.normal(0.0, rel))
         k += not check_rate(ns, y, se=rel * y, expected=-0.5, alpha=alpha).passed
     assert _consistent(k, reps, alpha), f"{k}/{reps} non-covering CIs"
 
 
 def test_rate_detects_wrong_exponent_and_bounds():
     ns = np.array([100, 200, 400, 800, 1600])
-    y = ns ** -1.0 * np.exp(np.array([0.01, -0.01, 0.02, 0.0, -0.015]))
+    y = ns**-1.0 * np.exp(np.array([0.01, -0.01, 0.02, 0.0, -0.015]))
     with pytest.raises(MonteCarloAssertionError, match=r"slope == -0.5.*CI"):
         assert_rate(ns, y, expected=-0.5, seed=9)
     assert check_rate(ns, y, at_most=-0.5).passed  # decays at least as fast as n^-1/2
@@ -102,8 +102,7 @@ def test_rate_detects_wrong_exponent_and_bounds():
 def test_ks_false_alarm_rate():
     reps, alpha = 600, 0.05
     rng = np.random.default_rng(106)
-    k = sum(not check_distribution(rng.gamma(2.0, size=200), "gamma", (2.0,), alpha=alpha).passed
-            for _ in range(reps))
+    k = sum(not check_distribution(rng.gamma(2.0, size=200), "gamma", (2.0,), alpha=alpha).passed for _ in range(reps))
     assert _consistent(k, reps, alpha), f"KS: {k}/{reps}"
 
 
@@ -111,15 +110,20 @@ def test_sequential_error_control():
     """Under the null the Bonferroni-over-looks rule declares 'violated' in at most alpha of the runs;
     a real deviation is found long before the budget."""
     reps, alpha = 300, 0.05
-    k = sum(sequential_mean(lambda rng, m: rng.normal(0, 1, m), value=0.0, alpha=alpha, n0=100, budget=12_800,
-                            seed=s).decision == "violated" for s in range(reps))
+    k = sum(
+        sequential_mean(
+            lambda rng, m: rng.normal(0, 1, m), value=0.0, alpha=alpha, n0=100, budget=12_800, seed=s
+        ).decision
+        == "violated"
+        for s in range(reps)
+    )
     assert stats.binomtest(k, reps, alpha, alternative="greater").pvalue > LEVEL, f"{k}/{reps} false violations"
-    r = sequential_mean(lambda rng, m: rng.normal(0.1, 1, m), value=0.0, alpha=alpha, n0=100, budget=1_000_000,
-                        seed=1)
+    r = sequential_mean(lambda rng, m: rng.normal(0.1, 1, m), value=0.0, alpha=alpha, n0=100, budget=1_000_000, seed=1)
     assert r.decision == "violated" and r.n <= 12_800, r.message
     with pytest.raises(MonteCarloAssertionError, match="undecided"):
-        assert_sequential(lambda rng, m: rng.normal(0, 1, m), value=0.0, tol=0.001, n0=100, budget=400,
-                          require_decision=True)
+        assert_sequential(
+            lambda rng, m: rng.normal(0, 1, m), value=0.0, tol=0.001, n0=100, budget=400, require_decision=True
+        )
 
 
 @settings(max_examples=40, deadline=None)
@@ -162,7 +166,7 @@ def test_outcome_verdict_is_derived():
 def test_rate_slope_ignores_units_of_n_and_y(scale, power, seed):
     """Rescaling y (units of the error) or n (units of the budget) moves only the intercept."""
     ns = np.array([10.0, 20.0, 40.0, 80.0, 160.0])
-    y = ns ** -0.7 * np.exp(np.random.default_rng(seed).normal(0, 0.05, ns.size))
+    y = ns**-0.7 * np.exp(np.random.default_rng(seed).normal(0, 0.05, ns.size))
     a = check_rate(ns, y, expected=-0.7)
     b = check_rate(ns * power, y * scale, expected=-0.7)
     assert math.isclose(a.estimate, b.estimate, rel_tol=1e-7, abs_tol=1e-9)

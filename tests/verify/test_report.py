@@ -5,6 +5,7 @@ claims run in this process (milliseconds); the containment tests run stub checks
 process, swallow BaseException past the time limit or return non-JSON details in the report's worker
 process (a few seconds); the full quick report over every registered claim is the slow test at the end.
 """
+
 import json
 import subprocess
 import sys
@@ -20,6 +21,7 @@ HERE = "tests/verify/test_report.py"
 
 
 # ------------------------------------------------------------------ the registry
+
 
 def test_every_registered_claim_names_existing_tests():
     claims = all_claims()  # also fails loudly if a claims module does not import
@@ -38,19 +40,31 @@ def test_claim_ids_are_unique_and_well_formed():
 
 
 def _claim(cid, compute=None, tests=(f"{HERE}::test_missing_tests_detects_bad_node_ids",), **kw):
-    base = dict(document="rethinking_bradley_terry", where="Eq. (1)", statement=f"statement of {cid}",
-                paper_value="0.5", command=f"pytest {HERE}", rule=Agreement(0.5, 0.01, "P(y=1)"),
-                kind="empirical finding in simulation", expected="holds")
+    base = dict(
+        document="rethinking_bradley_terry",
+        where="Eq. (1)",
+        statement=f"statement of {cid}",
+        paper_value="0.5",
+        command=f"pytest {HERE}",
+        rule=Agreement(0.5, 0.01, "P(y=1)"),
+        kind="empirical finding in simulation",
+        expected="holds",
+    )
     base.update(kw)
     return Claim(id=cid, tests=tests, compute=compute, **base)
 
 
 def test_missing_tests_detects_bad_node_ids():
-    ok = _claim("a", tests=(f"{HERE}::test_missing_tests_detects_bad_node_ids",
-                            f"{HERE}::TestStubClass::test_method[param-1]"))
+    ok = _claim(
+        "a", tests=(f"{HERE}::test_missing_tests_detects_bad_node_ids", f"{HERE}::TestStubClass::test_method[param-1]")
+    )
     assert missing_tests(ok) == []
-    bad = [f"{HERE}::test_does_not_exist", "tests/no_such_file.py::test_x", HERE,
-           f"{HERE}::TestStubClass::test_missing"]
+    bad = [
+        f"{HERE}::test_does_not_exist",
+        "tests/no_such_file.py::test_x",
+        HERE,
+        f"{HERE}::TestStubClass::test_missing",
+    ]
     assert missing_tests(_claim("b", tests=bad)) == bad
     assert missing_tests(_claim("c", tests=())) == ["(no test named)"]
 
@@ -87,8 +101,11 @@ def test_rules_decide_with_intervals():
     assert d.verdict == "does not hold" and "above 0" in d.would_hold
     assert r.decide({"estimate": 0.5, "lo": -0.1, "hi": 1.0}).verdict == "inconclusive"
     a = Agreement(1.7, 0.1)
-    assert [a.decide({"estimate": x, "se": s}).verdict for x, s in ((1.7, 0.01), (2.0, 0.01), (1.79, 0.02))] == \
-        ["holds", "does not hold", "inconclusive"]
+    assert [a.decide({"estimate": x, "se": s}).verdict for x, s in ((1.7, 0.01), (2.0, 0.01), (1.79, 0.02))] == [
+        "holds",
+        "does not hold",
+        "inconclusive",
+    ]
     assert Identity(1e-6).decide({"error": 2e-6}).verdict == "does not hold"
     assert NoViolation().decide({"violations": 0, "cases": 0}).verdict == "inconclusive"
     both = AllOf(x=r, y=Identity(0.1))
@@ -100,6 +117,7 @@ def test_rules_decide_with_intervals():
 
 
 # ------------------------------------------------------------------ the writer
+
 
 class Counter:
     def __init__(self, outcome):
@@ -116,8 +134,15 @@ class Counter:
 @pytest.fixture
 def stubs():
     return {
-        "stub.holds": Counter(Outcome("0.501", "P(y=1) over n=10^4 pairs, seed 0", {"estimate": 0.501, "se": 0.001},
-                                      ci="[0.499, 0.503]", details={"figures": ["paper_figs/stubfam/fig_a.png"]})),
+        "stub.holds": Counter(
+            Outcome(
+                "0.501",
+                "P(y=1) over n=10^4 pairs, seed 0",
+                {"estimate": 0.501, "se": 0.001},
+                ci="[0.499, 0.503]",
+                details={"figures": ["paper_figs/stubfam/fig_a.png"]},
+            )
+        ),
         "stub.fails": Counter(Outcome("0.70", "ratio at beta=1", {"estimate": 0.70, "se": 0.01}, ci="+-0.01")),
         "stub.raises": Counter(ZeroDivisionError("division by zero\nsecond line")),
         "stub.badreturn": Counter(0.5),
@@ -127,8 +152,14 @@ def stubs():
 def _claims(stubs):
     cs = [_claim(k, compute=v) for k, v in stubs.items()]
     cs.append(_claim("stub.nocheck", compute=None, document="general_preference_model", paper_value=None))
-    cs.append(_claim("stub.pipe", compute=lambda q: Outcome("a|b", "x|y", {"estimate": 0.5, "se": 0.5}),
-                     document="bradley_terry_tutorial", tests=("tests/nope.py::test_nope",)))
+    cs.append(
+        _claim(
+            "stub.pipe",
+            compute=lambda q: Outcome("a|b", "x|y", {"estimate": 0.5, "se": 0.5}),
+            document="bradley_terry_tutorial",
+            tests=("tests/nope.py::test_nope",),
+        )
+    )
     return cs
 
 
@@ -171,8 +202,24 @@ def test_report_writes_md_html_json_and_counts(stubs, tmp_path):
     data = json.loads((out / "report.json").read_text())
     assert [c["verdict"] for c in data["claims"]].count("not checkable") == 3
     row = next(c for c in data["claims"] if c["id"] == "stub.fails")
-    for key in ("id", "document", "where", "statement", "kind", "rule", "paper_value", "value", "ci", "verdict",
-                "expected", "referee_note", "figures", "command", "provenance", "would_hold"):
+    for key in (
+        "id",
+        "document",
+        "where",
+        "statement",
+        "kind",
+        "rule",
+        "paper_value",
+        "value",
+        "ci",
+        "verdict",
+        "expected",
+        "referee_note",
+        "figures",
+        "command",
+        "provenance",
+        "would_hold",
+    ):
         assert key in row, key
     assert row["verdict"] == "does not hold" and row["expected"] == "holds" and not row["matches_expected"]
     assert row["provenance"]["mode"] == "quick"
@@ -202,18 +249,24 @@ def test_report_cache_reuse_rerun_and_invalidation(stubs, tmp_path):
     changed = [_claim("stub.holds", compute=stubs["stub.holds"], paper_value="0.6")]
     _build(changed, tmp_path)
     assert stubs["stub.holds"].calls == 4  # the claim changed: cache invalid
-    stricter = [_claim("stub.holds", compute=stubs["stub.holds"], paper_value="0.6",
-                       rule=Agreement(0.6, 0.01, "P(y=1)"))]
+    stricter = [
+        _claim("stub.holds", compute=stubs["stub.holds"], paper_value="0.6", rule=Agreement(0.6, 0.01, "P(y=1)"))
+    ]
     meta = _build(stricter, tmp_path)
     assert meta["rows"][0].outcome.verdict == "does not hold"  # a changed rule never serves a stale verdict
 
 
 def test_main_only_filter_and_bad_arguments(stubs, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(report, "collect_claims", lambda: (_claims(stubs), {}))
-    monkeypatch.setattr(report, "build_report", lambda *a, **k: _build(*a[:2], **{
-        x: k[x] for x in ("quick", "rerun", "import_errors") if x in k}))
-    assert report.main(["--quick", "--out", str(tmp_path), "--only", "stub.f,stub.nocheck", "--quiet",
-                        "--no-figures"]) == 1  # stub.nocheck has no check: an error, exit 1
+    monkeypatch.setattr(
+        report,
+        "build_report",
+        lambda *a, **k: _build(*a[:2], **{x: k[x] for x in ("quick", "rerun", "import_errors") if x in k}),
+    )
+    assert (
+        report.main(["--quick", "--out", str(tmp_path), "--only", "stub.f,stub.nocheck", "--quiet", "--no-figures"])
+        == 1
+    )  # stub.nocheck has no check: an error, exit 1
     md = (tmp_path / "report.md").read_text()
     assert "`stub.fails`" in md and "`stub.nocheck`" in md and "`stub.holds`" not in md
     assert stubs["stub.holds"].calls == 0
@@ -228,6 +281,7 @@ def test_main_only_filter_and_bad_arguments(stubs, tmp_path, monkeypatch, capsys
 
 # ------------------------------------------------------------------ containment (module-level stubs: the
 # worker process unpickles them by reference)
+
 
 def check_exits(quick):
     sys.exit(3)
@@ -258,9 +312,13 @@ def check_good(quick):
 
 
 def test_each_check_is_contained(tmp_path, monkeypatch, capsys):
-    claims = [_claim("c.exit", compute=check_exits), _claim("c.kill", compute=check_kills_its_process),
-              _claim("c.swallow", compute=check_swallows_everything), _claim("c.nonjson", compute=check_non_json),
-              _claim("c.good", compute=check_good)]
+    claims = [
+        _claim("c.exit", compute=check_exits),
+        _claim("c.kill", compute=check_kills_its_process),
+        _claim("c.swallow", compute=check_swallows_everything),
+        _claim("c.nonjson", compute=check_non_json),
+        _claim("c.good", compute=check_good),
+    ]
     meta = build_report(claims, tmp_path, quick=True, figures_dir=None, root=REPO_ROOT, progress=False, timeout=3)
     v = {r.claim.id: (r.outcome.verdict, r.error) for r in meta["rows"]}
     assert v["c.good"] == ("holds", None) and v["c.nonjson"] == ("holds", None)
@@ -268,8 +326,10 @@ def test_each_check_is_contained(tmp_path, monkeypatch, capsys):
     assert v["c.kill"][0] == "not checkable" and "worker process failed" in v["c.kill"][1]
     assert v["c.swallow"][0] == "not checkable" and "timed out after 3 s" in v["c.swallow"][1]
     data = json.loads((tmp_path / "report.json").read_text())
-    assert "object object" in json.dumps(next(c for c in data["claims"] if c["id"] == "c.nonjson")["numbers"]) \
+    assert (
+        "object object" in json.dumps(next(c for c in data["claims"] if c["id"] == "c.nonjson")["numbers"])
         or data["claims"]
+    )
     assert meta["n_errors"] == 3 and (tmp_path / "report.md").exists()
 
 
@@ -281,8 +341,14 @@ def test_empty_registry_and_module_import_error(tmp_path, monkeypatch):
 
 
 def test_module_entry_point_lists_claims():
-    res = subprocess.run([sys.executable, "-m", "simtheory.verify.report", "--list"], capture_output=True, text=True, check=False,
-                         cwd=REPO_ROOT, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "simtheory.verify.report", "--list"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
     assert res.returncode in (0, 1), res.stderr  # 1 only if a claims module fails to import
     assert len([ln for ln in res.stdout.splitlines() if ln.strip()]) == len(all_claims())
 

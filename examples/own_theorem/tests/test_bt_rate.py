@@ -1,4 +1,5 @@
 """Tests of the own_theorem claim with simtheory.testing and the simtheory pytest plugin."""
+
 from pathlib import Path
 
 import numpy as np

@@ -4,6 +4,7 @@ Hooks for the Dask tests: ``delay`` keeps tasks in flight, ``kill_marker`` makes
 worker running ``kill_cell`` kill its own process (once, the marker file records it),
 ``fail_cell`` makes one cell raise (while the file ``fail_marker`` exists, if that is set).
 """
+
 import os
 import signal
 import time
@@ -31,9 +32,11 @@ def run_cell(cell, params, seed, backend):
         raise ValueError(f"cell {cell['i']} fails on purpose")
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, cell["scale"], size=int(params["n_draws"]))
-    return [{"stat": "mean", "value": float(x.mean()), "value_se": float(x.std(ddof=1) / np.sqrt(x.size))},
-            {"stat": "var", "value": float(x.var(ddof=1))},
-            {"stat": "dot", "value": float(x @ x)}]  # BLAS ddot: threaded sums differ in the last bits
+    return [
+        {"stat": "mean", "value": float(x.mean()), "value_se": float(x.std(ddof=1) / np.sqrt(x.size))},
+        {"stat": "var", "value": float(x.var(ddof=1))},
+        {"stat": "dot", "value": float(x @ x)},
+    ]  # BLAS ddot: threaded sums differ in the last bits
 
 
 def summarize(rows, out_dir, params):

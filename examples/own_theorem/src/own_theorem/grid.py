@@ -1,4 +1,5 @@
 """Grid of the claim: one cell per number of rounds ``m``; one row per replicate."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,15 +38,33 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     from simtheory.testing import check_rate
 
     ms, rmse, se = rmse_table(rows)
-    check = check_rate(ms, rmse, se, expected=float(params["expected_slope"]), alpha=float(params["alpha"]),
-                       label="BT MLE RMSE vs m")
-    fig = rate_curve(ms, rmse, se, expected_slope=float(params["expected_slope"]), anchor="center",
-                     alpha=float(params["alpha"]), xlabel="rounds of random matchings m (comparisons per player)",
-                     ylabel="RMSE of BT MLE scores", label=f"simulation ({params['reps']} reps)",
-                     out=Path(out_dir), name="bt_rate")
+    check = check_rate(
+        ms, rmse, se, expected=float(params["expected_slope"]), alpha=float(params["alpha"]), label="BT MLE RMSE vs m"
+    )
+    fig = rate_curve(
+        ms,
+        rmse,
+        se,
+        expected_slope=float(params["expected_slope"]),
+        anchor="center",
+        alpha=float(params["alpha"]),
+        xlabel="rounds of random matchings m (comparisons per player)",
+        ylabel="RMSE of BT MLE scores",
+        label=f"simulation ({params['reps']} reps)",
+        out=Path(out_dir),
+        name="bt_rate",
+    )
     import matplotlib.pyplot as plt
 
     plt.close(fig.fig)
-    return {"slope": check.estimate, "slope_se": check.se, "ci": list(check.ci), "passed": check.passed,
-            "message": check.message, "figures": [str(p) for p in fig.paths],
-            "m": ms.tolist(), "rmse": rmse.tolist(), "rmse_se": se.tolist()}
+    return {
+        "slope": check.estimate,
+        "slope_se": check.se,
+        "ci": list(check.ci),
+        "passed": check.passed,
+        "message": check.message,
+        "figures": [str(p) for p in fig.paths],
+        "m": ms.tolist(),
+        "rmse": rmse.tolist(),
+        "rmse_se": se.tolist(),
+    }

@@ -10,6 +10,7 @@ Why: the Fisher information of ``theta`` is ``m`` times that of one round (the g
 Laplacian weighted by ``p_ij (1 - p_ij)``), and the MLE is asymptotically normal with
 covariance the inverse information, so ``RMSE ~ sqrt(trace(I_1^+) / (n m))``.
 """
+
 from __future__ import annotations
 
 import numpy as np
