@@ -252,8 +252,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "eq25_density_variance",
         "variance convention",
         "simtheory/cross_prompt/theory.py",
-        "np.exp(-lg**2 / (4.0 * s2))",
-        "np.exp(-lg**2 / (2.0 * s2))",
+        "np.exp(-(lg**2) / (4.0 * s2))",
+        "np.exp(-(lg**2) / (2.0 * s2))",
         ("tests/cross_prompt/test_cross_prompt.py::test_eq25_density_integrates_to_one_and_has_mean_q_pair",),
     ),
     Mutation(
