@@ -27,8 +27,15 @@ from typing import Any
 
 __all__ = ["render", "render_string"]
 
-VERDICT_ORDER = ("does not hold", "not checkable", "holds within tolerance", "holds")
-VERDICT_CLASS = {"holds": "holds", "holds within tolerance": "tol", "does not hold": "fails", "not checkable": "na"}
+VERDICT_ORDER = ("does not hold", "not checkable", "inconclusive", "holds")
+VERDICT_CLASS = {"holds": "holds", "inconclusive": "tol", "does not hold": "fails", "not checkable": "na"}
+#: a colour per claim kind (what a verdict is evidence of; see docs/reading_verdicts.md)
+KIND_CLASS = {
+    "exact identity": "k-id",
+    "theorem verified numerically": "k-thm",
+    "empirical finding in simulation": "k-sim",
+    "finding on real data": "k-real",
+}
 _KNOWN = {
     "id",
     "document",
@@ -47,6 +54,18 @@ _KNOWN = {
     "command",
     "figures",
     "details",
+    # shown explicitly (kind badge, rule, decision, referee note) or not needed on the page
+    "kind",
+    "kind_meaning",
+    "rule",
+    "reason",
+    "would_hold",
+    "referee_note",
+    "document_title",
+    "expected_full",
+    "matches_expected",
+    "numbers",
+    "provenance",
 }
 
 _CSS = """
@@ -65,6 +84,9 @@ table.sum th:first-child,table.sum td:first-child{text-align:left}
 .v{font-weight:bold;white-space:nowrap;padding:1px 6px;border-radius:3px;font-size:12px}
 .holds{background:#c8efc8}.tol{background:#e6f5c6}.fails{background:#f7c6c0}.na{background:#e4e4e4}
 .other{background:#dde6f7}
+.kind{font-size:11px;padding:1px 6px;border-radius:10px;white-space:nowrap}
+.k-id{background:#eeeeee}.k-thm{background:#d7e8fb}.k-sim{background:#fdebc8}.k-real{background:#e5d7f7}
+.note{background:#fff8e1;border-left:3px solid #f0c000;padding:4px 8px}
 .card{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,380px);gap:12px;border:1px solid #ddd;
  border-left:5px solid #bbb;border-radius:4px;padding:8px 10px;margin:8px 0}
 .card.c-holds{border-left-color:#4caf50}.card.c-tol{border-left-color:#9ccc65}
@@ -151,6 +173,15 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
         ("paper", e(row.get("paper_value"))),
         ("ours", ours),
     ]
+    rule = row.get("rule")
+    if isinstance(rule, dict) and rule.get("text"):
+        items.append(("rule", e(rule["text"])))
+    if row.get("reason"):
+        items.append(("decision", e(row["reason"])))
+    if row.get("would_hold"):
+        items.append(("would hold", e(row["would_hold"])))
+    if row.get("referee_note"):
+        items.append(("referee note", f"<div class='note'>{e(row['referee_note'])}</div>"))
     for k, v in row.items():
         if k not in _KNOWN and v is not None and not isinstance(v, (dict, list)):
             items.append((k, e(v)))
@@ -174,7 +205,13 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
         f"data-seconds='{float(seconds or 0):.3f}' data-pos='{pos}'>"
         f"<div><div class='head'><span class='id'>{e(row.get('id'))}</span>"
         f"<span class='v {_vclass(verdict)}'>{e(verdict)}</span>"
-        f"<span class='muted'>{e(titles.get(doc, doc))} &middot; {sec}{cached}</span></div><dl>{dl}</dl></div>"
+        + (
+            f"<span class='kind {KIND_CLASS.get(str(row.get('kind')), '')}' title='{e(row.get('kind_meaning'))}'>"
+            f"{e(row.get('kind'))}</span>"
+            if row.get("kind")
+            else ""
+        )
+        + f"<span class='muted'>{e(titles.get(doc, doc))} &middot; {sec}{cached}</span></div><dl>{dl}</dl></div>"
         + (f"<div class='figs'>{fig_html}</div>" if figs else "")
         + "</article>"
     )
