@@ -5,9 +5,9 @@ list of row dicts) and writes a page with
 
 * one card per claim, its figure(s) beside it (from the row's ``figures`` key, or any
   figure whose file name the row's command / computed / value text mentions);
-* filters by verdict and by document, and sorting (document, verdict, id, seconds), in a
+* filters by verdict and by document, and sorting (document, verdict, id), in a
   few lines of inline JavaScript (no external assets); the URL can preselect them:
-  ``report.html#verdict=does%20not%20hold&document=own_theorem&sort=seconds``;
+  ``report.html#verdict=does%20not%20hold&document=own_theorem&sort=verdict``;
 * a layout that fits a 1366 px laptop screen without horizontal scrolling (cards reflow
   to one column below 1000 px; long code wraps).
 
@@ -114,7 +114,6 @@ _JS = """
    var cards=Array.prototype.slice.call(sec.querySelectorAll('.card')),n=0;
    cards.sort(function(a,b){
     if(s==='verdict'){var x=order.indexOf(a.dataset.verdict)-order.indexOf(b.dataset.verdict);if(x)return x;}
-    if(s==='seconds'){var y=parseFloat(b.dataset.seconds)-parseFloat(a.dataset.seconds);if(y)return y;}
     if(s==='document'){return parseInt(a.dataset.pos)-parseInt(b.dataset.pos);}
     return a.dataset.id<b.dataset.id?-1:(a.dataset.id>b.dataset.id?1:0);});
    cards.forEach(function(c){sec.appendChild(c);
@@ -160,11 +159,7 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
     e = _e
     verdict = row.get("verdict") or "not checkable"
     figs = _figures_for(row, figures)
-    seconds = row.get("seconds")
-    try:
-        sec = f"{float(seconds):.1f} s"  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        sec, seconds = "", 0.0
+    # no timings or cache flags on the page: an unchanged rebuild is byte-identical (they stay in report.json)
     ours = e(row.get("value")) + (f" <span class='muted'>({e(row.get('ci'))})</span>" if row.get("ci") else "")
     items = [
         ("where", e(row.get("where"))),
@@ -176,6 +171,8 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
     rule = row.get("rule")
     if isinstance(rule, dict) and rule.get("text"):
         items.append(("rule", e(rule["text"])))
+    elif rule and not isinstance(rule, (dict, list)):
+        items.append(("rule", e(rule)))
     if row.get("reason"):
         items.append(("decision", e(row["reason"])))
     if row.get("would_hold"):
@@ -198,11 +195,10 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
         f"<a href='{e(f)}'><img src='{e(f)}' alt='figure of {e(row.get('id'))}' loading='lazy'></a>" for f in figs
     )
     doc = row.get("document") or ""
-    cached = " <span class='muted'>(cached)</span>" if row.get("cached") else ""
     return (
         f"<article class='card c-{_vclass(verdict)}{'' if figs else ' nofig'}' id='{e(row.get('id'))}' "
         f"data-id='{e(row.get('id'))}' data-verdict='{e(verdict)}' data-doc='{e(doc)}' "
-        f"data-seconds='{float(seconds or 0):.3f}' data-pos='{pos}'>"
+        f"data-pos='{pos}'>"
         f"<div><div class='head'><span class='id'>{e(row.get('id'))}</span>"
         f"<span class='v {_vclass(verdict)}'>{e(verdict)}</span>"
         + (
@@ -211,7 +207,7 @@ def _card(row: Mapping[str, Any], pos: int, titles: Mapping[str, str], figures: 
             if row.get("kind")
             else ""
         )
-        + f"<span class='muted'>{e(titles.get(doc, doc))} &middot; {sec}{cached}</span></div><dl>{dl}</dl></div>"
+        + f"<span class='muted'>{e(titles.get(doc, doc))}</span></div><dl>{dl}</dl></div>"
         + (f"<div class='figs'>{fig_html}</div>" if figs else "")
         + "</article>"
     )
@@ -308,7 +304,7 @@ def render_string(
         f"{vopts}</select></label><label>document <select id='fd'><option value=''>all</option>{dopts}"
         "</select></label><label>sort <select id='sort'><option value='document'>paper order</option>"
         "<option value='verdict'>verdict (failures first)</option><option value='id'>id</option>"
-        "<option value='seconds'>seconds</option></select></label>"
+        "</select></label>"
         "<span id='count' class='muted'></span></div>"
     )
     if not rows:

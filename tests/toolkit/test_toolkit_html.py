@@ -52,8 +52,9 @@ def test_render_is_tolerant_and_links_figures():
         problems=["p1"],
     )
     assert "s &lt;b&gt;1&lt;/b&gt;" in page  # escaped
-    for key in ("kind", "rule", "expected", "note"):
+    for key in ("rule", "expected", "note"):
         assert f"<dt>{key}</dt>" in page
+    assert "class='kind" in page and ">equality</span>" in page  # the kind is a badge beside the verdict
     card_a = page[page.index("id='a.one'") : page.index("id='b.two'")]
     assert "fam/fig_one.png" in card_a and "fam/other.png" not in card_a  # the figure the command names
     assert "own/fig_two.png" in page[page.index("id='b.two'") :]
