@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from simtheory.reward_models import grid_common as C
+from simtheory.runner.store import _parse  # the store's CSV cell reader (numbers, booleans, blanks)
 
 CLF = ("clf_mlp", "clf_lgb")
 #: the packaged raw rows of the full grids (package data)
@@ -27,19 +28,6 @@ def provenance(grid: str) -> dict:
     import json
 
     return json.loads((RESULTS / "PROVENANCE.json").read_text())[grid]
-
-
-def _parse(v):
-    if v is None or v == "":
-        return None
-    for conv in (int, float):
-        try:
-            return conv(v)
-        except ValueError:
-            pass
-    if v in ("True", "False"):
-        return v == "True"
-    return v
 
 
 def load(grid: str, root: Path | str | None = None):
