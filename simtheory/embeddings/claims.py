@@ -54,3 +54,9 @@ register(
         "contradict it.",
     )
 )
+
+
+# the real-data claims on a user's own human labels (python -m simtheory.report --embeddings FILE)
+from simtheory.embeddings.human_claims import register_human_claims  # noqa: E402
+
+register_human_claims()

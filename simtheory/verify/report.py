@@ -834,6 +834,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the registered claims and exit")
     p.add_argument("--no-figures", action="store_true", help="do not embed the figures of paper_figs/")
     p.add_argument("--quiet", action="store_true", help="no per-claim progress lines")
+    p.add_argument(
+        "--embeddings",
+        default=None,
+        metavar="FILE",
+        help="add the real-data claims checked on FILE.npz (written by python -m simtheory.embed): reward "
+        "models trained and evaluated on the file's own human labels",
+    )
     return p
 
 
@@ -845,6 +852,14 @@ def main(argv: list[str] | None = None) -> int:
     except SimTheoryInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.embeddings:
+        from simtheory.embeddings.human_claims import ENV
+
+        path = Path(args.embeddings)
+        if not path.is_file():
+            print(f"error: {SimTheoryInputError('--embeddings', f'no such file: {path}')}", file=sys.stderr)
+            return 2
+        os.environ[ENV] = str(path.resolve())  # the claims (and their worker processes) read it
     claims, import_errors = collect_claims()
     for mod, err in import_errors.items():
         print(f"warning: claims module {mod} failed to import: {err}", file=sys.stderr)
@@ -862,7 +877,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{c.id:<40} {SHORT_DOC.get(c.document, c.document):<14} {c.where}")
         return 0
     command = (
-        "python -m simtheory.report" + (" --quick" if args.quick else "") + "".join(f" --only {p}" for p in prefixes)
+        "python -m simtheory.report"
+        + (" --quick" if args.quick else "")
+        + "".join(f" --only {p}" for p in prefixes)
+        + (f" --embeddings {args.embeddings}" if args.embeddings else "")
     )
     meta = build_report(
         claims,
