@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import Any
 
 from simtheory.verify.registry import HOLDS, REAL_DATA, Claim, Outcome, register
 from simtheory.verify.rules import Each, Inequality, NoViolation
@@ -93,7 +94,7 @@ def register_human_claims() -> None:
     """Register the real-data claims (only when the report was given an embeddings file)."""
     if not os.environ.get(ENV):
         return
-    real = dict(kind=REAL_DATA, expected=HOLDS, command=CMD)
+    real: dict[str, Any] = {"kind": REAL_DATA, "expected": HOLDS, "command": CMD}
     register(
         Claim(
             "real.rbt.sec6.2.bt_beats_clf",
