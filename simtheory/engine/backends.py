@@ -37,12 +37,51 @@ def cupy_available() -> bool:
 
 
 def available_backends() -> list[str]:
-    """Backends usable here, fastest last."""
+    """Backends usable here, fastest last.
+
+    Returns
+    -------
+    list of str
+        ``"numpy"`` always, then ``"numba"`` and ``"cupy"``, ``"cupy_array"`` when they work here.
+
+    Examples
+    --------
+    >>> backends = available_backends()
+    >>> backends[0], set(backends) <= set(BACKENDS)
+    ('numpy', True)
+    """
     return ["numpy"] + (["numba"] if numba_available() else []) + (["cupy", "cupy_array"] if cupy_available() else [])
 
 
 def resolve_backend(name: str = "auto") -> str:
-    """Map ``auto`` to the fastest available backend; reject unknown or unavailable names."""
+    """Map ``auto`` to the fastest available backend; reject unknown or unavailable names.
+
+    Parameters
+    ----------
+    name : str, default "auto"
+        ``"auto"`` or one of :data:`BACKENDS`.
+
+    Returns
+    -------
+    str
+        A backend name from :func:`available_backends`.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If ``name`` is unknown or the backend is not available here.
+
+    Examples
+    --------
+    >>> resolve_backend("numpy")
+    'numpy'
+    >>> resolve_backend() in available_backends()
+    True
+    >>> resolve_backend("torch")
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: backend: unknown value 'torch'; choose one of ...
+    """
     check_choice("backend", name, ("auto",) + BACKENDS)
     if name == "auto":
         if cupy_available():

@@ -28,7 +28,42 @@ def selected_pair(u: np.ndarray, design: str, xp=np) -> tuple[np.ndarray, np.nda
 
 
 def sample_pairs(n: int, design: str, population: PromptPopulation, rng, k: int = 10, xp=np):
-    """Utilities (r1, r2) of ``n`` annotated pairs under ``design``; ``rng`` is a numpy/cupy Generator."""
+    """Utilities (r1, r2) of ``n`` annotated pairs under ``design`` (Sections 4 and 6.3).
+
+    Parameters
+    ----------
+    n : int
+        Number of pairs, ``n >= 1``.
+    design : str
+        One of :data:`DESIGNS`.
+    population : PromptPopulation
+        Distribution of the prompts' location and scale and of the utility noise.
+    rng : numpy.random.Generator or cupy.random.Generator
+        Random generator (matching ``xp``).
+    k : int, default 10
+        Responses per prompt for the similar / diversified designs, ``k >= 2``.
+    xp : module, default numpy
+        Array module, ``numpy`` or ``cupy``.
+
+    Returns
+    -------
+    r1, r2 : ndarray
+        Utilities of the first and second response of each pair, shape ``(n,)``.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If ``design`` is unknown, ``n < 1`` or ``k < 2``.
+
+    Examples
+    --------
+    >>> r1, r2 = sample_pairs(5, "same", PromptPopulation(), np.random.default_rng(0))
+    >>> r1.shape, r2.shape
+    ((5,), (5,))
+    >>> best, worst = sample_pairs(1000, "diversified", PromptPopulation(), np.random.default_rng(0))
+    >>> bool((best >= worst).all())
+    True
+    """
     check_choice("design", design, DESIGNS)
     n = check_positive_int("n", n)
     if design == "same":
