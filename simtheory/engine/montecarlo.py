@@ -46,7 +46,38 @@ STATS = ("abs_dr", "tau", "correct")
 
 @dataclass(frozen=True)
 class Xi:
-    """A named correctness function xi(d) for d = |dr| >= 0."""
+    """A named correctness function xi(d) for d = |dr| >= 0 (eq. 15; Theorem 16 needs it concave).
+
+    Calling ``xi(d, xp=np)`` evaluates it elementwise on an array of ``d >= 0``.
+
+    Attributes
+    ----------
+    name : {"sigmoid", "probit", "step"}, default "sigmoid"
+        ``sigmoid(beta d)``, ``Phi(beta d)`` (both concave) or
+        ``1/2 + 1/2 sigmoid(steep (d - threshold))`` (monotone, not concave).
+    beta : float, default 1.0
+        Sharpness of ``sigmoid`` / ``probit``, ``>= 0`` or ``inf``.
+    threshold : float, default 1.0
+        Location of the ``step`` rise, ``>= 0``.
+    steep : float, default 20.0
+        Steepness of the ``step`` rise, ``>= 0``.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If ``name`` is unknown or a parameter is out of range.
+
+    Examples
+    --------
+    >>> Xi(beta=2.0)(np.array([0.0, 1.0])).round(3)
+    array([0.5  , 0.881])
+    >>> Xi("step", threshold=1.0)(np.array([0.0, 1.0, 3.0])).round(3)
+    array([0.5 , 0.75, 1.  ])
+    >>> Xi("tanh")
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: xi: unknown value 'tanh'; choose one of sigmoid, probit, step
+    """
 
     name: str = "sigmoid"
     beta: float = 1.0
@@ -77,7 +108,29 @@ class Xi:
 
 @dataclass
 class PairStats:
-    """Estimates (mean) and Monte-Carlo standard errors (se) of :data:`STATS` over ``n`` pairs."""
+    """Estimates (mean) and Monte-Carlo standard errors (se) of :data:`STATS` over ``n`` pairs (eq. 24, 26, 27).
+
+    Attributes
+    ----------
+    n : int
+        Number of annotated pairs.
+    mean : dict of str to float
+        Estimates of ``abs_dr`` (E|dr|), ``tau`` (E xi(|dr|)) and ``correct`` (label accuracy).
+    se : dict of str to float
+        Monte-Carlo standard errors of the same keys.
+    backend : str
+        Backend that produced the estimates.
+    config : dict
+        Design, population, ``k``, ``n_pairs``, ``xi`` and seed, for provenance.
+
+    Examples
+    --------
+    >>> stats = pair_stats(10_000, seed=0)
+    >>> stats.n, stats.backend, sorted(stats.mean)
+    (10000, 'numpy', ['abs_dr', 'correct', 'tau'])
+    >>> sorted(stats.row())
+    ['abs_dr', 'abs_dr_se', 'backend', 'correct', 'correct_se', 'n_pairs', 'tau', 'tau_se']
+    """
 
     n: int
     mean: dict[str, float]
@@ -212,25 +265,48 @@ def pair_stats(
 
     Parameters
     ----------
-    n_pairs : number of annotated pairs (1 .. 2^53).
-    design : a pairing design of :data:`~simtheory.engine.pairing.DESIGNS`.
-    population : prompt population (default ``PromptPopulation()``).
-    xi : correctness function; defaults to ``Xi("sigmoid", beta)`` (``beta`` defaults to 1). A plain
-        callable is accepted by the numpy backend only.
-    k : responses per prompt for the similar / diversified designs (2 .. K_MAX).
-    seed : non-negative integer or SeedSequence.
-    backend : ``numpy``, ``numba``, ``cupy`` (fused GPU kernel), ``cupy_array`` (the numpy code on the GPU)
+    n_pairs : int
+        Number of annotated pairs (1 .. 2^53).
+    design : str, default "same"
+        A pairing design of :data:`~simtheory.engine.pairing.DESIGNS`.
+    population : PromptPopulation, optional
+        Prompt population (default ``PromptPopulation()``).
+    xi : Xi or callable, optional
+        Correctness function; defaults to ``Xi("sigmoid", beta)``. A plain callable is accepted by the
+        numpy backend only.
+    beta : float, optional
+        Sharpness of the default ``xi`` (1 when omitted); not together with ``xi``.
+    k : int, default 10
+        Responses per prompt for the similar / diversified designs (2 .. K_MAX).
+    seed : int or numpy.random.SeedSequence, default 0
+        Non-negative integer or SeedSequence.
+    backend : str, default "numpy"
+        ``numpy``, ``numba``, ``cupy`` (fused GPU kernel), ``cupy_array`` (the numpy code on the GPU)
         or ``auto``.
-    chunk : pairs per vectorised chunk on numpy (default 2^20, bounded host memory) and cupy_array (2^24).
+    chunk : int, optional
+        Pairs per vectorised chunk on numpy (default 2^20, bounded host memory) and cupy_array (2^24).
 
     Returns
     -------
     PairStats
+        Means and standard errors of ``abs_dr``, ``tau`` and ``correct``.
 
     Raises
     ------
     SimTheoryInputError
-        see :func:`check_pair_params`; every backend validates through it before dispatch.
+        See :func:`check_pair_params`; every backend validates through it before dispatch.
+
+    Examples
+    --------
+    Same-prompt Gaussian pairs have dr ~ N(0, 2), so E|dr| = 2 / sqrt(pi) = 1.128:
+
+    >>> stats = pair_stats(100_000, "same", beta=1.0, seed=0)
+    >>> round(stats.mean["abs_dr"], 2), round(stats.mean["tau"], 2)
+    (1.13, 0.73)
+    >>> pair_stats(10, xi=Xi(), beta=1.0)
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: beta: give either xi or beta, not both
     """
     p = check_pair_params(n_pairs, design, population, xi, beta=beta, k=k, seed=seed, backend=backend, chunk=chunk)
     if p.backend == "numba":
