@@ -14,7 +14,34 @@ import numpy as np
 
 
 class SimTheoryInputError(ValueError):
-    """Bad user input. The message is one line and starts with the argument name."""
+    """Bad user input. The message is one line and starts with the argument name.
+
+    A subclass of :class:`ValueError`; picklable, so it crosses process boundaries (Dask,
+    multiprocessing) intact.
+
+    Parameters
+    ----------
+    name : str
+        The offending argument (for example ``"beta"`` or ``"--seed"``).
+    problem : str
+        What is wrong; whitespace is collapsed to keep the message on one line.
+
+    Attributes
+    ----------
+    argument : str
+        The offending argument.
+    reason : str
+        The one-line problem description.
+
+    Examples
+    --------
+    >>> err = SimTheoryInputError("beta", "must be >= 0,\n got -1")
+    >>> str(err), err.argument, isinstance(err, ValueError)
+    ('beta: must be >= 0, got -1', 'beta', True)
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(err)).reason
+    'must be >= 0, got -1'
+    """
 
     def __init__(self, name: str, problem: str):
         self.argument = name

@@ -60,6 +60,38 @@ def grid_files() -> list[Path]:
 
 @dataclass
 class Grid:
+    """A grid declaration read from a ``*.toml`` file (see the module docstring).
+
+    Attributes
+    ----------
+    name : str
+        Grid name (the file's ``name``, else its stem).
+    description : str
+        One-line description.
+    module : str
+        Python module that provides ``cells``, ``run_cell`` and optionally ``summarize``.
+    params : dict
+        Parameters of the full run.
+    quick : dict
+        Overrides merged into ``params`` under ``--quick``.
+    path : pathlib.Path or None
+        The grid file.
+    aliases : list of str
+        Other names accepted by :func:`get_grid`.
+    uses_embeddings : bool
+        Whether the grid accepts ``--embeddings FILE``.
+    regenerate : dict
+        Settings for :mod:`simtheory.regenerate`.
+
+    Examples
+    --------
+    >>> grid = get_grid("rm_quality")
+    >>> grid.name, grid.module
+    ('reward_models_quality', 'simtheory.reward_models.grid_quality')
+    >>> grid.resolved_params(overrides={"betas": [1.0]})["betas"]
+    [1.0]
+    """
+
     name: str
     description: str
     module: str
@@ -83,6 +115,19 @@ class Grid:
 
 
 def available_grids() -> dict[str, Grid]:
+    """All declared grids, by name, read from :func:`grid_files`.
+
+    Returns
+    -------
+    dict of str to Grid
+        The grids, keyed by their names (aliases are not keys).
+
+    Examples
+    --------
+    >>> grids = available_grids()
+    >>> "cross_prompt" in grids, grids["cross_prompt"].module
+    (True, 'simtheory.cross_prompt.grid')
+    """
     grids = {}
     for path in grid_files():
         with path.open("rb") as fh:
@@ -103,6 +148,32 @@ def available_grids() -> dict[str, Grid]:
 
 
 def get_grid(name: str) -> Grid:
+    """The grid called ``name`` (or with that alias), or the grid file ``name`` if it ends in ``.toml``.
+
+    Parameters
+    ----------
+    name : str
+        A grid name, an alias, or a path to a grid file.
+
+    Returns
+    -------
+    Grid
+        The grid declaration.
+
+    Raises
+    ------
+    SimTheoryInputError
+        If no grid has that name or alias.
+
+    Examples
+    --------
+    >>> get_grid("gpm_cyclic").name
+    'general_preference_cyclic'
+    >>> get_grid("nope")
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: grid: unknown grid 'nope'; available: ...
+    """
     if name.endswith(".toml"):
         # a grid file from anywhere: python -m simtheory.run path/to/grid.toml
         from simtheory.plugins import grid_from_file
@@ -118,7 +189,30 @@ def get_grid(name: str) -> Grid:
 
 
 def cell_seed(root_seed: int, cell: dict) -> np.random.SeedSequence:
-    """Seed of a cell: depends only on the run seed and the cell's canonical key."""
+    """Seed of a cell: depends only on the run seed and the cell's canonical key.
+
+    Parameters
+    ----------
+    root_seed : int
+        The run seed.
+    cell : dict
+        A grid cell (JSON-serialisable).
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        Seed with entropy ``root_seed`` and spawn key the CRC-32 of the cell's key, so serial,
+        resumed and distributed runs draw the same numbers.
+
+    Examples
+    --------
+    >>> a = cell_seed(0, {"beta": 1.0, "family": "gaussian"})
+    >>> b = cell_seed(0, {"family": "gaussian", "beta": 1.0})
+    >>> bool((a.generate_state(2) == b.generate_state(2)).all())
+    True
+    >>> bool((a.generate_state(2) == cell_seed(1, {"beta": 1.0, "family": "gaussian"}).generate_state(2)).all())
+    False
+    """
     return np.random.SeedSequence(entropy=int(root_seed), spawn_key=(zlib.crc32(cell_key(cell).encode()),))
 
 
@@ -346,12 +440,56 @@ def run_grid(
     cells (default: serial). ``allow_dirty`` permits writing into a committed results folder
     (``paper_figs/`` or one marked ``.simtheory-committed``) from a modified checkout.
 
+    Parameters
+    ----------
+    name : str
+        Grid name, alias or grid file (see :func:`get_grid`).
+    quick : bool, default False
+        Merge the grid's ``[quick]`` overrides into its parameters.
+    seed : int, default 0
+        Run seed in [0, 2^63); each cell's seed comes from :func:`cell_seed`.
+    backend : str, default "auto"
+        Monte-Carlo backend (see :func:`~simtheory.engine.backends.resolve_backend`).
+    out : pathlib.Path or str, optional
+        Output folder (default ``results/<grid>[_quick]``).
+    resume : bool, default True
+        Reuse stored cells with a matching fingerprint; False replaces them.
+    overrides : dict, optional
+        Parameter overrides (``--set key=value``), checked against the declared types.
+    progress : bool, default True
+        Show progress.
+    executor : callable, optional
+        Runs the unfinished cells (default: serial).
+    allow_dirty : bool, default False
+        Permit writing into a committed results folder from a modified checkout.
+    command : str, optional
+        Command line recorded in the manifest (default ``sys.argv``).
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder.
+
     Raises
     ------
     SimTheoryInputError
         bad parameters, a fingerprint mismatch, a locked, damaged or foreign folder.
     RunInterrupted
         Ctrl-C; the finished cells are stored.
+
+    Examples
+    --------
+    A run such as ``run_grid("cross_prompt", quick=True, out=folder)`` takes seconds; bad input
+    fails before anything is written:
+
+    >>> run_grid("cross_prompt", seed=-1)
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: --seed: must be an integer in [0, 2**63), got -1
+    >>> run_grid("cross_prompt", overrides={"n_pairs": "many"})
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: --set n_pairs: expected an integer, got 'many'
     """
     from simtheory.engine.backends import resolve_backend
     from simtheory.runner import provenance as prov
