@@ -35,7 +35,7 @@ class SimTheoryInputError(ValueError):
 
     Examples
     --------
-    >>> err = SimTheoryInputError("beta", "must be >= 0,\n got -1")
+    >>> err = SimTheoryInputError("beta", "must be >= 0,   got -1")
     >>> str(err), err.argument, isinstance(err, ValueError)
     ('beta: must be >= 0, got -1', 'beta', True)
     >>> import pickle
