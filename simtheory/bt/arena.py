@@ -26,6 +26,33 @@ from simtheory.validation import SimTheoryInputError, check_finite_array, check_
 
 @dataclass
 class BTFit:
+    """Result of :func:`fit_bt`: BT maximum-likelihood scores, P(i > j) = sigma(r_i - r_j) (Rethinking BT, Sec. 2).
+
+    Attributes
+    ----------
+    scores : numpy.ndarray
+        Mean-zero scores r, shape (N,).
+    se : numpy.ndarray
+        Fisher-information standard errors in the gauge sum(r) = 0.
+    cov : numpy.ndarray
+        Covariance: pseudo-inverse of the gauge-restricted Fisher information (penalised Hessian if lam > 0).
+    loglik : float
+        Log-likelihood without the penalty.
+    n_iter : int
+        Newton iterations used.
+    converged : bool
+        Whether the Newton iteration met its tolerance.
+    lam : float
+        The penalty; with lam > 0 the SE of a player without comparisons is inf.
+
+    Examples
+    --------
+    >>> from simtheory.bt import fit_bt
+    >>> res = fit_bt([[0, 3, 2], [1, 0, 2], [1, 1, 0]])
+    >>> bool(res.converged), abs(float(res.scores.sum())) < 1e-12
+    (True, True)
+    """
+
     scores: np.ndarray  # mean-zero scores r
     se: np.ndarray  # Fisher-information standard errors (gauge sum r = 0)
     cov: np.ndarray  # covariance (pseudo-inverse of the gauge-restricted Fisher information)
@@ -36,12 +63,32 @@ class BTFit:
 
 
 def win_matrix(winners, losers, n_players: int | None = None) -> np.ndarray:
-    """W[i, j] = number of times i beat j, from arrays of winner and loser indices.
+    """Win matrix W[i, j] = number of times i beat j (the data of the BT likelihood, tutorial eq. log L(r)).
+
+    Parameters
+    ----------
+    winners, losers : array_like of int
+        Winner and loser index of each comparison (equal lengths).
+    n_players : int, optional
+        Number of players N >= 2; default: the largest index + 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        (N, N) float array of win counts with zero diagonal.
 
     Raises
     ------
     SimTheoryInputError
         Non-integer (e.g. 1.5) or negative indices, unequal lengths, self-comparisons, index >= n_players.
+
+    Examples
+    --------
+    >>> from simtheory.bt import win_matrix
+    >>> win_matrix([0, 0, 1], [1, 2, 2])
+    array([[0., 1., 1.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
     """
     from simtheory.bt.model import _index_array
 
@@ -121,10 +168,45 @@ def _neg_loglik(r, W, pen_w, lam):
 
 
 def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> BTFit:
-    """ML (or penalised ML, lam > 0) BT scores from a win matrix ``wins[i, j]`` = #(i beat j).
+    """ML (or penalised, lam > 0) BT scores maximising the tutorial's log L(r) from ``wins[i, j]`` = #(i beat j).
 
     Damped Newton: gradient g_i = sum_j n_ij p_ij - w_i (+ 2 lam n_i r_i), Hessian = weighted graph Laplacian
     L_ij = -n_ij p_ij (1 - p_ij) (+ 2 lam diag(n_i)); the gauge sum r = 0 is imposed by solving with L + 11^T/N.
+
+    Parameters
+    ----------
+    wins : array_like
+        (N, N) non-negative win counts, N >= 2, zero diagonal.
+    lam : float, default 0.0
+        Penalty ``lam * sum_i n_i r_i^2``; lam > 0 also fits data where the MLE does not exist.
+    tol : float, default 1e-10
+        Convergence tolerance on the gradient / step.
+    max_iter : int, default 200
+        Maximum Newton iterations.
+
+    Returns
+    -------
+    BTFit
+        Mean-zero scores, standard errors, covariance, log-likelihood and convergence flags.
+
+    Raises
+    ------
+    SimTheoryInputError
+        Bad counts (not square, negative, non-zero diagonal, total > 1e15), negative lam, or (lam = 0) a win
+        graph that is not strongly connected, so the MLE does not exist (Ford 1957).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.bt import fit_bt, simulate_arena, win_matrix
+    >>> w, l = simulate_arena([1.0, 0.0, -1.0], 300, np.random.default_rng(0))
+    >>> res = fit_bt(win_matrix(w, l))
+    >>> res.scores.round(2), bool(res.converged)
+    (array([ 1.16, -0.06, -1.11]), True)
+    >>> fit_bt([[0, 1], [0, 0]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: wins: player(s) [0] won every comparison...
     """
     W = _check_wins(wins)
     lam = check_scalar("lam", lam, low=0.0)
@@ -186,15 +268,32 @@ def simulate_arena(true_r, n_comparisons: int, rng: np.random.Generator, link: s
 
     Parameters
     ----------
-    true_r : (N,) true scores, N >= 2.
-    n_comparisons : number of battles.
-    rng : numpy Generator.
-    link : 'logistic' (BT) or 'probit' (Thurstone).
+    true_r : array_like
+        (N,) true scores, N >= 2.
+    n_comparisons : int
+        Number of battles.
+    rng : numpy.random.Generator
+        Source of randomness.
+    link : {'logistic', 'probit'}, default 'logistic'
+        BT (logistic) or Thurstone (probit) outcome model.
+
+    Returns
+    -------
+    winners, losers : numpy.ndarray
+        Integer index arrays of length ``n_comparisons``.
 
     Raises
     ------
     SimTheoryInputError
-        Unknown link, fewer than 2 players, non-finite scores.
+        Unknown link, fewer than 2 players, non-finite scores, n_comparisons < 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.bt import simulate_arena
+    >>> w, l = simulate_arena([1.0, 0.0, -1.0], 300, np.random.default_rng(0))
+    >>> w.shape, bool((w != l).all())
+    ((300,), True)
     """
     from scipy.stats import norm
 
@@ -217,12 +316,35 @@ def simulate_arena(true_r, n_comparisons: int, rng: np.random.Generator, link: s
 def gradient_descent_bt(winners, losers, n_players: int, lr: float = 0.1, steps: int = 2000):
     """The tutorial's plain loop: full-batch gradient descent on the mean BT loss, mean re-anchored each step.
 
-    Returns the history array (steps + 1, n_players).
+    Parameters
+    ----------
+    winners, losers : array_like of int
+        Winner and loser index of each comparison.
+    n_players : int
+        Number of players N >= 2.
+    lr : float, default 0.1
+        Learning rate (> 0).
+    steps : int, default 2000
+        Number of gradient steps (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        History of the mean-zero scores, shape (steps + 1, n_players); row 0 is all zeros.
 
     Raises
     ------
     SimTheoryInputError
         Negative, non-integer or out-of-range indices, unequal lengths, bad lr/steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.bt import gradient_descent_bt, simulate_arena
+    >>> w, l = simulate_arena([1.0, 0.0, -1.0], 300, np.random.default_rng(0))
+    >>> hist = gradient_descent_bt(w, l, 3, lr=1.0, steps=200)
+    >>> hist.shape, hist[-1].round(2)
+    ((201, 3), array([ 1.16, -0.06, -1.11]))
     """
     from simtheory.bt.model import _index_array
 

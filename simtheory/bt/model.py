@@ -709,12 +709,45 @@ def check_existence(rows: _Rows, tie_model: str) -> None:
 # --------------------------------------------------------------------------------------------------------------
 @dataclass
 class BTResult:
-    """Fitted paired-comparison model (statsmodels-like). Scores have mean zero (gauge sum r = 0).
+    """Fitted paired-comparison model of :func:`fit` (statsmodels-like; Rethinking BT Sec. 2, gauge sum r = 0).
 
-    Attributes: ``names``, ``scores`` (pandas Series), ``params`` (scores, covariate coefficients, position,
-    tie parameter), ``loglik``, ``n_iter``, ``converged``, ``link``, ``tie_model``. Covariances (``cov``,
-    ``cov_sandwich()``, ``cov_bootstrap()``) are computed on first use: the dense N x N covariance costs
-    O(N^2) memory.
+    Covariances (``cov``, ``cov_sandwich()``, ``cov_bootstrap()``) are computed on first use: the dense
+    N x N covariance costs O(N^2) memory. ``bse()``, ``conf_int()``, ``contrast()``, ``summary()``,
+    ``elo()`` and ``forest_plot()`` report them.
+
+    Attributes
+    ----------
+    names : list
+        Player names, in score order.
+    coef_names : list
+        Names of the covariate / position coefficients.
+    link : str
+        'logistic' (BT) or 'probit' (Thurstone).
+    tie_model : str
+        'half', 'rao_kupper' or 'davidson'.
+    theta : numpy.ndarray
+        Free-coordinate parameters (reference player pinned at 0); use ``params`` / ``scores`` instead.
+    n_iter : int
+        Newton iterations used.
+    converged : bool
+        Whether the solver met its tolerance.
+    n_battles : float
+        Total (weighted) number of battles.
+    scores : pandas.Series
+        Mean-zero scores indexed by ``names`` (property).
+    params : pandas.Series
+        Scores, covariate coefficients, position and tie parameter (property).
+    loglik : float
+        Maximised log-likelihood (property).
+
+    Examples
+    --------
+    >>> from simtheory.bt import fit
+    >>> res = fit([[0, 75, 85], [23, 0, 80], [8, 29, 0]], names=["a", "b", "c"])
+    >>> res.scores.round(2).tolist(), bool(res.converged)
+    ([1.16, -0.06, -1.11], True)
+    >>> res.elo().round(0).tolist()
+    [1202.0, 990.0, 808.0]
     """
 
     names: list
@@ -1048,7 +1081,7 @@ def fit(
     dense_max: int = _DENSE_MAX,
     solver: str = "auto",
 ) -> BTResult:
-    """Fit Bradley-Terry / Thurstone scores (with ties, weights, covariates, position) by maximum likelihood.
+    """Fit Bradley-Terry (tutorial log L(r)) / Thurstone (Remark 8) scores with ties, weights, covariates by ML.
 
     Parameters
     ----------
@@ -1081,14 +1114,35 @@ def fit(
         O(N^2)); 'rows': Newton on the aggregated battle rows with a sparse Hessian (every model); 'auto':
         'matrix' when it applies and N <= 2000, else 'rows'.
 
+    tol : float, default 1e-10
+        Newton convergence tolerance (> 0).
+    max_iter : int, default 100
+        Maximum Newton iterations.
+
     Returns
     -------
     BTResult
+        Mean-zero scores, coefficients, and covariances on demand.
 
     Raises
     ------
     SimTheoryInputError
         Bad input, or an MLE that does not exist (see the module docstring for the condition).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from simtheory.bt import fit
+    >>> battles = pd.DataFrame(
+    ...     {
+    ...         "model_a": ["x", "x", "y", "y", "z", "x", "z"],
+    ...         "model_b": ["y", "z", "z", "x", "x", "z", "y"],
+    ...         "winner": ["model_a", "model_a", "model_a", "model_a", "model_b", "tie", "model_b"],
+    ...     }
+    ... )
+    >>> res = fit(battles)
+    >>> res.scores.round(2).to_dict()
+    {'x': 0.58, 'y': 0.91, 'z': -1.49}
     """
     check_choice("link", link, ["logistic", "probit"])
     check_choice("solver", solver, ["auto", "matrix", "rows"])

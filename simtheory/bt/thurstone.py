@@ -19,19 +19,34 @@ def _full(x):
 
 
 def fit_thurstone(wins, lam: float = 0.0, return_result: bool = False):
-    """Mean-zero probit scores maximising sum_ij W_ij log Phi(r_i - r_j) - lam sum_i n_i r_i^2.
+    """Thurstone (Rethinking BT Remark 8) mean-zero scores maximising sum_ij W_ij log Phi(r_i - r_j) - lam sum n_i r_i^2.
 
     Parameters
     ----------
-    wins : (N, N) win counts.
-    lam : penalty (lam > 0 allows data where the MLE does not exist; then no SEs).
-    return_result : with lam = 0, return the :class:`~simtheory.bt.model.BTResult` of ``fit(wins, link='probit')``
+    wins : array_like
+        (N, N) win counts.
+    lam : float, default 0.0
+        Penalty (lam > 0 allows data where the MLE does not exist; then no SEs).
+    return_result : bool, default False
+        With lam = 0, return the :class:`~simtheory.bt.model.BTResult` of ``fit(wins, link='probit')``
         (SEs, covariance, log-likelihood) instead of the score array.
+
+    Returns
+    -------
+    numpy.ndarray or BTResult
+        The (N,) mean-zero scores, or the BTResult with ``return_result=True``.
 
     Raises
     ------
     SimTheoryInputError
-        Bad counts, or (lam = 0) a win graph that is not strongly connected.
+        Bad counts, or (lam = 0) a win graph that is not strongly connected; ``return_result`` with lam > 0.
+
+    Examples
+    --------
+    >>> from simtheory.bt import fit_thurstone
+    >>> W = [[0, 75, 85], [23, 0, 80], [8, 29, 0]]
+    >>> fit_thurstone(W).round(2)
+    array([ 0.7 , -0.03, -0.66])
     """
     W = _check_wins(wins)
     lam = check_scalar("lam", lam, low=0.0)

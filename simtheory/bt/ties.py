@@ -30,26 +30,64 @@ def _fit(wins, ties, tie_model: str, return_result: bool):
 
 
 def fit_rao_kupper(wins, ties, return_result: bool = False) -> tuple[np.ndarray, float] | BTResult:
-    """Rao-Kupper ML fit.
+    """Rao-Kupper (1967) ML fit, P(tie) = (theta^2 - 1) pi_i pi_j / ((pi_i + theta pi_j)(pi_j + theta pi_i)).
 
     Parameters
     ----------
-    wins, ties : (N, N) count matrices (see module docstring).
-    return_result : return the BTResult (params incl. log_theta, cov, SEs, loglik) instead of a tuple.
+    wins, ties : array_like
+        (N, N) count matrices (see module docstring).
+    return_result : bool, default False
+        Return the BTResult (params incl. log_theta, cov, SEs, loglik) instead of a tuple.
 
     Returns
     -------
-    (mean-zero scores r, theta) or BTResult.
+    tuple of (numpy.ndarray, float) or BTResult
+        (mean-zero scores r, theta > 1), or the BTResult.
 
     Raises
     ------
     SimTheoryInputError
         Bad counts, no ties / only ties, or a win graph (ties both ways) that is not strongly connected.
+
+    Examples
+    --------
+    >>> from simtheory.bt import fit_rao_kupper
+    >>> W = [[0, 75, 85], [23, 0, 80], [8, 29, 0]]
+    >>> T = [[0, 5, 3], [0, 0, 4], [0, 0, 0]]
+    >>> r, theta = fit_rao_kupper(W, T)
+    >>> r.round(2), round(theta, 3)
+    (array([ 1.09, -0.04, -1.05]), 1.127)
     """
     return _fit(wins, ties, "rao_kupper", return_result)
 
 
 def fit_davidson(wins, ties, return_result: bool = False) -> tuple[np.ndarray, float] | BTResult:
-    """Davidson ML fit; returns (mean-zero scores r, nu) or the BTResult (params incl. log_nu). Raises as
-    :func:`fit_rao_kupper`."""
+    """Davidson (1970) ML fit, P(tie) = nu sqrt(pi_i pi_j) / (pi_i + pi_j + nu sqrt(pi_i pi_j)).
+
+    Parameters
+    ----------
+    wins, ties : array_like
+        (N, N) count matrices (see module docstring).
+    return_result : bool, default False
+        Return the BTResult (params incl. log_nu, cov, SEs, loglik) instead of a tuple.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, float) or BTResult
+        (mean-zero scores r, nu >= 0), or the BTResult.
+
+    Raises
+    ------
+    SimTheoryInputError
+        As :func:`fit_rao_kupper`.
+
+    Examples
+    --------
+    >>> from simtheory.bt import fit_davidson
+    >>> W = [[0, 75, 85], [23, 0, 80], [8, 29, 0]]
+    >>> T = [[0, 5, 3], [0, 0, 4], [0, 0, 0]]
+    >>> r, nu = fit_davidson(W, T)
+    >>> r.round(2), round(nu, 3)
+    (array([ 1.16, -0.05, -1.11]), 0.103)
+    """
     return _fit(wins, ties, "davidson", return_result)
