@@ -66,15 +66,30 @@ KINDS = {
 class Outcome:
     """What a claim's check computed: numbers for its rule, and text for the report.
 
-    Parameters
-    ----------
-    value : our number(s) as one line of text.
-    computed : one line on what was computed (sample size, seed).
-    numbers : the inputs of the claim's rule (see :mod:`simtheory.verify.rules`).
-    ci : the interval / standard error as text.
-    details : anything JSON-able for the report.
-
     The verdict is not an argument: :meth:`Claim.check` sets :attr:`decision` from the rule.
+
+    Attributes
+    ----------
+    value : str
+        Our number(s) as one line of text.
+    computed : str
+        One line on what was computed (sample size, seed).
+    numbers : dict
+        The inputs of the claim's rule (see :mod:`simtheory.verify.rules`).
+    ci : str or None
+        The interval / standard error as text.
+    details : dict
+        Anything JSON-able for the report.
+    decision : Decision or None
+        Set by :meth:`Claim.check`; :attr:`verdict` is ``"not checkable"`` while it is None.
+
+    Examples
+    --------
+    >>> out = Outcome("0.73", "n = 100000, seed 0", numbers={"estimate": 0.73, "se": 0.01})
+    >>> out.verdict
+    'not checkable'
+    >>> Outcome.not_checkable("timed out").decision.reason
+    'timed out'
     """
 
     value: str
@@ -98,22 +113,61 @@ class Outcome:
 class Claim:
     """A claim of a source document and how simtheory checks it.
 
-    Parameters
+    Attributes
     ----------
-    id : stable identifier ("rbt.example1.qpair").
-    document : key of :data:`DOCUMENTS`.
-    where : equation/theorem ("Example 1, eq. 24").
-    statement : one line, what the source says.
-    paper_value : the source's number(s) as text, or None.
-    tests : pytest node ids of the mechanism tests behind the check.
-    command : the shell command that reproduces the number.
-    compute : ``compute(quick) -> Outcome`` (numbers, no verdict); quick runs in seconds.
-    rule : the decision rule (same in quick and full mode).
-    kind : one of :data:`KINDS`.
-    expected : the verdict we expect (``tests/test_claims.py`` checks it in quick mode).
-    expected_quick : where quick mode cannot decide, what it gives instead.
-    note : the referee note (required when ``expected`` is not "holds").
-    figures : figures of the claim (paths relative to the repository).
+    id : str
+        Stable identifier ("rbt.example1.qpair").
+    document : str
+        Key of :data:`DOCUMENTS`.
+    where : str
+        Equation/theorem ("Example 1, eq. 24").
+    statement : str
+        One line, what the source says.
+    paper_value : str or None
+        The source's number(s) as text, or None.
+    tests : tuple of str
+        Pytest node ids of the mechanism tests behind the check.
+    command : str
+        The shell command that reproduces the number.
+    compute : callable, optional
+        ``compute(quick) -> Outcome`` (numbers, no verdict); quick runs in seconds.
+    rule : Rule
+        The decision rule (same in quick and full mode).
+    kind : str
+        One of :data:`KINDS`.
+    expected : str
+        The verdict we expect (``tests/test_claims.py`` checks it in quick mode).
+    expected_quick : str, optional
+        Where quick mode cannot decide, what it gives instead.
+    note : str, optional
+        The referee note (required when ``expected`` is not "holds").
+    figures : tuple of str
+        Figures of the claim (paths relative to the repository).
+
+    Raises
+    ------
+    ValueError
+        If ``document`` or ``kind`` is unknown, ``rule`` is not a :class:`Rule`, ``expected`` /
+        ``expected_quick`` is not a decided verdict, or a non-"holds" claim has no ``note``.
+
+    Examples
+    --------
+    >>> from simtheory.verify.rules import Inequality
+    >>> claim = Claim(
+    ...     id="doc.example1.qpair",
+    ...     document="rethinking_bradley_terry",
+    ...     where="Example 1, eq. 24",
+    ...     statement="Q_pair >= 1/2",
+    ...     paper_value=None,
+    ...     tests=(),
+    ...     command="python -m simtheory.report",
+    ...     compute=lambda quick: Outcome("0.73", "n = 1e5", numbers={"estimate": 0.73, "se": 0.01}),
+    ...     rule=Inequality(">=", 0.5),
+    ...     kind=THEOREM,
+    ...     expected=HOLDS,
+    ... )
+    >>> claim.check(quick=True).verdict
+    'holds'
     """
 
     id: str
@@ -170,6 +224,34 @@ _REGISTRY: dict[str, Claim] = {}
 
 
 def register(claim: Claim) -> Claim:
+    """Add ``claim`` to the registry (claims modules call it at import time).
+
+    Parameters
+    ----------
+    claim : Claim
+        The claim; registering the same object again is a no-op.
+
+    Returns
+    -------
+    Claim
+        ``claim`` itself.
+
+    Raises
+    ------
+    ValueError
+        If another claim with the same id is already registered.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> claim = all_claims()[0]
+    >>> register(claim) is claim
+    True
+    >>> register(dataclasses.replace(claim))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: claim id '...' registered twice
+    """
     if claim.id in _REGISTRY and _REGISTRY[claim.id] is not claim:
         raise ValueError(f"claim id {claim.id!r} registered twice")
     _REGISTRY[claim.id] = claim
@@ -188,7 +270,21 @@ CLAIM_MODULES = (
 
 
 def all_claims() -> list[Claim]:
-    """Import every claims module and return the registered claims, sorted by document and id."""
+    """Import every claims module and return the registered claims, sorted by document and id.
+
+    Returns
+    -------
+    list of Claim
+        All registered claims, including those of installed plugin packages.
+
+    Examples
+    --------
+    >>> claims = all_claims()
+    >>> all(c.document in DOCUMENTS and c.kind in KINDS for c in claims)
+    True
+    >>> len({c.id for c in claims}) == len(claims)
+    True
+    """
     # claims of installed packages (entry points)
     from simtheory.plugins import claim_modules
 
