@@ -36,8 +36,20 @@ DECIDED = (HOLDS, FAILS, INCONCLUSIVE)
 class Decision:
     """A rule's verdict on a set of numbers.
 
-    verdict: one of :data:`DECIDED`; reason: the numbers read against the rule (one line);
-    would_hold: for ``does not hold`` / ``inconclusive``, what the numbers would have had to be.
+    Attributes
+    ----------
+    verdict : str
+        One of :data:`DECIDED` (or ``not checkable``, from the report harness only).
+    reason : str
+        The numbers read against the rule (one line).
+    would_hold : str or None
+        For ``does not hold`` / ``inconclusive``, what the numbers would have had to be.
+
+    Examples
+    --------
+    >>> d = Identity(tol=1e-9).decide({"error": 1e-3})
+    >>> d.verdict, d.would_hold
+    ('does not hold', 'holds with max deviation <= 1e-09')
     """
 
     verdict: str
@@ -61,7 +73,19 @@ def _num(numbers: Mapping[str, Any], key: str, default: float | None = None) -> 
 
 
 class Rule:
-    """Base class. Subclasses define :meth:`decide`, :meth:`describe` and :meth:`probes`."""
+    """Base class of decision rules. Subclasses define :meth:`decide`, :meth:`describe` and :meth:`probes`.
+
+    ``decide(numbers) -> Decision`` turns a claim's numbers into a verdict; ``describe()`` states the
+    rule in one line (also ``str(rule)``); ``to_json()`` gives ``{"type", "text"}`` for the report.
+
+    Examples
+    --------
+    >>> rule = Inequality(">=", 0.5)
+    >>> isinstance(rule, Rule), rule.to_json()["type"]
+    (True, 'Inequality')
+    >>> sorted({rule.decide(p).verdict for p in rule.probes()})
+    ['does not hold', 'holds', 'inconclusive']
+    """
 
     kind = "rule"
 
@@ -104,6 +128,32 @@ class Inequality(Rule):
     ``holds`` when the interval (``estimate +- z se``, or given ``lo``/``hi``) lies entirely on the
     claimed side, ``does not hold`` when it lies entirely on the other side, else ``inconclusive``.
     Inputs: ``estimate`` and ``se`` (or ``lo``, ``hi``).
+
+    Attributes
+    ----------
+    op : {">=", "<="}
+        The claimed direction.
+    boundary : float
+        The claimed bound.
+    quantity : str, default "estimate"
+        Name of the quantity, for the text.
+    margin : float, default 0.0
+        Slack granted on the claimed side.
+    z : float, default 1.96
+        Interval half-width in standard errors.
+
+    Raises
+    ------
+    ValueError
+        If ``op`` is not ``>=`` or ``<=``.
+
+    Examples
+    --------
+    >>> rule = Inequality(">=", 0.5, quantity="Q_pair")
+    >>> rule.decide({"estimate": 0.6, "se": 0.01}).reason
+    'Q_pair = 0.6 +- 1.96 x 0.01 = [0.5804, 0.6196] against >= 0.5'
+    >>> rule.decide({"estimate": 0.6, "se": 0.01}).verdict, rule.decide({"estimate": 0.5, "se": 0.1}).verdict
+    ('holds', 'inconclusive')
     """
 
     op: str
@@ -158,6 +208,25 @@ class Agreement(Rule):
     ``holds`` when the interval lies inside ``[reference - tol, reference + tol]``, ``does not
     hold`` when it lies outside, ``inconclusive`` when it straddles an edge. Inputs: ``estimate``
     and ``se`` (or ``lo``, ``hi``).
+
+    Attributes
+    ----------
+    reference : float
+        The source's value.
+    tol : float
+        Allowed absolute difference.
+    quantity : str, default "estimate"
+        Name of the quantity, for the text.
+    z : float, default 1.96
+        Interval half-width in standard errors.
+
+    Examples
+    --------
+    >>> rule = Agreement(reference=1.128, tol=0.01)  # E|dr| = 2 / sqrt(pi), eq. 26
+    >>> rule.decide({"estimate": 1.13, "se": 0.001}).verdict
+    'holds'
+    >>> rule.decide({"estimate": 1.25, "lo": 1.2, "hi": 1.3}).verdict
+    'does not hold'
     """
 
     reference: float
@@ -195,7 +264,21 @@ class Agreement(Rule):
 @dataclass(frozen=True)
 class Identity(Rule):
     """An identity checked to a numerical tolerance: ``error`` (a maximal absolute or relative
-    deviation, no sampling error) must be ``<= tol``. Two verdicts only."""
+    deviation, no sampling error) must be ``<= tol``. Two verdicts only.
+
+    Attributes
+    ----------
+    tol : float
+        Numerical tolerance.
+    quantity : str, default "max deviation"
+        Name of the error, for the text.
+
+    Examples
+    --------
+    >>> rule = Identity(tol=1e-9)
+    >>> rule.decide({"error": 1e-12}).verdict, rule.decide({"error": 1e-3}).verdict
+    ('holds', 'does not hold')
+    """
 
     tol: float
     quantity: str = "max deviation"
@@ -219,7 +302,21 @@ class Identity(Rule):
 @dataclass(frozen=True)
 class NoViolation(Rule):
     """A bound checked case by case: ``violations`` out of ``cases`` must be 0 (``cases`` > 0;
-    with no case at all the check is ``inconclusive``)."""
+    with no case at all the check is ``inconclusive``).
+
+    Attributes
+    ----------
+    what : str, default "cases"
+        What the cases are, for the text.
+
+    Examples
+    --------
+    >>> rule = NoViolation("prompt populations")
+    >>> rule.decide({"violations": 0, "cases": 7}).reason
+    '0 of 7 prompt populations violate'
+    >>> rule.decide({"violations": 0, "cases": 0}).verdict
+    'inconclusive'
+    """
 
     what: str = "cases"
 
@@ -245,7 +342,21 @@ class NoViolation(Rule):
 class GoodnessOfFit(Rule):
     """A distributional identity tested by a goodness-of-fit test: ``p`` (smallest p-value,
     already multiplicity-corrected if several) must be ``>= alpha``. Non-rejection only shows that
-    the sample cannot tell the two distributions apart."""
+    the sample cannot tell the two distributions apart.
+
+    Attributes
+    ----------
+    alpha : float, default 1e-3
+        Significance level.
+    test : str, default "KS test"
+        Name of the test, for the text.
+
+    Examples
+    --------
+    >>> rule = GoodnessOfFit()
+    >>> rule.decide({"p": 0.3}).verdict, rule.decide({"p": 1e-5}).verdict
+    ('holds', 'does not hold')
+    """
 
     alpha: float = 1e-3
     test: str = "KS test"
@@ -283,7 +394,25 @@ def _combine(parts: Sequence[tuple[str, Decision]]) -> Decision:
 @dataclass(frozen=True)
 class AllOf(Rule):
     """Every named part must hold: ``does not hold`` if any part does not, else ``inconclusive``
-    if any part is, else ``holds``. Inputs: ``{name: inputs of that part}``."""
+    if any part is, else ``holds``. Inputs: ``{name: inputs of that part}``.
+
+    Parameters
+    ----------
+    **parts : Rule
+        The parts, by name.
+
+    Attributes
+    ----------
+    parts : tuple of (str, Rule)
+        The named parts, in order.
+
+    Examples
+    --------
+    >>> rule = AllOf(q=Inequality(">=", 0.5), ident=Identity(1e-9))
+    >>> d = rule.decide({"q": {"estimate": 0.7}, "ident": {"error": 0.1}})
+    >>> d.verdict, d.would_hold
+    ('does not hold', 'ident: holds with max deviation <= 1e-09')
+    """
 
     parts: tuple[tuple[str, Rule], ...]
 
@@ -317,7 +446,22 @@ class AllOf(Rule):
 @dataclass(frozen=True)
 class Each(Rule):
     """The same rule for every item (e.g. every prompt population): combined as :class:`AllOf`.
-    Inputs: ``{"items": [inputs, ...], "labels": [name, ...] (optional)}``."""
+    Inputs: ``{"items": [inputs, ...], "labels": [name, ...] (optional)}``.
+
+    Attributes
+    ----------
+    rule : Rule
+        The rule applied to every item.
+    what : str, default "item"
+        What the items are, for the text and default labels.
+
+    Examples
+    --------
+    >>> rule = Each(Inequality(">=", 0.5), what="family")
+    >>> d = rule.decide({"items": [{"estimate": 0.7}, {"estimate": 0.3}], "labels": ["gaussian", "bimodal"]})
+    >>> d.verdict, d.would_hold
+    ('does not hold', 'bimodal: holds with an interval entirely above 0.5')
+    """
 
     rule: Rule
     what: str = "item"
