@@ -36,7 +36,42 @@ def _bins(absdr: np.ndarray, n_bins: int) -> np.ndarray:
 
 
 def prop14_bounds(s1, s2, r1, r2, beta: float, n_bins: int = 10, n_eps: int = 60) -> dict:
-    """Eqs. 16-19 for scores (s1, s2) of a model on pairs with golden rewards (r1, r2); returns a flat dict."""
+    """Proposition 14 (eqs. 16-19) for scores (s1, s2) of a model on pairs with golden rewards (r1, r2).
+
+    Parameters
+    ----------
+    s1, s2 : array_like
+        Model scores of the two responses of each held-out pair.
+    r1, r2 : array_like
+        Golden rewards of the same responses.
+    beta : float
+        Annotator inverse noise, xi = sigmoid(beta |dr|).
+    n_bins : int, default 10
+        Quantile bins of |dr| for eq. 18.
+    n_eps : int, default 60
+        Number of eps values scanned in (1 - L_oc, 3/20).
+
+    Returns
+    -------
+    dict
+        Flat dict: ``l_oc`` (eq. 16), order consistencies ``oc_ge`` / ``oc_gt`` and ``oc_ge_se``, the
+        conditional eq. 18 check (``eq18_cond_*``), ``prop14_premise``, and for the global reading ``eps``,
+        ``delta``, ``kappa``, ``eq18_*`` and ``eq19_*`` (NaN / None when the premise fails).
+
+    Raises
+    ------
+    SimTheoryInputError
+        ``n_eps`` < 1 when the premise holds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.reward_models import SyntheticWorld, prop14_bounds
+    >>> t = SyntheticWorld(d=4).pairs(400, 10.0, np.random.default_rng(1))
+    >>> out = prop14_bounds(t.r1, t.r2, t.r1, t.r2, beta=10.0)  # the golden reward itself
+    >>> out["oc_gt"], out["prop14_premise"], out["eq18_holds"], out["eq19_holds"]
+    (1.0, True, True, True)
+    """
     dr = np.asarray(r1) - np.asarray(r2)
     ds = np.asarray(s1) - np.asarray(s2)
     c = (ds * dr >= 0).astype(float)  # eq. 18 event: H (r1 - r2) >= 0
@@ -115,6 +150,26 @@ def eq21_union_bound(s1, s2, y) -> dict:
     joint = P(h = H(x1) and -h = H(x2)) (the classifier's order consistency), a1 = P(h = H(x1)),
     a2 = P(-h = H(x2)). Checks joint <= a1 + a2 (eq. 21 as printed), the union bound on errors
     1 - joint <= (1 - a1) + (1 - a2), and joint <= P(h = sign(s1 - s2)) (pairwise agreement).
+
+    Parameters
+    ----------
+    s1, s2 : array_like
+        Classifier logits of the first and second response of each pair.
+    y : array_like
+        Labels in {0, 1} (1 = first preferred).
+
+    Returns
+    -------
+    dict
+        ``eq21_joint``, ``eq21_a1``, ``eq21_a2``, ``eq21_pairwise``, the checks ``eq21_holds``,
+        ``eq21_union_err_holds``, ``eq21_joint_le_pairwise`` and ``eq21_union_err_slack``.
+
+    Examples
+    --------
+    >>> from simtheory.reward_models import eq21_union_bound
+    >>> out = eq21_union_bound([1.0, -2.0, 0.5], [-1.0, 1.0, 2.0], [1, 0, 1])
+    >>> round(out["eq21_joint"], 3), out["eq21_a1"], out["eq21_holds"], out["eq21_union_err_holds"]
+    (0.667, 1.0, True, True)
     """
     h = 2 * np.asarray(y) - 1
     h1, h2 = np.sign(np.asarray(s1)), np.sign(np.asarray(s2))

@@ -29,8 +29,30 @@ PAIRINGS = ("same", "cross")
 
 @dataclass
 class PairData:
-    """Annotated pairs: embeddings ``x1, x2`` (n, d), golden rewards ``r1, r2`` (n,), labels ``y`` (n,)
-    in {0, 1} (1 = first preferred) and the annotator's ``beta``."""
+    """Annotated pairs of Section 6 (*Rethinking BT*), labels drawn with xi = sigmoid(beta dr).
+
+    Properties ``n`` (number of pairs) and ``dr`` (= r1 - r2); :meth:`error_rate` is the fraction of labels
+    against the golden order.
+
+    Attributes
+    ----------
+    x1, x2 : numpy.ndarray
+        Embeddings of the two responses, shape (n, d).
+    r1, r2 : numpy.ndarray
+        Golden rewards, shape (n,).
+    y : numpy.ndarray
+        Labels in {0, 1}, 1 = first response preferred.
+    beta : float
+        The annotator's inverse noise level.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.reward_models import PairData
+    >>> pairs = PairData(np.zeros((3, 2)), np.ones((3, 2)), np.array([1.0, 0, 2]), np.zeros(3), np.array([1, 1, 0]), 2.0)
+    >>> pairs.n, pairs.dr.tolist(), round(pairs.error_rate(), 3)
+    (3, [1.0, 0.0, 2.0], 0.667)
+    """
 
     x1: np.ndarray
     x2: np.ndarray
@@ -54,7 +76,42 @@ class PairData:
 
 @dataclass
 class SyntheticWorld:
-    """The golden reward r(Psi) and the response generator (see the module docstring)."""
+    """Golden reward r(Psi) and response generator of the Section 6 simulations (see the module docstring).
+
+    Methods: ``reward(psi)``, ``responses(n_prompts, k, rng)`` and ``pairs(n, beta, rng, design, pairing, k)``
+    (the designs of Section 6.3).
+
+    Attributes
+    ----------
+    d : int, default 16
+        Embedding dimension.
+    prompt_weight : float, default 0.5
+        Weight w in [0, 1] of the shared prompt component of Psi.
+    hidden : int, default 32
+        Hidden units of the golden tanh network.
+    weight_scale : float, default 8.0
+        Scale of the golden network's input weights (larger: rougher reward).
+    dr_scale : float, default 1.0
+        Standard deviation of the reward difference of two responses to one prompt.
+    world_seed : int, default 12345
+        Seed of the golden network.
+
+    Raises
+    ------
+    SimTheoryInputError
+        d < 1, prompt_weight outside [0, 1], dr_scale <= 0; bad ``pairs`` arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.reward_models import SyntheticWorld
+    >>> world = SyntheticWorld(d=4)
+    >>> world.reward(world.responses(2, 3, np.random.default_rng(0))).shape
+    (2, 3)
+    >>> pairs = world.pairs(200, 2.0, np.random.default_rng(0), design="diversified", pairing="cross")
+    >>> pairs.x1.shape, round(pairs.error_rate(), 2)
+    ((200, 4), 0.09)
+    """
 
     d: int = 16
     prompt_weight: float = 0.5
@@ -115,8 +172,30 @@ class SyntheticWorld:
 
 
 def world_from_params(params: dict) -> SyntheticWorld:
-    """The :class:`SyntheticWorld` of a grid's ``params`` (keys d, prompt_weight, golden_hidden,
-    golden_weight_scale, world_seed)."""
+    """The :class:`SyntheticWorld` (Section 6 simulations) of a grid's ``params``.
+
+    Parameters
+    ----------
+    params : dict
+        Grid parameters; the keys d, prompt_weight, golden_hidden, golden_weight_scale, world_seed are
+        used (the others are ignored; a missing key takes the SyntheticWorld default).
+
+    Returns
+    -------
+    SyntheticWorld
+
+    Raises
+    ------
+    SimTheoryInputError
+        A value that does not convert to its type, or one SyntheticWorld rejects.
+
+    Examples
+    --------
+    >>> from simtheory.reward_models import world_from_params
+    >>> world = world_from_params({"d": 4, "world_seed": 1, "n_train": 100})
+    >>> world.d, world.hidden, world.world_seed
+    (4, 32, 1)
+    """
     try:
         return SyntheticWorld(
             d=int(params.get("d", 16)),

@@ -268,7 +268,39 @@ FITTERS = {
 
 
 def fit_model(name: str, data, rng, **opts) -> Scorer:
-    """Fit reward model ``name`` (one of :data:`MODELS`) to ``data``; ``opts`` are its hyper-parameters."""
+    """Fit reward model ``name`` (one of :data:`MODELS`: BT-MLP eq. 20, CLF Section 3.3, linear BT) to ``data``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`MODELS` (see the module docstring).
+    data : PairData
+        Annotated training pairs.
+    rng : int or numpy.random.Generator
+        Seed or generator (passed to ``numpy.random.default_rng``).
+    **opts
+        The model's hyper-parameters (e.g. ``epochs``, ``hidden``, ``val``, ``patience`` for the MLPs).
+
+    Returns
+    -------
+    Callable[[numpy.ndarray], numpy.ndarray]
+        ``score(X)``: the reward of embeddings X of shape (..., d).
+
+    Raises
+    ------
+    SimTheoryInputError
+        Unknown model, fewer than 2 pairs or a single label, epochs < 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.reward_models import SyntheticWorld, fit_model, pairwise_accuracy
+    >>> world = SyntheticWorld(d=4)
+    >>> score = fit_model("linear_bt", world.pairs(500, 2.0, np.random.default_rng(0)), rng=0)
+    >>> t = world.pairs(400, 2.0, np.random.default_rng(1))
+    >>> round(pairwise_accuracy(score(t.x1), score(t.x2), t.r1, t.r2)[0], 2)
+    0.87
+    """
     check_choice("model", name, MODELS)
     if data.n < 2 or len(np.unique(data.y)) < 2:
         raise SimTheoryInputError("data", "needs at least 2 annotated pairs with both labels present")
