@@ -19,7 +19,7 @@ def _full(x):
 
 
 def fit_thurstone(wins, lam: float = 0.0, return_result: bool = False):
-    """Thurstone (Rethinking BT Remark 8) mean-zero scores maximising sum_ij W_ij log Phi(r_i - r_j) - lam sum n_i r_i^2.
+    """Thurstone (Remark 8) mean-zero scores maximising sum_ij W_ij log Phi(r_i - r_j) - lam sum_i n_i r_i^2.
 
     Parameters
     ----------

@@ -167,7 +167,27 @@ def sample_tau(n: int, s2: float, seed=0) -> np.ndarray:
 
 @dataclass
 class DesignComparison:
-    """Same- vs cross-prompt estimates of one statistic with the gap's standard error."""
+    """Same- vs cross-prompt estimates of one statistic (Prop. 15 eq. 26 / Thm. 16 eq. 27) and their gap.
+
+    Properties: ``gap`` = cross - same, ``gap_se`` = hypot(same_se, cross_se) (independent streams) and
+    ``z`` = gap / gap_se (signed inf when gap_se = 0).
+
+    Attributes
+    ----------
+    stat : str
+        Name of the statistic (e.g. E|dr| or E xi(|dr|)).
+    same, same_se : float
+        Same-prompt estimate and its standard error.
+    cross, cross_se : float
+        Cross-prompt estimate and its standard error.
+
+    Examples
+    --------
+    >>> from simtheory.cross_prompt import DesignComparison
+    >>> c = DesignComparison("E|dr|", same=1.0, same_se=0.03, cross=1.2, cross_se=0.04)
+    >>> round(c.gap, 3), round(c.gap_se, 3), round(c.z, 2)
+    (0.2, 0.05, 4.0)
+    """
 
     stat: str
     same: float

@@ -249,7 +249,40 @@ def parse_preferences(records: list[dict]) -> tuple[list[Preference], dict]:
 
 
 def read_preferences(path: str | Path) -> tuple[list[Preference], dict]:
-    """Read and parse a preference file (see the module docstring); one-line errors for bad input."""
+    """Read and parse a human preference file into comparisons (the annotations h of Rethinking BT Sec. 2).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.jsonl`` (optionally ``.gz``), ``.json``, ``.parquet`` or ``.csv`` file of records (see the
+        module docstring for the accepted shapes).
+
+    Returns
+    -------
+    prefs : list of Preference
+        The usable comparisons.
+    stats : dict
+        ``shape`` of the records, ``records`` read, and the pairs dropped (``prompt_mismatch``,
+        ``identical_texts``).
+
+    Raises
+    ------
+    SimTheoryInputError
+        Missing file, unreadable or unrecognised records, or no usable comparison (one-line message).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from simtheory.embeddings import read_preferences
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> f = Path(tmp.name) / "prefs.jsonl"
+    >>> _ = f.write_text(json.dumps({"prompt": "2+2?", "chosen": "4", "rejected": "5"}))
+    >>> prefs, stats = read_preferences(f)
+    >>> prefs[0], stats["shape"]
+    (Preference(prompt='2+2?', a='4', b='5', outcome='a'), 'prompt_chosen_rejected')
+    >>> tmp.cleanup()
+    """
     path = Path(path)
     if not path.is_file():
         raise SimTheoryInputError("PREFS", f"no such file: {path}")
@@ -366,25 +399,65 @@ def convert(
     limit: int | None = None,
     log=print,
 ) -> dict:
-    """Embed the comparisons of ``prefs_path`` and write ``out`` (.npz); returns the meta record.
+    """Embed the comparisons of ``prefs_path`` as Psi(x, y) (Rethinking BT Sec. 2.2) and write ``out`` (.npz).
 
     Parameters
     ----------
-    prefs_path : preference file (module docstring lists shapes and formats).
-    out : output ``.npz`` path (written atomically via a temporary file in the same folder).
-    model : sentence-transformers model name or local folder (default: the shipped MiniLM).
-    on_truncation : ``"warn"`` (embed cut texts, report counts) or ``"refuse"`` (stop if any text is cut).
-    batch_size, progress : encoding batch size; show a tqdm progress bar on stderr.
-    encoder : an :class:`Encoder` to use instead of loading ``model`` (tests).
-    limit : use only the first ``limit`` usable comparisons.
+    prefs_path : str or Path
+        Preference file (the module docstring lists shapes and formats).
+    out : str or Path
+        Output ``.npz`` path (written atomically via a temporary file in the same folder).
+    model : str, default 'all-MiniLM-L6-v2'
+        Sentence-transformers model name or local folder (default: the shipped MiniLM).
+    on_truncation : {'warn', 'refuse'}, default 'warn'
+        Embed cut texts and report counts, or stop if any text is cut.
+    batch_size : int, default 32
+        Encoding batch size.
+    progress : bool, default True
+        Show a tqdm progress bar on stderr.
+    encoder : Encoder, optional
+        An encoder to use instead of loading ``model`` (tests).
+    limit : int, optional
+        Use only the first ``limit`` usable comparisons.
+    log : callable, default print
+        Receives the report lines (called like ``print``).
 
     Returns
     -------
-    dict : the ``meta`` record stored in the file (counts, truncation report, timings).
+    dict
+        The ``meta`` record stored in the file (counts, truncation report, timings).
 
     Raises
     ------
-    SimTheoryInputError : bad input file, unknown model, or truncation under ``on_truncation="refuse"``.
+    SimTheoryInputError
+        Bad input file or arguments, unknown model, or truncation under ``on_truncation="refuse"``.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from simtheory.embeddings import convert, load_embeddings
+    >>> class LengthEncoder:  # a stand-in for a sentence model
+    ...     name, max_tokens = "length", 64
+    ...     def count_tokens(self, texts):
+    ...         return np.array([len(t.split()) for t in texts])
+    ...     def encode(self, texts, *, keep, batch_size, progress):
+    ...         return np.array([[len(t), t.count(" ")] for t in texts], dtype=float)
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> prefs, out = Path(tmp.name) / "prefs.jsonl", Path(tmp.name) / "emb.npz"
+    >>> recs = [
+    ...     {"prompt": "Hi?", "chosen": "Hello there.", "rejected": "No."},
+    ...     {"prompt": "2+2?", "chosen": "4", "rejected": "5"},
+    ... ]
+    >>> _ = prefs.write_text("\\n".join(json.dumps(r) for r in recs))
+    >>> meta = convert(prefs, out, encoder=LengthEncoder(), progress=False, log=lambda *a, **k: None)
+    >>> meta["comparisons"], meta["ties"]
+    (2, 0)
+    >>> data = load_embeddings(out)
+    >>> data.n, data.labels.tolist()
+    (4, [1, 1])
+    >>> tmp.cleanup()
     """
     check_choice("--on-truncation", on_truncation, ("refuse", "warn"))
     batch_size = check_positive_int("--batch-size", batch_size)

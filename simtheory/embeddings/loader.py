@@ -45,7 +45,30 @@ TABLE_COLUMNS = ("prompt_id", "response_id", "embedding", "prompt_embedding", "r
 
 @dataclass(frozen=True)
 class MinMaxScaler:
-    """Per-dimension min-max map onto [0, 1]^d (Rethinking BT Sec. 2.2 assumes Psi in [0, 1]^d)."""
+    """Per-dimension min-max map onto [0, 1]^d (Rethinking BT Sec. 2.2 assumes Psi in [0, 1]^d).
+
+    ``MinMaxScaler.fit(x)`` fits it on (n, d) data; ``transform(x)`` returns the scaled copy clipped to
+    [0, 1] and the number of clipped entries; ``as_dict()`` gives a JSON-ready form.
+
+    Attributes
+    ----------
+    lo, hi : numpy.ndarray
+        Per-dimension minimum and maximum of the fit data, shape (d,).
+
+    Raises
+    ------
+    SimTheoryInputError
+        Non-finite or empty data, or a dimension mismatch in ``transform``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.embeddings import MinMaxScaler
+    >>> scaler = MinMaxScaler.fit(np.array([[0.0, 10.0], [2.0, 20.0]]))
+    >>> z, n_clipped = scaler.transform(np.array([[1.0, 15.0], [3.0, 20.0]]))
+    >>> z.tolist(), n_clipped
+    ([[0.5, 0.5], [1.0, 1.0]], 1)
+    """
 
     lo: np.ndarray
     hi: np.ndarray
@@ -80,12 +103,46 @@ class MinMaxScaler:
 
 @dataclass
 class EmbeddingData:
-    """Scaled embeddings of n prompt-response pairs, with optional golden reward and annotated pairs.
+    """Scaled embeddings Psi in [0, 1]^d (Rethinking BT Sec. 2.2) of n prompt-response pairs, with optional
+    golden reward and annotated pairs.
 
-    ``embeddings`` (n, d) float64 in [0, 1]; ``prompt_ids`` (n,) str; ``response_ids`` (n,) str;
-    ``reward`` (n,) or None; ``pairs`` (m, 2) int row indices or None; ``labels`` (m,) int in {0, 1}
-    (1 = the first of the pair preferred) or None; ``scaler`` the map used; ``raw`` the unscaled
-    embeddings; ``n_clipped`` entries clipped by a reused scaler.
+    Properties ``n``, ``dim``, ``n_prompts`` and ``prompt_index``; methods ``sample_pairs`` (same / cross /
+    any prompt), ``subset`` and ``summary``.
+
+    Attributes
+    ----------
+    embeddings : numpy.ndarray
+        (n, d) float64 in [0, 1].
+    prompt_ids, response_ids : numpy.ndarray
+        (n,) str identifiers.
+    scaler : MinMaxScaler
+        The map used.
+    reward : numpy.ndarray or None
+        (n,) golden reward.
+    pairs : numpy.ndarray or None
+        (m, 2) int row indices of annotated pairs.
+    labels : numpy.ndarray or None
+        (m,) int in {0, 1}, 1 = the first of the pair preferred.
+    raw : numpy.ndarray or None
+        The unscaled embeddings.
+    source : str
+        Where the data came from.
+    n_clipped : int
+        Entries clipped by a reused scaler.
+    meta : dict
+        Extra information (e.g. ``reward_kind`` of a proxy reward).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.embeddings import EmbeddingData, MinMaxScaler
+    >>> x = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
+    >>> data = EmbeddingData(x, np.array(["p", "p", "q"]), np.array(["a", "b", "c"]), MinMaxScaler.fit(x))
+    >>> data.n, data.dim, data.n_prompts, data.prompt_index.tolist()
+    (3, 2, 2, [0, 0, 1])
+    >>> i, j = data.sample_pairs(3, "cross", rng=0)
+    >>> bool(np.all(data.prompt_ids[i] != data.prompt_ids[j])), data.subset([0, 1]).n
+    (True, 2)
     """
 
     embeddings: np.ndarray
@@ -424,9 +481,35 @@ def _assemble(raw: dict, source: str, scaler: MinMaxScaler | None) -> EmbeddingD
 
 
 def load_embeddings(path: str | Path, *, scaler: MinMaxScaler | None = None) -> EmbeddingData:
-    """Load, validate and min-max scale embeddings from ``path`` (see the module docstring for formats).
+    """Load, validate and min-max scale embeddings onto Psi in [0, 1]^d (Rethinking BT Sec. 2.2).
 
-    ``scaler``: reuse a fitted :class:`MinMaxScaler` (for held-out data); default fits one on this file.
+    Parameters
+    ----------
+    path : str or Path
+        A ``.npz``, ``.npy``, ``.parquet``, ``.csv`` or ``.jsonl`` file (see the module docstring for formats).
+    scaler : MinMaxScaler, optional
+        Reuse a fitted scaler (for held-out data); default fits one on this file.
+
+    Returns
+    -------
+    EmbeddingData
+
+    Raises
+    ------
+    SimTheoryInputError
+        Missing file, unsupported type, or any bad field (one line naming the field).
+
+    Examples
+    --------
+    >>> from simtheory.embeddings import load_embeddings
+    >>> from simtheory.embeddings.example import example_path
+    >>> data = load_embeddings(example_path())
+    >>> data.n, data.dim, data.n_prompts, bool(data.embeddings.min() >= 0 and data.embeddings.max() <= 1)
+    (120, 384, 24, True)
+    >>> load_embeddings("missing.npz")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    simtheory.validation.SimTheoryInputError: embeddings: no such file: missing.npz
     """
     if not isinstance(path, (str, Path)):
         raise SimTheoryInputError("embeddings", f"expected a file path, got {type(path).__name__}")
@@ -457,9 +540,32 @@ def load_embeddings(path: str | Path, *, scaler: MinMaxScaler | None = None) -> 
 
 
 def load_for_grid(params: dict) -> EmbeddingData | None:
-    """The adapter hook for grids: ``None`` unless ``params["embeddings"]`` (set by ``--embeddings FILE``)
-    names a file, else the loaded :class:`EmbeddingData`. The value ``"example"`` loads the shipped
-    MiniLM example (:func:`simtheory.embeddings.example.example_path`)."""
+    """The adapter hook for grids: real embeddings Psi (Rethinking BT Sec. 2.2) if ``params`` names a file.
+
+    Parameters
+    ----------
+    params : dict
+        Grid parameters; ``params["embeddings"]`` (set by ``--embeddings FILE``) is a path, or ``"example"``
+        for the shipped MiniLM example (:func:`simtheory.embeddings.example.example_path`).
+
+    Returns
+    -------
+    EmbeddingData or None
+        The loaded data, or None when no file is named.
+
+    Raises
+    ------
+    SimTheoryInputError
+        As :func:`load_embeddings`.
+
+    Examples
+    --------
+    >>> from simtheory.embeddings import load_for_grid
+    >>> load_for_grid({"d": 4}) is None
+    True
+    >>> load_for_grid({"embeddings": "example"}).summary()["has_reward"]
+    True
+    """
     path = params.get("embeddings") if isinstance(params, dict) else None
     if path in (None, "", False):
         return None

@@ -49,7 +49,8 @@ class PairData:
     --------
     >>> import numpy as np
     >>> from simtheory.reward_models import PairData
-    >>> pairs = PairData(np.zeros((3, 2)), np.ones((3, 2)), np.array([1.0, 0, 2]), np.zeros(3), np.array([1, 1, 0]), 2.0)
+    >>> r1, y = np.array([1.0, 0.0, 2.0]), np.array([1, 1, 0])
+    >>> pairs = PairData(np.zeros((3, 2)), np.ones((3, 2)), r1, np.zeros(3), y, beta=2.0)
     >>> pairs.n, pairs.dr.tolist(), round(pairs.error_rate(), 3)
     (3, [1.0, 0.0, 2.0], 0.667)
     """

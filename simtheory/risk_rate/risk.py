@@ -20,7 +20,24 @@ from simtheory.validation import SimTheoryInputError, check_finite_array, check_
 
 @dataclass(frozen=True)
 class RiskEstimate:
-    """Monte-Carlo estimate of R_B: ``value`` +- ``se`` from ``m`` held-out pairs."""
+    """Monte-Carlo estimate of the truncated KL risk R_B (Definition 9, eq. 11): ``value`` +- ``se`` from ``m`` pairs.
+
+    Attributes
+    ----------
+    value : float
+        Mean of the pointwise terms over the held-out pairs.
+    se : float
+        Its standard error sd / sqrt(m).
+    m : int
+        Number of held-out pairs.
+
+    Examples
+    --------
+    >>> from simtheory.risk_rate import truncated_kl_risk
+    >>> r = truncated_kl_risk([0.7, 0.2, 0.5], [0.6, 0.3, 0.5])
+    >>> round(r.value, 4), round(r.se, 4), r.m
+    (0.0158, 0.008, 3)
+    """
 
     value: float
     se: float
