@@ -54,7 +54,22 @@ __all__ = [
 
 
 class MonteCarloAssertionError(AssertionError):
-    """A Monte-Carlo check failed; ``.result`` holds the :class:`CheckResult`."""
+    """A Monte-Carlo check failed; ``.result`` holds the :class:`CheckResult`.
+
+    Parameters
+    ----------
+    result : CheckResult
+        The failed check; its ``message`` is the error message.
+
+    Examples
+    --------
+    >>> from simtheory.testing import MonteCarloAssertionError, assert_mean_ge
+    >>> try:
+    ...     assert_mean_ge([0.0, 0.1, 0.05, 0.02], 1.0)
+    ... except MonteCarloAssertionError as err:
+    ...     print(err.result.passed, err.result.check)
+    False mean >= 1
+    """
 
     def __init__(self, result: CheckResult):
         self.result = result
@@ -83,6 +98,18 @@ class CheckResult:
         Smallest violation the check detects with probability ``power`` (nan when not defined).
     message : str
         One paragraph with all of the above.
+    extra : dict
+        Check-specific details (reported with the outcome).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import check_mean
+    >>> res = check_mean(np.random.default_rng(6).normal(0.5, 1.0, 1000), 0.5, seed=6)
+    >>> bool(res), res.check, res.n, round(res.estimate, 3)
+    (True, 'mean == 0.5', 1000, 0.487)
+    >>> res.message  # doctest: +ELLIPSIS
+    'PASS mean == 0.5: estimate 0.4875, SE 0.0312983, n 1000, seed 6; ...'
     """
 
     passed: bool
@@ -410,7 +437,35 @@ def check_means(
 
 
 def assert_means(a, b, **kwargs) -> CheckResult:
-    """:func:`check_means`, raising :class:`MonteCarloAssertionError` on failure."""
+    """:func:`check_means`, raising :class:`MonteCarloAssertionError` on failure.
+
+    Parameters
+    ----------
+    a, b : array_like, 1-d
+        The two samples.
+    **kwargs
+        ``paired``, ``alpha``, ``tol``, ``seed``, ``power``, ``label`` as in :func:`check_means`.
+
+    Returns
+    -------
+    CheckResult
+        The passed check.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the check fails (``.result`` holds the CheckResult).
+    SimTheoryInputError
+        On bad samples or arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import assert_means
+    >>> rng = np.random.default_rng(6)
+    >>> assert_means(rng.normal(size=500), rng.normal(size=500), seed=6).passed
+    True
+    """
     return check_means(a, b, **kwargs).raise_if_failed()
 
 
@@ -485,6 +540,29 @@ def check_mean_le(
 ) -> CheckResult:
     """Is the mean of ``samples`` at most ``bound``? Mirror of :func:`check_mean_ge`.
 
+    Fails when ``mean > bound + z * SE`` (one-sided).
+
+    Parameters
+    ----------
+    samples : array_like, 1-d
+        Independent draws.
+    bound : float
+        The claimed upper bound.
+    z : float
+        z-threshold (default 3: false-alarm probability 0.13 %).
+    seed, power, label
+        As in :func:`check_mean`.
+
+    Returns
+    -------
+    CheckResult
+        ``statistic`` is the signed margin in SEs (positive: inequality holds).
+
+    Raises
+    ------
+    SimTheoryInputError
+        On bad samples or a non-positive ``z``.
+
     Examples
     --------
     >>> rng = np.random.default_rng(4)
@@ -495,12 +573,70 @@ def check_mean_le(
 
 
 def assert_mean_ge(samples, bound: float, **kwargs) -> CheckResult:
-    """:func:`check_mean_ge`, raising :class:`MonteCarloAssertionError` on failure."""
+    """:func:`check_mean_ge`, raising :class:`MonteCarloAssertionError` on failure.
+
+    Parameters
+    ----------
+    samples : array_like, 1-d
+        Independent draws.
+    bound : float
+        The claimed lower bound.
+    **kwargs
+        ``z``, ``seed``, ``power``, ``label`` as in :func:`check_mean_ge`.
+
+    Returns
+    -------
+    CheckResult
+        The passed check.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the check fails (``.result`` holds the CheckResult).
+    SimTheoryInputError
+        On bad samples or arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import assert_mean_ge
+    >>> assert_mean_ge(np.random.default_rng(3).uniform(0, 1, 1000), 0.4, seed=3).passed
+    True
+    """
     return check_mean_ge(samples, bound, **kwargs).raise_if_failed()
 
 
 def assert_mean_le(samples, bound: float, **kwargs) -> CheckResult:
-    """:func:`check_mean_le`, raising :class:`MonteCarloAssertionError` on failure."""
+    """:func:`check_mean_le`, raising :class:`MonteCarloAssertionError` on failure.
+
+    Parameters
+    ----------
+    samples : array_like, 1-d
+        Independent draws.
+    bound : float
+        The claimed upper bound.
+    **kwargs
+        ``z``, ``seed``, ``power``, ``label`` as in :func:`check_mean_le`.
+
+    Returns
+    -------
+    CheckResult
+        The passed check.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the check fails (``.result`` holds the CheckResult).
+    SimTheoryInputError
+        On bad samples or arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import assert_mean_le
+    >>> assert_mean_le(np.random.default_rng(3).uniform(0, 1, 1000), 0.6, seed=3).passed
+    True
+    """
     return check_mean_le(samples, bound, **kwargs).raise_if_failed()
 
 
@@ -511,8 +647,23 @@ def assert_mean_le(samples, bound: float, **kwargs) -> CheckResult:
 class RateResult(CheckResult):
     """A :class:`CheckResult` of :func:`check_rate` plus the fit.
 
-    ``estimate`` is the slope; ``ci`` its confidence interval; ``intercept`` the
-    log-scale intercept (``y ~ exp(intercept) * n**slope``).
+    ``estimate`` is the slope, ``se`` its standard error; the other fields as in :class:`CheckResult`.
+
+    Attributes
+    ----------
+    ci : tuple of float
+        The slope's ``1 - alpha`` confidence interval.
+    intercept : float
+        The log-scale intercept (``y ~ exp(intercept) * n**slope``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import check_rate
+    >>> ns = np.array([100, 200, 400, 800, 1600])
+    >>> res = check_rate(ns, 2.0 / np.sqrt(ns) * np.exp([0.01, -0.02, 0.0, 0.015, -0.01]), expected=-0.5)
+    >>> round(res.estimate, 2), [round(v, 2) for v in res.ci], round(float(np.exp(res.intercept)), 1)
+    (-0.5, [-0.54, -0.46], 2.0)
     """
 
     ci: tuple[float, float] = (math.nan, math.nan)
@@ -642,7 +793,38 @@ def check_rate(
 
 
 def assert_rate(n, y, se=None, **kwargs) -> RateResult:
-    """:func:`check_rate`, raising :class:`MonteCarloAssertionError` on failure."""
+    """:func:`check_rate`, raising :class:`MonteCarloAssertionError` on failure.
+
+    Parameters
+    ----------
+    n, y : sequence of float
+        Positive sample sizes and the errors / estimates at each.
+    se : sequence of float, optional
+        Standard errors of ``y`` (WLS fit).
+    **kwargs
+        ``expected`` / ``at_most`` / ``at_least``, ``alpha``, ``tol``, ``seed``, ``label`` as in
+        :func:`check_rate`.
+
+    Returns
+    -------
+    RateResult
+        The passed check with the fitted slope.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the check fails (``.result`` holds the CheckResult).
+    SimTheoryInputError
+        On bad samples or arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import assert_rate
+    >>> ns = np.array([100, 200, 400, 800, 1600])
+    >>> round(assert_rate(ns, 2.0 / np.sqrt(ns), at_most=-0.4).estimate, 2)
+    -0.5
+    """
     return check_rate(n, y, se, **kwargs).raise_if_failed()  # type: ignore[return-value]
 
 
@@ -759,5 +941,36 @@ def check_distribution(
 
 
 def assert_distribution(samples, dist, args: tuple = (), **kwargs) -> CheckResult:
-    """:func:`check_distribution`, raising :class:`MonteCarloAssertionError` on failure."""
+    """:func:`check_distribution`, raising :class:`MonteCarloAssertionError` on failure.
+
+    Parameters
+    ----------
+    samples : array_like, 1-d
+        The draws.
+    dist : str, callable, frozen scipy distribution or array_like
+        The claimed distribution or a reference sample.
+    args : tuple
+        Parameters of ``dist`` when it is a name.
+    **kwargs
+        ``test``, ``alpha``, ``seed``, ``n_mc``, ``label`` as in :func:`check_distribution`.
+
+    Returns
+    -------
+    CheckResult
+        The passed check.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the check fails (``.result`` holds the CheckResult).
+    SimTheoryInputError
+        On bad samples or arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.testing import assert_distribution
+    >>> assert_distribution(np.random.default_rng(6).uniform(size=500), "uniform", seed=6).passed
+    True
+    """
     return check_distribution(samples, dist, args, **kwargs).raise_if_failed()

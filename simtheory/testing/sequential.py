@@ -40,18 +40,40 @@ class SequentialResult:
     Attributes
     ----------
     decision : {"holds", "violated", "undecided"}
+        The claim's status after the last look.
     estimate, se : float
         Mean and SE at the last look.
     n : int
         Samples used.
     looks : int
         Looks taken (of ``planned_looks``).
+    planned_looks : int
+        Number K of looks planned (the Bonferroni split of ``alpha``).
     ci : tuple of float
         The last look's ``1 - alpha / planned_looks`` CI.
     seed : int or None
+        Seed of the sampler's generator.
     message : str
+        One paragraph with all of the above.
+    passed : bool
+        False only for ``"violated"``.
+    statistic : float
+        (estimate - claimed value) / SE.
+    p_value : float
+        nan (not computed).
+    detectable : float
+        Smallest violation detectable with 80 % power at the final n.
+    check : str
+        The claim, e.g. ``"mean >= 0"``.
     history : list of dict
         ``n``, ``estimate``, ``se``, ``lo``, ``hi`` at each look.
+
+    Examples
+    --------
+    >>> from simtheory.testing import sequential_mean
+    >>> r = sequential_mean(lambda rng, m: rng.normal(1.0, 1.0, m), bound=0.0, n0=100, budget=1000, seed=0)
+    >>> r.decision, r.looks, r.planned_looks, r.n, bool(r)
+    ('holds', 1, 5, 100, True)
     """
 
     decision: str
@@ -221,8 +243,41 @@ def sequential_mean(
 def assert_sequential(
     sampler: Callable[[np.random.Generator, int], np.ndarray], *, require_decision: bool = False, **kwargs
 ) -> SequentialResult:
-    """:func:`sequential_mean`, raising :class:`MonteCarloAssertionError` when the claim is
-    found violated (and, with ``require_decision=True``, when the budget ran out undecided)."""
+    """:func:`sequential_mean`, raising :class:`MonteCarloAssertionError` when the claim is found violated.
+
+    Parameters
+    ----------
+    sampler : callable
+        ``sampler(rng, m)`` returns ``m`` new i.i.d. draws (1-d array).
+    require_decision : bool
+        Also raise when the budget ran out undecided.
+    **kwargs
+        ``value`` / ``bound``, ``side``, ``tol``, ``alpha``, ``n0``, ``budget``, ``seed``, ``label`` as in
+        :func:`sequential_mean`.
+
+    Returns
+    -------
+    SequentialResult
+        The result of a claim not found violated.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the claim is found violated (or undecided with ``require_decision=True``).
+    SimTheoryInputError
+        On bad arguments or sampler output.
+
+    Examples
+    --------
+    >>> from simtheory.testing import assert_sequential
+    >>> r = assert_sequential(lambda rng, m: rng.normal(0.0, 1.0, m), value=0.0, tol=0.5, n0=100, budget=1000)
+    >>> r.decision
+    'holds'
+    >>> assert_sequential(lambda rng, m: rng.normal(1.0, 1.0, m), value=0.0, n0=100, budget=1000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    simtheory.testing.assertions.MonteCarloAssertionError: FAIL mean == 0: violated after 1 of 5 planned looks; ...
+    """
     r = sequential_mean(sampler, **kwargs)
     if not r.passed or (require_decision and r.decision == "undecided"):
         raise MonteCarloAssertionError(r)  # type: ignore[arg-type]
