@@ -28,7 +28,26 @@ __all__ = ["CurveFigure", "RateFigure", "loglog_fit", "q_curve", "rate_curve", "
 
 @dataclass
 class CurveFigure:
-    """A drawn figure: ``fig``, ``ax`` and the written ``paths`` (empty without ``out``)."""
+    """A drawn figure of :func:`q_curve` (and the base of :class:`RateFigure`).
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    ax : matplotlib.axes.Axes
+        The axes drawn on.
+    paths : list of Path
+        The written PDF and PNG files (empty without ``out``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from simtheory.plotting import q_curve
+    >>> cf = q_curve([0.5, 1.0, 2.0], [0.6, 0.7, 0.8])
+    >>> type(cf).__name__, cf.paths
+    ('CurveFigure', [])
+    >>> plt.close(cf.fig)
+    """
 
     fig: Any
     ax: Any
@@ -37,8 +56,32 @@ class CurveFigure:
 
 @dataclass
 class RateFigure(CurveFigure):
-    """A :class:`CurveFigure` of :func:`rate_curve` plus the fit: ``slope``, its ``se`` and
-    ``1 - alpha`` ``ci``, and ``intercept`` (``y ~ exp(intercept) * n**slope``)."""
+    """A :class:`CurveFigure` of :func:`rate_curve` plus the log-log fit ``y ~ exp(intercept) * n**slope``.
+
+    Attributes
+    ----------
+    fig, ax, paths
+        As in :class:`CurveFigure`.
+    slope : float
+        Fitted exponent.
+    se : float
+        Its standard error.
+    ci : tuple of float
+        Its ``1 - alpha`` confidence interval.
+    intercept : float
+        Log-scale intercept.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from simtheory.plotting import rate_curve
+    >>> n = np.array([100, 200, 400, 800])
+    >>> rf = rate_curve(n, 3 / n * np.exp([0.01, -0.01, 0.02, 0.0]))
+    >>> round(rf.slope, 2), bool(rf.ci[0] < -1 < rf.ci[1]), round(float(np.exp(rf.intercept)), 1)
+    (-1.0, True, 3.0)
+    >>> plt.close(rf.fig)
+    """
 
     slope: float = float("nan")
     se: float = float("nan")
@@ -47,7 +90,35 @@ class RateFigure(CurveFigure):
 
 
 def save(fig, out: Path | str, name: str, *, dpi: int = 200) -> list[Path]:
-    """Write ``out/name.pdf`` and ``out/name.png``; return both paths."""
+    """Write ``out/name.pdf`` (vector) and ``out/name.png``; return both paths.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to write.
+    out : str or Path
+        Output folder.
+    name : str
+        File stem.
+    dpi : int, default 200
+        Resolution of the PNG.
+
+    Returns
+    -------
+    list of Path
+        The PDF and PNG paths.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> from simtheory.plotting import save
+    >>> fig, ax = plt.subplots()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     print([p.name for p in save(fig, tmp, "demo", dpi=50)])
+    ['demo.pdf', 'demo.png']
+    >>> plt.close(fig)
+    """
     from simtheory.runner.store import save_figure
 
     return save_figure(fig, out, name, dpi=dpi)
@@ -74,12 +145,32 @@ def _outside_legend(ax, title) -> None:
 
 
 def loglog_fit(n, y, se=None):
-    """OLS (or WLS with weights ``(y/se)**2``) fit of ``log y`` on ``log n`` (statsmodels results).
+    """OLS (or WLS with weights ``(y/se)**2``) fit of ``log y`` on ``log n``: the exponent of a rate ``y ~ n**slope``.
+
+    Parameters
+    ----------
+    n, y : sequence of float
+        Positive sample sizes (at least 3 distinct) and positive values.
+    se : sequence of float, optional
+        Positive standard errors of ``y`` (WLS weights by the delta method).
+
+    Returns
+    -------
+    statsmodels.regression.linear_model.RegressionResultsWrapper
+        ``params`` = (intercept, slope), with ``bse`` and ``conf_int()``.
 
     Raises
     ------
     SimTheoryInputError
         On non-positive values or fewer than 3 distinct ``n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from simtheory.plotting import loglog_fit
+    >>> n = np.array([100, 200, 400, 800])
+    >>> loglog_fit(n, 2 / np.sqrt(n)).params.round(3)
+    array([ 0.693, -0.5  ])
     """
     import statsmodels.api as sm
 
@@ -151,11 +242,24 @@ def rate_curve(
     Returns
     -------
     RateFigure
+        The figure with the fitted slope, its SE and CI, and the intercept.
 
     Raises
     ------
     SimTheoryInputError
         On non-positive data, fewer than 3 points or a bad ``anchor``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from simtheory.plotting import rate_curve
+    >>> n = np.array([100, 200, 400, 800, 1600])
+    >>> y = 2 / np.sqrt(n) * np.exp([0.02, -0.01, 0.0, 0.01, -0.02])
+    >>> rf = rate_curve(n, y, se=0.05 * y, expected_slope=-0.5, anchor="center")
+    >>> round(rf.slope, 2), bool(rf.ci[0] < -0.5 < rf.ci[1])
+    (-0.51, True)
+    >>> plt.close(rf.fig)
     """
     alpha = check_scalar("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
     fit = loglog_fit(n, y, se)
@@ -268,11 +372,23 @@ def q_curve(
     Returns
     -------
     CurveFigure
+        The figure, its axes and the written paths.
 
     Raises
     ------
     SimTheoryInputError
         On non-finite or mismatched inputs.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from simtheory.plotting import q_curve
+    >>> x = np.array([0.5, 1.0, 2.0, 4.0])
+    >>> cf = q_curve(x, np.tanh(x) + 0.01, se=[0.01] * 4, reference=np.tanh, label="MC", logx=True)
+    >>> cf.ax.get_legend_handles_labels()[1]
+    ['MC', 'theory']
+    >>> plt.close(cf.fig)
     """
     xs = check_finite_array("x", x, ndim=1)
     qs = check_finite_array("q", q, shape=(xs.size,))
