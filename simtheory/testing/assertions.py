@@ -330,6 +330,27 @@ def check_mean(
 def assert_mean(samples, value: float, **kwargs) -> CheckResult:
     """:func:`check_mean`, raising :class:`MonteCarloAssertionError` on failure.
 
+    Parameters
+    ----------
+    samples : array_like, 1-d
+        Independent draws whose mean estimates the quantity.
+    value : float
+        The claimed value.
+    **kwargs
+        ``alpha``, ``tol``, ``seed``, ``power``, ``label`` as in :func:`check_mean`.
+
+    Returns
+    -------
+    CheckResult
+        The passed check.
+
+    Raises
+    ------
+    MonteCarloAssertionError
+        When the check fails (``.result`` holds the CheckResult).
+    SimTheoryInputError
+        On bad samples or arguments.
+
     Examples
     --------
     >>> rng = np.random.default_rng(1)
