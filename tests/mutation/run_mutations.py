@@ -34,7 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutations import MUTATIONS, Mutation  # noqa: E402
 
 COPY = ("simtheory", "tests", "proofs_check", "examples", "paper_figs", "pyproject.toml")
-IGNORE = shutil.ignore_patterns(".pytest_cache", "*.pyc", "results", "mutation_runs")
+_IGNORE = shutil.ignore_patterns(".pytest_cache", "*.pyc", "mutation_runs")
+
+
+def IGNORE(folder: str, names: list[str]) -> set[str]:  # noqa: N802 - used like shutil.ignore_patterns
+    """Skip caches and run outputs, but keep packaged results (``simtheory/<topic>/results/``)."""
+    skip = set(_IGNORE(folder, names))
+    if "results" in names and not Path(folder).resolve().is_relative_to((ROOT / "simtheory").resolve()):
+        skip.add("results")
+    return skip
 
 
 def make_copy(dst: Path) -> Path:
