@@ -92,11 +92,42 @@ def run_fit(
         )
     ]
     # Corollary 11 (eqs. 13-14): errors along p0 bins
+    rows += [dict(base, kind="cor11", **r) for r in binned_errors(tp0, phat)]
+    return rows
+
+
+def binned_errors(tp0: np.ndarray, phat: np.ndarray, edges=None) -> list[dict]:
+    """Corollary 11 (eqs. 13-14): mean reward-difference and probability errors in bins of p0.
+
+    Parameters
+    ----------
+    tp0 : numpy.ndarray
+        True P(first preferred) of held-out pairs, in (0, 1).
+    phat : numpy.ndarray
+        Fitted probabilities of the same pairs, in (0, 1).
+    edges : sequence of float, optional
+        Bin edges of p0 (default :data:`COR11_EDGES`).
+
+    Returns
+    -------
+    list of dict
+        One row per bin with at least 2 pairs: ``bin``, ``p_lo``, ``p_hi``, ``count``, the mean
+        |logit p0 - logit p_hat| (``dr_err``) and |p0 - p_hat| (``p_err``) with their standard errors
+        sd / sqrt(count), and the bin's mean 1 / (p0 (1 - p0)) (``inv_pq``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows = binned_errors(np.array([0.5, 0.52, 0.55]), np.array([0.5, 0.5, 0.5]), edges=[0.0, 1.0])
+    >>> rows[0]["count"], round(rows[0]["p_err"], 4)
+    (3, 0.0233)
+    """
     logit0 = np.log(tp0) - np.log1p(-tp0)
     dr_err = np.abs(logit0 - (np.log(phat) - np.log1p(-phat)))
     p_err = np.abs(tp0 - phat)
-    edges = np.asarray(COR11_EDGES)
+    edges = np.asarray(COR11_EDGES if edges is None else edges)
     b = np.clip(np.digitize(tp0, edges) - 1, 0, len(edges) - 2)
+    rows = []
     for k in range(len(edges) - 1):
         sel = b == k
         cnt = int(sel.sum())
@@ -105,8 +136,6 @@ def run_fit(
         pm = tp0[sel]
         rows.append(
             dict(
-                base,
-                kind="cor11",
                 bin=k,
                 p_lo=float(edges[k]),
                 p_hi=float(edges[k + 1]),

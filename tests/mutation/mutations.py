@@ -38,6 +38,22 @@ RM_CLAIMS = tuple(
 )
 
 MUTATIONS: tuple[Mutation, ...] = (
+    Mutation(
+        "cor11_bin_se_over_n",
+        "SE scaling",
+        "simtheory/risk_rate/experiment.py",
+        "dr_err_se=float(dr_err[sel].std(ddof=1) / np.sqrt(cnt)),",
+        "dr_err_se=float(dr_err[sel].std(ddof=1) / cnt),",
+        ("tests/risk_rate/test_se_calibration_cor11.py",),
+    ),
+    Mutation(
+        "bt_regression_ignores_the_flip",
+        "sign convention",
+        "simtheory/bt/regression.py",
+        "X = np.where(flip[:, None], b - a, a - b)",
+        "X = a - b",
+        ("tests/bt/test_se_calibration_regression.py",),
+    ),
     # ---- standard-error scaling
     Mutation(
         "pair_stats_se_x3",
