@@ -387,15 +387,6 @@ def _watch_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
-def _snapshot(out: Path) -> dict[str, tuple[int, int]]:
-    res = {}
-    for p in out.iterdir():
-        with contextlib.suppress(OSError):
-            st = p.stat()
-            res[p.name] = (st.st_mtime_ns, st.st_size)
-    return res
-
-
 def fingerprint_of(
     grid: Grid, *, quick: bool, seed: int, backend: str, params: dict[str, Any], inputs: dict[str, str]
 ) -> dict[str, Any]:

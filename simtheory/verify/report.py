@@ -23,7 +23,6 @@ import concurrent.futures as cf
 import contextlib
 import datetime as _dt
 import hashlib
-import html
 import importlib
 import inspect
 import json
@@ -55,7 +54,6 @@ SHORT_DOC = {
     "bradley_terry_tutorial": "BT tutorial",
     "general_preference_model": "GPM",
 }
-VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "inconclusive": "tol", "not checkable": "na"}
 
 
 # ----------------------------------------------------------------------------- claims and tests
@@ -610,112 +608,6 @@ def _problems(rows: list[Row], meta: dict) -> list[str]:
         elif not r.matches_expected:
             out.append(f"{r.claim.id}: verdict '{r.outcome.verdict}' differs from the expected '{r.expected}'")
     return out
-
-
-_CSS = """
-body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:1.5em;color:#222;font-size:14px}
-table{border-collapse:collapse;margin:0.5em 0 1.5em 0}
-th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
-th{background:#f2f2f2} td.num{text-align:right;white-space:nowrap}
-code{font-size:12px;background:#f6f6f6;padding:1px 3px}
-.v{font-weight:bold;white-space:nowrap;padding:2px 6px;border-radius:3px}
-.holds{background:#c8efc8}.tol{background:#f5ecc6}.fails{background:#f7c6c0}.na{background:#e4e4e4}
-.figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;width:340px}
-.figs img{width:340px;border:1px solid #ddd}.figs figcaption{font-size:12px;color:#555}
-.problems li{color:#8a1f11} .muted{color:#666;font-size:12px}
-"""
-
-
-def write_html(rows: list[Row], path: Path, meta: dict, figures: dict[str, list[Path]], root: Path = REPO_ROOT) -> Path:
-    """A plain HTML version of the Markdown report (no build time)."""
-    e = html.escape
-    out = path.parent
-    counts = verdict_counts(rows)
-    parts = [
-        "<!DOCTYPE html>",
-        "<html lang='en'><head><meta charset='utf-8'>",
-        "<title>simtheory verification report</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>simtheory verification report</h1>",
-        f"<p>{'Quick' if meta['quick'] else 'Full'} checks; {meta['n_claims']} claims. "
-        f"Rebuild: <code>{e(meta['command'])}</code>. Commit, versions and timings: "
-        "<code>report.json</code>.</p>",
-    ]
-    docs = [d for d in DOCUMENTS if any(r.claim.document == d for r in rows)]
-    by_doc = {d: verdict_counts(r for r in rows if r.claim.document == d) for d in docs}
-    parts.append(
-        "<h2>Summary</h2><table><tr><th>verdict</th><th>claims</th>"
-        + "".join(f"<th>{e(SHORT_DOC.get(d, d))}</th>" for d in docs)
-        + "</tr>"
-    )
-    parts += [
-        f"<tr><td><span class='v {VERDICT_CLASS[v]}'>{e(v)}</span></td><td class='num'>{n}</td>"
-        + "".join(f"<td class='num'>{by_doc[d][v]}</td>" for d in docs)
-        + "</tr>"
-        for v, n in counts.items()
-    ]
-    parts.append(
-        f"<tr><th>total</th><th class='num'>{len(rows)}</th>"
-        + "".join(f"<th class='num'>{sum(by_doc[d].values())}</th>" for d in docs)
-        + "</tr></table>"
-    )
-    problems = _problems(rows, meta)
-    if problems:
-        parts.append("<h2>Problems</h2><ul class='problems'>" + "".join(f"<li>{e(p)}</li>" for p in problems) + "</ul>")
-    if not rows:
-        parts.append(
-            "<p>No claims are registered yet (add them in <code>simtheory/&lt;topic&gt;/claims.py</code>).</p>"
-        )
-    head = (
-        "<tr><th>claim</th><th>where</th><th>statement</th><th>kind</th><th>rule</th><th>paper</th>"
-        "<th>ours (CI)</th><th>verdict</th><th>expected</th><th>reproduce / tests</th></tr>"
-    )
-    for doc, title in DOCUMENTS.items():
-        doc_rows = [r for r in rows if r.claim.document == doc]
-        if not doc_rows:
-            continue
-        parts.append(f"<h2>{e(title)}</h2><table>{head}")
-        for r in doc_rows:
-            c, o = r.claim, r.outcome
-            figs = "".join(
-                f"<br><a href='{e(_rel(f, out, root))}'><img src='{e(_rel(f, out, root))}' "
-                f"alt='figure' style='width:220px'></a>"
-                for f in _figures_of(r)
-            )
-            tests = "<br>".join(f"<code>{e(t)}</code>" for t in c.tests)
-            reason = e(o.decision.reason) if o.decision else ""
-            want = (
-                f"<br><span class='muted'>to hold: {e(o.decision.would_hold)}</span>"
-                if o.decision and o.decision.would_hold
-                else ""
-            )
-            note = f"<br><span class='muted'>referee note: {e(c.note)}</span>" if c.note else ""
-            parts.append(
-                f"<tr id='{e(c.id)}'><td><code>{e(c.id)}</code></td><td>{e(c.where)}</td><td>{e(c.statement)}"
-                f"{note}</td><td>{e(str(c.kind))}</td><td class='muted'>{e(_rule_text(c))}</td>"
-                f"<td>{e(str(c.paper_value) if c.paper_value is not None else '-')}</td>"
-                f"<td>{e(str(o.value))}"
-                + (f"<br><span class='muted'>{e(o.ci)}</span>" if o.ci else "")
-                + f"<br><span class='muted'>{e(o.computed)}</span>{figs}</td>"
-                f"<td><span class='v {VERDICT_CLASS[o.verdict]}'>{e(o.verdict)}</span><br>"
-                f"<span class='muted'>{reason}</span>{want}</td><td>{e(str(r.expected))}</td>"
-                f"<td><code>{e(c.command)}</code><br>{tests}</td></tr>"
-            )
-        parts.append("</table>")
-    if figures:
-        parts.append("<h2>Figures</h2>")
-        for family, pngs in figures.items():
-            parts.append(f"<h3>{e(family)}</h3><div class='figs'>")
-            for p in pngs:
-                rel = e(_rel(p, out, root))
-                parts.append(
-                    f"<figure><a href='{rel}'><img src='{rel}' alt='{e(p.stem)}'></a>"
-                    f"<figcaption>{e(p.stem)}</figcaption></figure>"
-                )
-            parts.append("</div>")
-    parts.append("</body></html>")
-    path.write_text("\n".join(parts) + "\n")
-    return path
 
 
 # ----------------------------------------------------------------------------- driver
