@@ -31,8 +31,6 @@ import statistics
 import time
 from pathlib import Path
 
-import numpy as np
-
 from simtheory.engine.backends import available_backends
 from simtheory.engine.montecarlo import check_pair_params, pair_stats
 from simtheory.runner.store import run_metadata, write_json
@@ -43,36 +41,14 @@ OUT = Path(__file__).resolve().parent / "results"
 def _numba_variants(n: int) -> dict:
     """Callables for the numba rows (fast kernel, its cut-down stages, the general kernel)."""
     from simtheory.engine import _numba_kernels as nk
-    from simtheory.engine.pairing import DESIGNS
-    from simtheory.engine.utility_samplers import FAMILIES, family_scale
 
     p = check_pair_params(n, "same", seed=1, backend="numba")
-    pop, xi = p.population, p.xi
-    key = np.uint64(int(p.seed.generate_state(1, np.uint64)[0]))
 
     def stage(s):
-        return lambda: nk.pair_sums_gauss(
-            n, False, pop.mu_sd, pop.sigma_median, pop.sigma_logsd, xi.code, xi.beta, xi.threshold, xi.steep, key, s
-        )
+        return lambda: nk.pair_sums_fast(p, s)
 
     def general():
-        return nk.pair_sums(
-            n,
-            DESIGNS.index("same"),
-            FAMILIES.index(pop.family),
-            pop.df,
-            family_scale(pop.family, pop.df),
-            pop.mu_mean,
-            pop.mu_sd,
-            pop.sigma_median,
-            pop.sigma_logsd,
-            p.k,
-            xi.code,
-            xi.beta,
-            xi.threshold,
-            xi.steep,
-            key,
-        )
+        return nk.pair_sums_general(p)
 
     return {
         "numba": lambda: pair_stats(n, "same", seed=1, backend="numba"),

@@ -246,27 +246,36 @@ def pair_sums(
     return tot[:3].copy(), np.array([tot[3], tot[4], tot[2]])
 
 
-def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
-    """Run :func:`pair_sums` for validated :class:`~simtheory.engine.montecarlo.PairParams` ``p``."""
+def _stream_key(p) -> np.uint64:
+    """The counter-based stream key of validated parameters ``p`` (from their SeedSequence)."""
+    return np.uint64(int(p.seed.generate_state(1, np.uint64)[0]))
+
+
+def pair_sums_fast(p, stage: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Run the Gaussian same/cross fast path :func:`pair_sums_gauss` for validated parameters ``p``
+    (``stage`` < 2 runs its cut-down stages, for the benchmark's cost breakdown)."""
+    pop, xi = p.population, p.xi
+    return pair_sums_gauss(
+        p.n_pairs,
+        p.design == "cross",
+        pop.mu_sd,
+        pop.sigma_median,
+        pop.sigma_logsd,
+        xi.code,
+        xi.beta,
+        xi.threshold,
+        xi.steep,
+        _stream_key(p),
+        stage,
+    )
+
+
+def pair_sums_general(p) -> tuple[np.ndarray, np.ndarray]:
+    """Run the general kernel :func:`pair_sums` (every family and design) for validated parameters ``p``."""
     from simtheory.engine.pairing import DESIGNS
     from simtheory.engine.utility_samplers import FAMILIES, family_scale
 
     pop, xi = p.population, p.xi
-    key = int(p.seed.generate_state(1, np.uint64)[0])
-    if pop.family == "gaussian" and p.design in ("same", "cross"):
-        return pair_sums_gauss(
-            p.n_pairs,
-            p.design == "cross",
-            pop.mu_sd,
-            pop.sigma_median,
-            pop.sigma_logsd,
-            xi.code,
-            xi.beta,
-            xi.threshold,
-            xi.steep,
-            np.uint64(key),
-            2,
-        )
     return pair_sums(
         p.n_pairs,
         DESIGNS.index(p.design),
@@ -282,8 +291,16 @@ def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
         xi.beta,
         xi.threshold,
         xi.steep,
-        np.uint64(key),
+        _stream_key(p),
     )
+
+
+def pair_sums_numba(p) -> tuple[np.ndarray, np.ndarray]:
+    """Run the numba kernels for validated :class:`~simtheory.engine.montecarlo.PairParams` ``p``: the
+    Gaussian fast path for same/cross pairs of Gaussian utilities, the general kernel otherwise."""
+    if p.population.family == "gaussian" and p.design in ("same", "cross"):
+        return pair_sums_fast(p)
+    return pair_sums_general(p)
 
 
 # ------------------------------------------------------------------------------------------------
