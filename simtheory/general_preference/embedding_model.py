@@ -83,31 +83,31 @@ def fit_gpm(data, rng, *, k: int = 4, hidden: int = 64, **opts) -> Callable[[np.
     """
     import torch
 
-    from simtheory.reward_models.models import _train, torch_threads
+    from simtheory.reward_models.models import _train
+    from simtheory.runner.determinism import torch_training
 
     k = check_gpm_dim(k)
     rng = np.random.default_rng(rng)
     if data.n < 2 or len(np.unique(data.y)) < 2:
         raise SimTheoryInputError("data", "needs at least 2 annotated pairs with both labels present")
-    torch_threads()
-    torch.manual_seed(int(rng.integers(2**31)))
-    net = _GPMNet(data.x1.shape[1], k, int(hidden))
-    t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)
+    with torch_training(int(rng.integers(2**31))):
+        net = _GPMNet(data.x1.shape[1], k, int(hidden))
+        t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)
 
-    def loss(a, b, y):
-        return torch.nn.functional.binary_cross_entropy_with_logits(net.score(a, b), y)
+        def loss(a, b, y):
+            return torch.nn.functional.binary_cross_entropy_with_logits(net.score(a, b), y)
 
-    val = opts.get("val")
-    if val is not None:
-        val = (t(val.x1), t(val.x2), t(val.y))
-    rec = _train(net, loss, (t(data.x1), t(data.x2), t(data.y)), data.n, opts, rng, val)
+        val = opts.get("val")
+        if val is not None:
+            val = (t(val.x1), t(val.x2), t(val.y))
+        rec = _train(net, loss, (t(data.x1), t(data.x2), t(data.y)), data.n, opts, rng, val)
 
-    def S(xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            return net.score(t(xa), t(xb)).numpy().astype(float)
+        def S(xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
+            with torch.no_grad():
+                return net.score(t(xa), t(xb)).numpy().astype(float)
 
-    S.train_record = {**rec, "lambda": torch.nn.functional.softplus(net.raw_lambda).detach().numpy().tolist()}  # type: ignore[attr-defined]
-    return S
+        S.train_record = {**rec, "lambda": torch.nn.functional.softplus(net.raw_lambda).detach().numpy().tolist()}  # type: ignore[attr-defined]
+        return S
 
 
 def intransitive_triads(pairs: np.ndarray, labels: np.ndarray, n_items: int) -> dict:

@@ -98,28 +98,29 @@ def fit_bt_mlp(data, rng, **opts) -> Scorer:
     import torch
 
     from simtheory.engine.devices import torch_device
+    from simtheory.runner.determinism import torch_training
 
     dev = torch_device(opts.get("device"))
-    torch.manual_seed(int(rng.integers(2**31)))
-    net = _mlp(data.x1.shape[1], int(opts.get("hidden", 32))).to(dev)
-    x1 = torch.as_tensor(data.x1, dtype=torch.float32, device=dev)
-    x2 = torch.as_tensor(data.x2, dtype=torch.float32, device=dev)
-    s = torch.as_tensor(2.0 * data.y - 1.0, dtype=torch.float32, device=dev)
+    with torch_training(int(rng.integers(2**31))):
+        net = _mlp(data.x1.shape[1], int(opts.get("hidden", 32))).to(dev)
+        x1 = torch.as_tensor(data.x1, dtype=torch.float32, device=dev)
+        x2 = torch.as_tensor(data.x2, dtype=torch.float32, device=dev)
+        s = torch.as_tensor(2.0 * data.y - 1.0, dtype=torch.float32, device=dev)
 
-    def loss(a, b, sign):
-        return torch.nn.functional.softplus(-sign * (net(a) - net(b)).squeeze(-1)).mean()
+        def loss(a, b, sign):
+            return torch.nn.functional.softplus(-sign * (net(a) - net(b)).squeeze(-1)).mean()
 
-    val = opts.get("val")
-    if val is not None:
-        val = (
-            torch.as_tensor(val.x1, dtype=torch.float32, device=dev),
-            torch.as_tensor(val.x2, dtype=torch.float32, device=dev),
-            torch.as_tensor(2.0 * val.y - 1.0, dtype=torch.float32, device=dev),
-        )
-    rec = _train(net, loss, (x1, x2, s), data.n, opts, rng, val)
-    score = _torch_scorer(net)
-    score.train_record = rec  # type: ignore[attr-defined]
-    return score
+        val = opts.get("val")
+        if val is not None:
+            val = (
+                torch.as_tensor(val.x1, dtype=torch.float32, device=dev),
+                torch.as_tensor(val.x2, dtype=torch.float32, device=dev),
+                torch.as_tensor(2.0 * val.y - 1.0, dtype=torch.float32, device=dev),
+            )
+        rec = _train(net, loss, (x1, x2, s), data.n, opts, rng, val)
+        score = _torch_scorer(net)
+        score.train_record = rec  # type: ignore[attr-defined]
+        return score
 
 
 def classification_set(data) -> tuple[np.ndarray, np.ndarray]:
@@ -132,28 +133,29 @@ def fit_clf_mlp(data, rng, **opts) -> Scorer:
     import torch
 
     from simtheory.engine.devices import torch_device
+    from simtheory.runner.determinism import torch_training
 
     dev = torch_device(opts.get("device"))
-    torch.manual_seed(int(rng.integers(2**31)))
-    x, t = classification_set(data)
-    net = _mlp(x.shape[1], int(opts.get("hidden", 32))).to(dev)
-    xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
-    tt = torch.as_tensor(t, dtype=torch.float32, device=dev)
+    with torch_training(int(rng.integers(2**31))):
+        x, t = classification_set(data)
+        net = _mlp(x.shape[1], int(opts.get("hidden", 32))).to(dev)
+        xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
+        tt = torch.as_tensor(t, dtype=torch.float32, device=dev)
 
-    def loss(a, lab):
-        return torch.nn.functional.binary_cross_entropy_with_logits(net(a).squeeze(-1), lab)
+        def loss(a, lab):
+            return torch.nn.functional.binary_cross_entropy_with_logits(net(a).squeeze(-1), lab)
 
-    val = opts.get("val")
-    if val is not None:
-        xv, tv = classification_set(val)
-        val = (
-            torch.as_tensor(xv, dtype=torch.float32, device=xt.device),
-            torch.as_tensor(tv, dtype=torch.float32, device=xt.device),
-        )
-    rec = _train(net, loss, (xt, tt), len(t), opts, rng, val)
-    score = _torch_scorer(net)
-    score.train_record = rec  # type: ignore[attr-defined]
-    return score
+        val = opts.get("val")
+        if val is not None:
+            xv, tv = classification_set(val)
+            val = (
+                torch.as_tensor(xv, dtype=torch.float32, device=xt.device),
+                torch.as_tensor(tv, dtype=torch.float32, device=xt.device),
+            )
+        rec = _train(net, loss, (xt, tt), len(t), opts, rng, val)
+        score = _torch_scorer(net)
+        score.train_record = rec  # type: ignore[attr-defined]
+        return score
 
 
 def fit_clf_lgb(data, rng, **opts) -> Scorer:

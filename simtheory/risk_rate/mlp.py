@@ -108,6 +108,7 @@ def fit_siamese_bt(
     import torch
 
     from simtheory.engine.devices import torch_device
+    from simtheory.runner.determinism import torch_training
 
     dev = torch_device(device)
 
@@ -116,48 +117,47 @@ def fit_siamese_bt(
     check_positive_int("max_steps", max_steps)
     check_scalar("val_frac", val_frac, low=0.0, high=0.5, high_open=True)
     n = len(y)
-    g = torch.Generator().manual_seed(int(seed))
-    torch.manual_seed(int(seed))
-    net = _net(psi1.shape[1], width, depth).to(dev)
-    perm = np.random.default_rng(seed).permutation(n)
-    n_val = int(round(val_frac * n))
-    iv, it = perm[:n_val], perm[n_val:]
-    T = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32, device=dev)
-    a1, a2, ya = T(psi1[it]), T(psi2[it]), T(y[it])
-    v1, v2, vy = T(psi1[iv]), T(psi2[iv]), T(y[iv])
-    bs = batch_size or int(np.clip(len(it) // 20, 32, 512))
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max_steps, eta_min=lr / 20)
-    lossf = torch.nn.BCEWithLogitsLoss()
-    best, best_state, best_step, bad, step = math.inf, None, 0, 0, 0
-    m = len(it)
-    while step < max_steps:
-        order = torch.randperm(m, generator=g).to(dev)
-        for s in range(0, m, bs):
-            idx = order[s : s + bs]
-            opt.zero_grad()
-            loss = lossf(net(a1[idx]).squeeze(-1) - net(a2[idx]).squeeze(-1), ya[idx])
-            loss.backward()
-            opt.step()
-            sched.step()
-            step += 1
-            if step % eval_every == 0 or step == max_steps:
-                if n_val:
-                    with torch.no_grad():
-                        vl = float(lossf(net(v1).squeeze(-1) - net(v2).squeeze(-1), vy))
-                else:
-                    vl = -step
-                if vl < best - 1e-6:
-                    best, bad, best_step = vl, 0, step
-                    best_state = {k: v.clone() for k, v in net.state_dict().items()}
-                else:
-                    bad += 1
-            if step >= max_steps or bad >= patience:
+    with torch_training(int(seed)) as g:
+        net = _net(psi1.shape[1], width, depth).to(dev)
+        perm = np.random.default_rng(seed).permutation(n)
+        n_val = int(round(val_frac * n))
+        iv, it = perm[:n_val], perm[n_val:]
+        T = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32, device=dev)
+        a1, a2, ya = T(psi1[it]), T(psi2[it]), T(y[it])
+        v1, v2, vy = T(psi1[iv]), T(psi2[iv]), T(y[iv])
+        bs = batch_size or int(np.clip(len(it) // 20, 32, 512))
+        opt = torch.optim.Adam(net.parameters(), lr=lr)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max_steps, eta_min=lr / 20)
+        lossf = torch.nn.BCEWithLogitsLoss()
+        best, best_state, best_step, bad, step = math.inf, None, 0, 0, 0
+        m = len(it)
+        while step < max_steps:
+            order = torch.randperm(m, generator=g).to(dev)
+            for s in range(0, m, bs):
+                idx = order[s : s + bs]
+                opt.zero_grad()
+                loss = lossf(net(a1[idx]).squeeze(-1) - net(a2[idx]).squeeze(-1), ya[idx])
+                loss.backward()
+                opt.step()
+                sched.step()
+                step += 1
+                if step % eval_every == 0 or step == max_steps:
+                    if n_val:
+                        with torch.no_grad():
+                            vl = float(lossf(net(v1).squeeze(-1) - net(v2).squeeze(-1), vy))
+                    else:
+                        vl = -step
+                    if vl < best - 1e-6:
+                        best, bad, best_step = vl, 0, step
+                        best_state = {k: v.clone() for k, v in net.state_dict().items()}
+                    else:
+                        bad += 1
+                if step >= max_steps or bad >= patience:
+                    break
+            if bad >= patience:
                 break
-        if bad >= patience:
-            break
-    if best_state is not None:
-        net.load_state_dict(best_state)
+        if best_state is not None:
+            net.load_state_dict(best_state)
     model = SiameseBT(net)
     tl = cross_entropy(model.logit(psi1[it], psi2[it]), y[it])
     return FitResult(model, tl, float(best) if n_val else float("nan"), step, best_step)

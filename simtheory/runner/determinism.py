@@ -54,6 +54,9 @@ def cell_threads() -> Iterator[None]:
 def deterministic_torch(seed: int, threads: int | None = None) -> Any:
     """Make torch training repeatable on one machine; returns a seeded ``torch.Generator`` for loaders.
 
+    Sets process-wide state (deterministic algorithms, thread count, global seed); inside the
+    package use :func:`torch_training`, which restores it afterwards.
+
     Parameters
     ----------
     seed : int
@@ -63,7 +66,9 @@ def deterministic_torch(seed: int, threads: int | None = None) -> Any:
     """
     import torch
 
-    torch.use_deterministic_algorithms(True)
+    # cuBLAS needs a fixed workspace to be deterministic; it reads this when its handle is created
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True, warn_only=True)
     n = threads if threads is not None else int(os.environ.get("OMP_NUM_THREADS", "1") or 1)
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
@@ -71,3 +76,45 @@ def deterministic_torch(seed: int, threads: int | None = None) -> Any:
     g = torch.Generator()
     g.manual_seed(seed)
     return g
+
+
+@contextlib.contextmanager
+def torch_training(seed: int, threads: int = 1) -> Iterator[Any]:
+    """Context for one model fit: :func:`deterministic_torch` inside, the caller's state restored after.
+
+    The global torch RNG is forked (``torch.random.fork_rng``), so a fit neither depends on nor
+    changes the caller's torch seed; the deterministic-algorithms flag is restored on exit, the
+    thread count (``threads``, default 1: small nets on a shared CPU) is left as set.
+
+    Parameters
+    ----------
+    seed : int
+        seed of the weight initialisation (``torch.manual_seed``) and of the returned generator.
+    threads : int
+        intra-op threads for the fit.
+
+    Yields
+    ------
+    torch.Generator
+        seeded generator for data loaders / ``torch.randperm``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> with torch_training(3):
+    ...     a = torch.rand(2)
+    >>> with torch_training(3):
+    ...     b = torch.rand(2)
+    >>> bool(torch.equal(a, b)), torch.are_deterministic_algorithms_enabled()
+    (True, False)
+    """
+    import torch
+
+    was = torch.are_deterministic_algorithms_enabled()
+    was_warn = torch.is_deterministic_algorithms_warn_only_enabled()
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    with torch.random.fork_rng(devices=devices):
+        try:
+            yield deterministic_torch(int(seed), threads=threads)
+        finally:
+            torch.use_deterministic_algorithms(was, warn_only=was_warn)

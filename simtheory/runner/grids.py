@@ -627,6 +627,7 @@ def _export(
     import shutil
     import tempfile
 
+    from simtheory.runner import provenance as prov
     from simtheory.runner.runstore import EXPORTS
     from simtheory.runner.store import (
         TMP_PREFIX,
@@ -657,7 +658,7 @@ def _export(
         "complete": store.n_finished() == n_cells,
         "allow_dirty": bool(allow_dirty),
         "fingerprint": store.fingerprint,
-        "provenance": provenance,
+        "provenance": {**provenance, "threads_after_run": prov.thread_settings()},
     }
     rows_back = ResultStore(out / "results.csv").read_rows()
     figures: list[str] = []

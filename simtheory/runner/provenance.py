@@ -7,13 +7,16 @@
 * ``source_sha256``: hash of every imported ``simtheory/**/*.py`` (relative path + bytes), which
   identifies the code even when it was not run from a git checkout;
 * ``cpu``: model name, the SIMD flags numerical libraries dispatch on, and numpy's SIMD report;
-* ``threads``: the OMP/MKL/OPENBLAS/NUMBA environment, numba's and torch's thread counts and the
-  thread pools threadpoolctl sees (BLAS / OpenMP);
+* ``threads``: the OMP/MKL/OPENBLAS/NUMBA environment and the instruction-set overrides
+  (``ATEN_CPU_CAPABILITY``, ``ONEDNN_MAX_CPU_ISA``, ``MKL_ENABLE_INSTRUCTIONS``, ...), numba's and
+  torch's thread counts, torch's dispatch level, and the thread pools threadpoolctl sees;
+  run manifests record it again after the cells ran (``threads_after_run``), when torch is loaded;
 * ``versions``: Python and the scientific stack.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -36,6 +39,15 @@ THREAD_ENV = (
     "VECLIB_MAXIMUM_THREADS",
     "NUMEXPR_NUM_THREADS",
     "SIMTHEORY_CELL_BLAS_THREADS",
+    # instruction-set dispatch overrides: with these a CPU behaves like an older one
+    "ATEN_CPU_CAPABILITY",
+    "ONEDNN_MAX_CPU_ISA",
+    "DNNL_MAX_CPU_ISA",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "MKL_CBWR",
+    "OPENBLAS_CORETYPE",
+    "NPY_DISABLE_CPU_FEATURES",
+    "CUBLAS_WORKSPACE_CONFIG",
 )
 #: marker file: a folder (or any parent) holding it keeps committed results
 COMMITTED_MARKER = ".simtheory-committed"
@@ -148,6 +160,8 @@ def thread_settings() -> dict[str, Any]:
         torch = sys.modules["torch"]
         out["torch_threads"] = torch.get_num_threads()
         out["torch_deterministic"] = bool(torch.are_deterministic_algorithms_enabled())
+        with contextlib.suppress(Exception):
+            out["torch_cpu_capability"] = torch.backends.cpu.get_cpu_capability()
     try:
         from threadpoolctl import threadpool_info
 

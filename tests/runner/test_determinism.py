@@ -40,3 +40,50 @@ def test_deterministic_torch_training_repeats_bit_for_bit():
     finally:  # leave torch as the other tests found it
         torch.use_deterministic_algorithms(det)
         torch.set_num_threads(threads)
+
+
+def test_torch_training_restores_caller_state_and_repeats():
+    """The grids' torch fits run inside ``torch_training``: same seed -> same weights, and the
+    caller's global RNG stream and deterministic-algorithms flag are untouched."""
+    torch = pytest.importorskip("torch")
+    from simtheory.runner.determinism import torch_training
+
+    torch.use_deterministic_algorithms(False)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    weights = []
+    for _ in range(2):
+        with torch_training(9) as g:
+            assert torch.are_deterministic_algorithms_enabled()
+            net = torch.nn.Linear(4, 2)
+            weights.append((net.weight.detach().clone(), torch.randperm(10, generator=g)))
+    assert torch.equal(weights[0][0], weights[1][0]) and torch.equal(weights[0][1], weights[1][1])
+    assert not torch.are_deterministic_algorithms_enabled()
+    assert torch.equal(torch.rand(3), expected)  # the caller's stream did not move
+
+
+def test_reward_model_fits_run_deterministic(monkeypatch):
+    """fit_model's torch fitters enter torch_training (a deterministic-mode fit, seeded from rng)."""
+    pytest.importorskip("torch")
+    import numpy as np
+
+    from simtheory.reward_models import models as M
+    from simtheory.reward_models.data import PairData
+    from simtheory.runner import determinism
+
+    seen = []
+    real = determinism.torch_training
+
+    def spy(seed, threads=1):
+        seen.append(seed)
+        return real(seed, threads)
+
+    monkeypatch.setattr(determinism, "torch_training", spy)
+    x1, x2 = np.random.default_rng(0).normal(size=(2, 60, 3))
+    r1, r2 = x1.sum(1), x2.sum(1)
+    data = PairData(x1=x1, x2=x2, r1=r1, r2=r2, y=(r1 > r2).astype(float), beta=1.0)
+    a = M.fit_model("bt_mlp", data, 0, epochs=1)(x1)
+    b = M.fit_model("bt_mlp", data, 0, epochs=1)(x1)
+    assert len(seen) == 2 and seen[0] == seen[1]
+    np.testing.assert_array_equal(a, b)
