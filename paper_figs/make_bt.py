@@ -1,7 +1,7 @@
 """Figures for the BT foundations (issue 3) into paper_figs/bt/: consistency slope, BT vs Thurstone scale,
 tutorial walkthrough trajectories. The bt_sparsity grid is run separately:
     python -m simtheory.run bt_sparsity --out paper_figs/bt/bt_sparsity
-Usage: python paper_figs/make_bt.py
+Usage: python paper_figs/make_bt.py [--out DIR] [--allow-dirty]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from simtheory.bt import (
     win_matrix,
 )
 from simtheory.plotting import rate_curve
-from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
+from simtheory.runner.store import paper_style, save_figure, write_json
 
 OUT = Path(__file__).parent / "bt"
 SEED = 7
@@ -38,11 +38,20 @@ def consistency(rng):
     return pd.DataFrame(rows)
 
 
-def main():
+def main(argv=None):
+    import argparse
+
     import matplotlib.pyplot as plt
 
+    from simtheory.runner import scripts
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    scripts.add_arguments(ap, OUT)
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    scripts.guard_out(out, __file__, args.allow_dirty)
     paper_style()
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     df = consistency(rng)
     g = df.groupby("K")["mse"]
@@ -54,7 +63,7 @@ def main():
             "rmse_se": (g.std(ddof=1) / np.sqrt(g.count()) / (2 * g.mean().pow(0.5))).values,
         }
     )
-    agg.to_csv(OUT / "consistency.csv", index=False)
+    agg.to_csv(out / "consistency.csv", index=False)
     rc = rate_curve(
         agg.K,
         agg.rmse,
@@ -64,7 +73,7 @@ def main():
         label="BT MLE (50 reps)",
         xlabel="matches per pair K",
         ylabel="RMSE of scores",
-        out=OUT,
+        out=out,
         name="consistency",
     )
     slope = rc.slope
@@ -74,14 +83,14 @@ def main():
     W = win_matrix(*simulate_arena(np.linspace(-2, 2, n), 60_000, np.random.default_rng(0)), n)
     rb, rt = fit_bt(W).scores, fit_thurstone(W)
     scale = float(rb @ rt / (rt @ rt))
-    pd.DataFrame(dict(bt=rb, thurstone=rt)).to_csv(OUT / "bt_vs_thurstone.csv", index=False)
+    pd.DataFrame(dict(bt=rb, thurstone=rt)).to_csv(out / "bt_vs_thurstone.csv", index=False)
     fig, ax = plt.subplots()
     ax.plot(rt, rb, "o", ms=3)
     ax.plot(rt, scale * rt, "-", label=f"slope {scale:.3f}")
     ax.set_xlabel("Thurstone score")
     ax.set_ylabel("BT score")
     ax.legend()
-    save_figure(fig, OUT, "bt_vs_thurstone")
+    save_figure(fig, out, "bt_vs_thurstone")
     plt.close(fig)
 
     w, l = [0, 0, 0, 0, 0, 0, 1, 1, 2], [1, 1, 1, 2, 2, 2, 2, 2, 1]
@@ -95,10 +104,10 @@ def main():
     ax.set_xlabel("gradient step (lr 0.1)")
     ax.set_ylabel("score")
     ax.legend()
-    save_figure(fig, OUT, "walkthrough")
+    save_figure(fig, out, "walkthrough")
     plt.close(fig)
     pd.DataFrame(h[::100], columns=["A", "B", "C"]).assign(step=np.arange(0, h.shape[0], 100)).to_csv(
-        OUT / "walkthrough.csv", index=False
+        out / "walkthrough.csv", index=False
     )
     summary = dict(
         consistency_slope=float(slope),
@@ -108,8 +117,8 @@ def main():
         gd_20000=h[-1].tolist(),
         penalised_lam_1e_3=pen.tolist(),
     )
-    write_json(OUT / "summary.json", summary)
-    write_json(OUT / "meta.json", run_metadata(script="paper_figs/make_bt.py", seed=SEED))
+    write_json(out / "summary.json", summary)
+    write_json(out / "meta.json", scripts.script_record(__file__, argv, out, allow_dirty=args.allow_dirty, seed=SEED))
     print(summary)
 
 

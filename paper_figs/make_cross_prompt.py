@@ -1,6 +1,6 @@
 """Figure: Q_pair vs beta*sigma for same- vs cross-prompt designs (Rethinking BT, Section 4).
 
-    python paper_figs/make_cross_prompt.py [--quick] [--n-pairs N] [--seed S]
+    python paper_figs/make_cross_prompt.py [--quick] [--n-pairs N] [--seed S] [--out DIR] [--allow-dirty]
 
 Runs the ``cross_prompt`` grid into ``paper_figs/cross_prompt/`` (results.csv, meta.json with config,
 seed and versions, summary.json, q_vs_beta_sigma.pdf/.png), draws example1_q.pdf/.png with
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from simtheory.runner import scripts
 from simtheory.runner.grids import run_grid
 
 HERE = Path(__file__).resolve().parent
@@ -56,15 +58,18 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--backend", default="auto")
     ap.add_argument("--fresh", action="store_true", help="recompute every cell instead of resuming")
+    scripts.add_arguments(ap, HERE / "cross_prompt")
     args = ap.parse_args(argv)
     out = run_grid(
         "cross_prompt",
         quick=args.quick,
         seed=args.seed,
         backend=args.backend,
-        out=HERE / "cross_prompt",
+        out=Path(args.out),
         resume=not args.fresh,
         overrides=None if args.quick else {"n_pairs": args.n_pairs},
+        allow_dirty=args.allow_dirty,
+        command=" ".join(["python paper_figs/make_cross_prompt.py", *scripts.recorded_argv(argv or sys.argv[1:])]),
     )
     summary = json.loads((out / "summary.json").read_text())
     example1_figure(summary, out)

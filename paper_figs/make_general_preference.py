@@ -1,6 +1,6 @@
 """Figures for the general preference model (issue 6) into paper_figs/general_preference/:
 accuracy vs embedding dimension (BT = 1; the gpm_cyclic grid, full parameters) and the GPO duality gap vs T.
-Usage: python paper_figs/make_general_preference.py [--quick]
+Usage: python paper_figs/make_general_preference.py [--quick] [--out DIR] [--allow-dirty]
 """
 
 from __future__ import annotations
@@ -19,22 +19,31 @@ from simtheory.general_preference.games import (
     rock_paper_scissors,
 )
 from simtheory.plotting import rate_curve
-from simtheory.runner.store import paper_style, run_metadata, save_figure, write_json
+from simtheory.runner.store import paper_style, save_figure, write_json
 
 OUT = Path(__file__).parent / "general_preference"
 SEED = 2024
 
 
-def accuracy_figure(quick: bool) -> dict:
+def accuracy_figure(quick: bool, out_dir: Path, allow_dirty: bool) -> dict:
     from simtheory.runner.grids import run_grid
 
-    out = run_grid("general_preference_cyclic", seed=SEED, out=str(OUT / "gpm_cyclic"), quick=quick, progress=False)
+    out = run_grid(
+        "general_preference_cyclic",
+        seed=SEED,
+        out=str(out_dir / "gpm_cyclic"),
+        quick=quick,
+        progress=False,
+        resume=False,
+        allow_dirty=allow_dirty,
+        command=f"python paper_figs/make_general_preference.py{' --quick' if quick else ''}",
+    )
     import json
 
     return json.loads((Path(out) / "summary.json").read_text())
 
 
-def gap_figure() -> dict:
+def gap_figure(out: Path) -> dict:
     import matplotlib.pyplot as plt
 
     Ts = np.unique(np.geomspace(100, 30_000, 12).astype(int))
@@ -58,23 +67,29 @@ def gap_figure() -> dict:
     ax.set_xlabel("T (GPO / MWU iterations)")
     ax.set_ylabel("duality gap of averaged policy")
     ax.legend(fontsize=6, loc="lower left", bbox_to_anchor=(0.0, 1.02), frameon=False, ncol=2)
-    save_figure(fig, OUT, "gpo_duality_gap")
+    save_figure(fig, out, "gpo_duality_gap")
     plt.close(fig)
-    pd.DataFrame(rows).to_csv(OUT / "gpo_duality_gap.csv", index=False)
+    pd.DataFrame(rows).to_csv(out / "gpo_duality_gap.csv", index=False)
     return slopes
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def main(argv=None):
+    from simtheory.runner import scripts
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
-    args = ap.parse_args()
+    scripts.add_arguments(ap, OUT)
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    scripts.guard_out(out, __file__, args.allow_dirty)
     paper_style()
-    OUT.mkdir(parents=True, exist_ok=True)
-    summ = accuracy_figure(args.quick)
-    slopes = gap_figure()
-    write_json(OUT / "summary.json", {"gap_slopes": slopes, "table1": summ.get("table1")})
+    out.mkdir(parents=True, exist_ok=True)
+    summ = accuracy_figure(args.quick, out, args.allow_dirty)
+    slopes = gap_figure(out)
+    write_json(out / "summary.json", {"gap_slopes": slopes, "table1": summ.get("table1")})
     write_json(
-        OUT / "meta.json", run_metadata(seed=SEED, quick=args.quick, script="paper_figs/make_general_preference.py")
+        out / "meta.json",
+        scripts.script_record(__file__, argv, out, allow_dirty=args.allow_dirty, seed=SEED, quick=args.quick),
     )
     print(slopes)
     print(summ.get("table1"))

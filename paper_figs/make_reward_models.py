@@ -16,8 +16,9 @@ import numpy as np
 
 from simtheory.reward_models import findings as F
 from simtheory.reward_models.models import LABELS
+from simtheory.runner import scripts
 from simtheory.runner.grids import get_grid
-from simtheory.runner.store import ResultStore, run_metadata, write_json
+from simtheory.runner.store import ResultStore, write_json
 
 GRIDS = ("rm_quality", "rm_quantity", "rm_cross_prompt")
 MODELS = ("bt_mlp", "clf_mlp", "clf_lgb", "linear_bt")
@@ -64,10 +65,18 @@ def bounds_lines(name, df) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--root", default=str(F.ROOT))
+    ap.add_argument("--root", default=str(F.ROOT), help="folder holding the grid runs (rm_quality/, ...)")
+    ap.add_argument("--out", default=None, help="output folder (default: --root)")
+    ap.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
+    )
     args = ap.parse_args(argv)
     root = Path(args.root)
-    root.mkdir(parents=True, exist_ok=True)
+    dest = Path(args.out) if args.out else root
+    scripts.guard_out(dest, __file__, args.allow_dirty)
+    dest.mkdir(parents=True, exist_ok=True)
     out, md = {}, ["# Reward models under noisy annotation: simulation results (issue 4)", ""]
     dfs = {}
     for g in GRIDS:
@@ -77,7 +86,8 @@ def main(argv=None) -> int:
             continue
         meta = json.loads((root / g / "meta.json").read_text())
         mod = get_grid(g).load_module()
-        mod.summarize(ResultStore(path).read_rows(), root / g, meta["params"])
+        (dest / g).mkdir(exist_ok=True)
+        mod.summarize(ResultStore(path).read_rows(), dest / g, meta["params"])
         dfs[g] = F.load(g, root)
     if "rm_quality" in dfs:
         df = dfs["rm_quality"]
@@ -168,10 +178,9 @@ def main(argv=None) -> int:
         ]
         md += [bounds_lines(g, df) for g, df in dfs.items()]
         md.append("")
-    (root / "results_table.md").write_text("\n".join(md) + "\n")
-    write_json(
-        root / "findings.json", {"findings": out, "meta": run_metadata(script="paper_figs/make_reward_models.py")}
-    )
+    (dest / "results_table.md").write_text("\n".join(md) + "\n")
+    write_json(dest / "findings.json", {"findings": out})
+    write_json(dest / "meta.json", scripts.script_record(__file__, argv, dest, allow_dirty=args.allow_dirty))
     print("\n".join(md))
     return 0
 

@@ -1,20 +1,19 @@
 """Rate curves of Theorem 10 and the Corollary 11 error profile (Rethinking BT, Sec. 2.4).
 
 Usage:
-    python paper_figs/make_risk_rate.py --from /work/rr_full     # re-draw from a finished (or partial) grid run
+    python paper_figs/make_risk_rate.py --from paper_figs/risk_rate/run   # re-draw from a finished grid run
     python paper_figs/make_risk_rate.py --quick                  # run the quick grid (seconds) and draw it
 
 Writes into paper_figs/risk_rate/: risk_rate_curves.{pdf,png}, risk_rate_cor11.{pdf,png},
 risk_rate_example.{pdf,png} (one configuration drawn with simtheory.plotting.rate_curve),
 risk_rate_fits.csv (one row per fit), risk_rate_cor11.csv (p0-bin rows), slopes.csv and
-risk_rate_meta.json (grid config, seed, versions, command, source run's meta).
+meta.json (the script's record: command, provenance, hashes of the data files, source run).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
@@ -64,10 +63,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--from", dest="src", default=None, help="folder of a risk_rate grid run (results.csv)")
     ap.add_argument("--quick", action="store_true", help="run the quick grid into a temporary folder first")
-    ap.add_argument("--out", default=str(OUT))
+    from simtheory.runner import scripts
+
+    scripts.add_arguments(ap, OUT)
     a = ap.parse_args(argv)
     from simtheory.risk_rate.grid import summarize
-    from simtheory.runner.store import ResultStore, run_metadata, write_json
+    from simtheory.runner.store import ResultStore, write_json
+
+    scripts.guard_out(Path(a.out), __file__, a.allow_dirty)
 
     if a.quick or a.src is None:
         from simtheory.runner.grids import run_grid
@@ -111,18 +114,22 @@ def main(argv=None) -> int:
     params = src_meta.get("params", {})
     summary = summarize(rows, out, params)
     rate_figure(df[df.kind == "fit"], out)
+    (out / "summary.json").unlink(missing_ok=True)
     write_json(
-        out / "risk_rate_meta.json",
-        run_metadata(
+        out / "meta.json",
+        scripts.script_record(
+            __file__,
+            argv,
+            out,
+            allow_dirty=a.allow_dirty,
             figure="risk_rate",
-            command=" ".join(sys.argv),
             source_run=str(src),
-            source_meta=src_meta,
+            source_commit=src_meta.get("git_commit"),
+            source_source_sha256=(src_meta.get("provenance") or {}).get("source_sha256"),
             n_fits=int((df.kind == "fit").sum()),
             summary=summary,
         ),
     )
-    (out / "summary.json").unlink(missing_ok=True)
     print(pd.read_csv(out / "slopes.csv").to_string())
     return 0
 

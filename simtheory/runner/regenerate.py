@@ -1,7 +1,9 @@
 """``python -m simtheory.regenerate PATH``: re-run a committed result and compare it row by row (issue 20).
 
-PATH is a run folder (``meta.json`` + ``results.csv``, as written by ``python -m simtheory.run``) or
-its ``meta.json``. The recorded grid, resolved parameters, seed, backend and quick flag are re-run
+PATH is a run folder (``meta.json`` + ``results.csv``, as written by ``python -m simtheory.run``),
+the output folder of a figure script (``paper_figs/make_*.py``, recorded by
+:func:`simtheory.runner.scripts.script_record`: the script is re-run and its CSV/JSON/Markdown
+files are compared exactly), or either's ``meta.json``. The recorded grid, resolved parameters, seed, backend and quick flag are re-run
 into a temporary folder (``--keep DIR`` keeps it) and the two ``results.csv`` are compared row by
 row (rows matched by cell and position within the cell):
 
@@ -43,9 +45,14 @@ def load_record(path: Path | str) -> tuple[Path, dict[str, Any]]:
         raise SimTheoryInputError("PATH", f"{meta_path} not found (expected a run folder or its meta.json)") from None
     except ValueError as exc:
         raise SimTheoryInputError("PATH", f"{meta_path} is not valid JSON ({exc})") from None
+    if isinstance(meta, dict) and "script" in meta and "argv" in meta and "grid" not in meta:
+        return folder, meta  # a figure script's record (simtheory.runner.scripts)
     missing = [k for k in ("grid", "params", "seed") if k not in meta]
     if not isinstance(meta, dict) or missing:
-        raise SimTheoryInputError("PATH", f"{meta_path} does not record a grid run (missing: {', '.join(missing)})")
+        raise SimTheoryInputError(
+            "PATH",
+            f"{meta_path} records neither a grid run nor a figure script (missing: {', '.join(missing)})",
+        )
     if not (folder / "results.csv").exists():
         raise SimTheoryInputError("PATH", f"{folder / 'results.csv'} not found")
     return folder, meta
@@ -57,9 +64,10 @@ def _rows_by_key(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
     out: dict[tuple[str, int], dict[str, Any]] = {}
     seen: dict[str, int] = {}
     for r in ResultStore(path).read_rows():
-        i = seen.get(r["cell"], 0)
-        seen[r["cell"]] = i + 1
-        out[(r["cell"], i)] = r
+        cell = str(r.get("cell", ""))  # files that are not a grid's results.csv: rows by position
+        i = seen.get(cell, 0)
+        seen[cell] = i + 1
+        out[(cell, i)] = r
     return out
 
 
@@ -166,6 +174,8 @@ def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bo
     from simtheory.runner.grids import get_grid, run_grid
 
     folder, meta = load_record(path)
+    if "grid" not in meta:
+        return regenerate_script(folder, meta, keep=keep)
     grid = get_grid(meta["grid"])
     params = dict(meta["params"])
     recorded_inputs = meta.get("inputs") or {}
@@ -214,6 +224,107 @@ def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bo
     result["mixed_code"] = bool(meta.get("mixed_code"))
     result["folder"] = str(folder)
     return result
+
+
+def _leaves(obj: Any, path: str = "") -> dict[str, Any]:
+    """Flatten a JSON document to ``{"a.b[0]": leaf}``."""
+    if isinstance(obj, dict):
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out.update(_leaves(v, f"{path}.{k}" if path else str(k)))
+        return out
+    if isinstance(obj, list):
+        out = {}
+        for i, v in enumerate(obj):
+            out.update(_leaves(v, f"{path}[{i}]"))
+        return out
+    return {path: obj}
+
+
+def compare_json(old: Any, new: Any, prefix: str) -> dict[str, dict[str, Any]]:
+    """Leaf-by-leaf exact comparison of two JSON documents, as columns ``prefix:path`` of :func:`compare`."""
+    a, b = _leaves(old), _leaves(new)
+    cols: dict[str, dict[str, Any]] = {}
+    for key in sorted(set(a) | set(b)):
+        va, vb = a.get(key), b.get(key)
+        same = va == vb or (isinstance(va, float) and isinstance(vb, float) and math.isnan(va) and math.isnan(vb))
+        na, nb = _num(va), _num(vb)
+        diff = 0.0 if same else (abs(na - nb) if na is not None and nb is not None else math.inf)
+        c = {"max_abs_diff": diff, "max_diff_se": 0.0, "n_diff": int(not same), "judged": True, "ok": same}
+        if not same:
+            c["largest"] = (diff, "-", va, vb)
+        cols[f"{prefix}:{key}"] = c
+    return cols
+
+
+def regenerate_script(folder: Path, meta: dict[str, Any], *, keep: Path | str | None = None) -> dict[str, Any]:
+    """Re-run a figure script's recorded command into a temporary folder and compare its data files.
+
+    CSV files are compared row by row and JSON files leaf by leaf, all exactly (the figure scripts
+    use numpy/scipy only; their torch-trained inputs are grid runs, regenerated as grids), Markdown
+    files as text.
+    """
+    import subprocess
+
+    from simtheory.runner.scripts import REPO_ROOT
+
+    script = REPO_ROOT / meta["script"]
+    if not script.is_file():
+        raise SimTheoryInputError(
+            "PATH",
+            f"{meta['script']} not found under {REPO_ROOT} (figure scripts live in the repository, not in the wheel)",
+        )
+    outputs = meta.get("outputs") or {}
+    with tempfile.TemporaryDirectory(prefix="simtheory-regen-") as tmp:
+        out = Path(keep) if keep is not None else Path(tmp) / "run"
+        cmd = [sys.executable, str(script), *map(str, meta["argv"]), "--out", str(out)]
+        proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise SimTheoryInputError("PATH", f"re-running {meta['script']} failed (exit {proc.returncode}): {tail[0]}")
+        cols: dict[str, dict[str, Any]] = {}
+        missing: list[tuple[str, int]] = []
+        extra: list[tuple[str, int]] = []
+        changed: list[tuple[str, Any, Any]] = []
+        n_rows = 0
+        for name in sorted(outputs):
+            old_p, new_p = folder / name, out / name
+            if not new_p.exists() or not old_p.exists():
+                missing.append((name, 0))
+                continue
+            if name.endswith(".csv"):
+                r = compare(old_p, new_p, {})
+                n_rows += r["n_rows"]
+                cols.update({f"{name}:{k}": v for k, v in r["columns"].items()})
+                missing += [(f"{name}:{c}", i) for c, i in r["missing_rows"]]
+                extra += [(f"{name}:{c}", i) for c, i in r["extra_rows"]]
+            elif name.endswith(".json"):
+                old_j, new_j = json.loads(old_p.read_text()), json.loads(new_p.read_text())
+                cols.update(compare_json(old_j, new_j, name))
+                changed += [(f"{name}:{p}", a, b) for p, a, b in changed_verdicts(old_j, new_j)]
+            else:
+                same = old_p.read_bytes() == new_p.read_bytes()
+                cols[f"{name}:text"] = {
+                    "max_abs_diff": 0.0 if same else math.inf,
+                    "max_diff_se": 0.0,
+                    "n_diff": int(not same),
+                    "judged": True,
+                    "ok": same,
+                }
+        new_meta = json.loads((out / "meta.json").read_text()) if (out / "meta.json").exists() else {}
+    return {
+        "columns": cols,
+        "missing_rows": missing,
+        "extra_rows": extra,
+        "same": not missing and not extra and not changed and all(c["ok"] for c in cols.values()),
+        "tolerance_se": 0.0,
+        "n_rows": n_rows,
+        "regenerated_meta": new_meta,
+        "changed_verdicts": changed,
+        "recorded": {"git_commit": meta.get("git_commit"), "provenance": meta.get("provenance")},
+        "mixed_code": False,
+        "folder": str(folder),
+    }
 
 
 def format_report(res: dict[str, Any]) -> str:
