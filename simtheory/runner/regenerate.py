@@ -85,10 +85,16 @@ def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, An
     Returns ``{"columns": {col: {...}}, "missing_rows", "extra_rows", "same": bool}``; each column
     records ``max_abs_diff``, ``max_diff_se`` (stochastic rows), ``n_diff``, ``judged`` and ``ok``.
     """
+    return compare_rows(_rows_by_key(old_csv), _rows_by_key(new_csv), rules)
+
+
+def compare_rows(
+    old: dict[tuple[str, int], dict[str, Any]], new: dict[tuple[str, int], dict[str, Any]], rules: dict[str, Any]
+) -> dict[str, Any]:
+    """:func:`compare` on rows already keyed by (cell, position in the cell)."""
     tol = float(rules.get("tolerance_se", DEFAULT_TOLERANCE_SE))
     ignore = set(rules.get("ignore_columns", []))
     stochastic = {k: set(map(str, v)) for k, v in rules.get("stochastic_rows", {}).items()}
-    old, new = _rows_by_key(old_csv), _rows_by_key(new_csv)
     cols: dict[str, dict[str, Any]] = {}
 
     def col(name: str) -> dict[str, Any]:
@@ -161,8 +167,61 @@ def changed_verdicts(old: Any, new: Any, path: str = "") -> list[tuple[str, Any,
     return out
 
 
-def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bool = False) -> dict[str, Any]:
+def sampled_cells(cells: list[dict], k: int) -> list[dict]:
+    """``k`` cells chosen by the SHA-256 of their keys: the same cells on every machine and every run."""
+    import hashlib
+
+    from simtheory.runner.store import cell_key
+
+    return sorted(cells, key=lambda c: hashlib.sha256(cell_key(c).encode()).hexdigest())[:k]
+
+
+def regenerate_sample(folder: Path, meta: dict[str, Any], k: int) -> dict[str, Any]:
+    """Re-run ``k`` of the recorded grid's cells (:func:`sampled_cells`) in this process and compare
+    their rows with the recorded ones; the cheap check CI runs on long grids."""
+    from simtheory.runner.determinism import cell_threads
+    from simtheory.runner.grids import cell_seed, check_overrides, get_grid
+    from simtheory.runner.provenance import provenance
+    from simtheory.runner.store import cell_key, csv_text, jsonable
+
+    grid = get_grid(meta["grid"])
+    params = grid.resolved_params(bool(meta.get("quick", False)), check_overrides(grid, dict(meta["params"])))
+    mod = grid.load_module()
+    pick = sampled_cells(mod.cells(params), k)
+    keys = {cell_key(c) for c in pick}
+    old = {key: r for key, r in _rows_by_key(folder / "results.csv").items() if key[0] in keys}
+    rows: list[dict[str, Any]] = []
+    for cell in pick:
+        with cell_threads():
+            out = mod.run_cell(cell, params, cell_seed(int(meta["seed"]), cell), meta.get("backend", "auto"))
+        rows += [{"cell": cell_key(cell), **{c: jsonable(v) for c, v in r.items()}} for r in out] or [
+            {"cell": cell_key(cell)}
+        ]
+    fields = list(dict.fromkeys([f for r in rows for f in r]))
+    with tempfile.TemporaryDirectory(prefix="simtheory-regen-") as tmp:
+        p = Path(tmp) / "sample.csv"  # written and read back, so values parse exactly as results.csv's do
+        p.write_text(csv_text(fields, rows))
+        new = _rows_by_key(p)
+    result = compare_rows(old, new, grid.regenerate)
+    result.update(
+        regenerated_meta={"provenance": provenance()},
+        changed_verdicts=None,
+        sampled_cells=len(pick),
+        n_cells=int(meta.get("n_cells") or 0),
+        recorded={"git_commit": meta.get("git_commit"), "provenance": meta.get("provenance")},
+        mixed_code=bool(meta.get("mixed_code")),
+        folder=str(folder),
+    )
+    return result
+
+
+def regenerate(
+    path: Path | str, *, keep: Path | str | None = None, progress: bool = False, sample: int | None = None
+) -> dict[str, Any]:
     """Re-run the result recorded at ``path`` and compare (see the module docstring).
+
+    ``sample``: re-run only that many of a grid's cells (chosen by :func:`sampled_cells`) and compare
+    their rows; the summary's findings are then not compared.
 
     Raises
     ------
@@ -176,6 +235,8 @@ def regenerate(path: Path | str, *, keep: Path | str | None = None, progress: bo
     folder, meta = load_record(path)
     if "grid" not in meta:
         return regenerate_script(folder, meta, keep=keep)
+    if sample is not None:
+        return regenerate_sample(folder, meta, sample)
     grid = get_grid(meta["grid"])
     params = dict(meta["params"])
     recorded_inputs = meta.get("inputs") or {}
@@ -372,17 +433,32 @@ def format_report(res: dict[str, Any]) -> str:
             f"only in the re-run: {len(res['extra_rows'])}"
         )
     cv = res.get("changed_verdicts")
-    if cv is None:
+    if res.get("sampled_cells") is not None:
+        lines.append(
+            f"sampled {res['sampled_cells']} of {res['n_cells']} cells (rows of the other cells and the "
+            "summary's findings were not re-run)"
+        )
+    elif cv is None:
         lines.append("summary verdicts: no recorded summary.json to compare")
     else:
         lines.append(
             f"summary verdicts (true/false findings in summary.json) that change: {len(cv)}"
             + "".join(f"\n    {p}: {a} -> {b}" for p, a, b in cv[:20])
         )
-    lines.append(
-        "verdict: " + ("SAME (exact, stochastic columns within tolerance, same findings)" if res["same"] else "DIFFERS")
+    same_text = (
+        "SAME on the sampled cells (exact, stochastic columns within tolerance)"
+        if res.get("sampled_cells") is not None
+        else "SAME (exact, stochastic columns within tolerance, same findings)"
     )
+    lines.append("verdict: " + (same_text if res["same"] else "DIFFERS"))
     return "\n".join(lines)
+
+
+def _int_or_str(v: str) -> int | str:
+    try:
+        return int(v)
+    except ValueError:
+        return v
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -393,12 +469,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", help="run folder (or its meta.json) to regenerate")
     p.add_argument("--keep", default=None, help="write the re-run into this folder instead of a temporary one")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument(
+        "--sample",
+        default=None,
+        help="re-run only K of a grid's cells (the same K everywhere, chosen by a hash of the cell) and compare those rows",
+    )
     try:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        res = regenerate(args.path, keep=args.keep)
+        sample = None
+        if args.sample is not None:
+            from simtheory.validation import check_positive_int
+
+            sample = check_positive_int("--sample", _int_or_str(args.sample))
+        res = regenerate(args.path, keep=args.keep, sample=sample)
     except SimTheoryInputError as exc:
         print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2

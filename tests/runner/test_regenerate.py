@@ -102,3 +102,35 @@ def test_committed_bt_sparsity_regenerates_exactly(capsys):
     if not (path / "meta.json").exists():
         pytest.skip("paper_figs/bt/bt_sparsity is not in this checkout")
     assert main([str(path)]) == 0, capsys.readouterr().out
+
+
+def test_sample_reruns_only_the_hashed_cells(recorded, capsys):
+    """``--sample K`` re-runs K cells chosen by a hash of their keys: a changed number in a sampled
+    cell is caught, one in another cell is (by design) outside the check."""
+    from simtheory.runner.regenerate import sampled_cells
+    from simtheory.runner.store import cell_key
+
+    meta = json.loads((recorded / "meta.json").read_text())
+    from simtheory.runner.grids import get_grid
+
+    cells = get_grid("tiny").load_module().cells(meta["params"])
+    picked = {cell_key(c) for c in sampled_cells(cells, 2)}
+    assert len(picked) == 2 and picked == {cell_key(c) for c in sampled_cells(list(reversed(cells)), 2)}
+    assert main([str(recorded), "--sample", "2"]) == 0
+    assert "sampled 2 of 4 cells" in capsys.readouterr().out
+
+    def bump(rows, inside):
+        r = next(r for r in rows if (r["cell"] in picked) == inside and r["stat"] == "var")  # an exact row
+        r["value"] = repr(float(r["value"]) + 1e-9)
+
+    _edit(recorded, lambda rows: bump(rows, inside=False))
+    assert main([str(recorded), "--sample", "2"]) == 0
+    _edit(recorded, lambda rows: bump(rows, inside=True))
+    assert main([str(recorded), "--sample", "2"]) == 1
+    assert "DIFFERS" in capsys.readouterr().out
+
+
+def test_bad_sample_is_one_line(recorded, capsys):
+    assert main([str(recorded), "--sample", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --sample:") and err.count("\n") == 1
