@@ -1,7 +1,7 @@
 """Figures, tables and the results table of the reward-model grids (issue 4; *Rethinking BT* Section 6).
 
 Reads ``paper_figs/reward_models/<grid>/results.csv`` (written by the commands in
-``paper_figs/reward_models/COMMANDS.sh``), redraws each grid's figure via its ``summarize`` and writes
+``paper_figs/COMMANDS.sh``), redraws each grid's figure via its ``summarize`` and writes
 ``results_table.md`` + ``findings.json`` (with run metadata) into ``paper_figs/reward_models/``.
 Usage: ``python paper_figs/make_reward_models.py [--root DIR]``.
 """

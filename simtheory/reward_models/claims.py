@@ -29,7 +29,7 @@ DOC = "rethinking_bradley_terry"
 T = "tests/reward_models/test_findings.py::"
 G = "tests/reward_models/test_grids.py::"
 U = "tests/reward_models/test_units.py::"
-CMD = "sh paper_figs/reward_models/COMMANDS.sh"
+CMD = "sh paper_figs/COMMANDS.sh"
 GRIDS = ("rm_quality", "rm_quantity", "rm_cross_prompt")
 #: a Section-6 difference is established at 2 SE of the seed-paired difference (5 seeds)
 Z2 = 2.0

@@ -122,8 +122,8 @@ register(
             T + "test_rb_equals_closed_form_on_toy_distribution",
             T + "test_slope_fit_recovers_planted_power_law",
         ),
-        command="python -m simtheory.run risk_rate --scheduler local --workers 2 && "
-        "python paper_figs/make_risk_rate.py --from results/risk_rate",
+        command="python -m simtheory.run risk_rate --seed 0 --scheduler local --workers 2 "
+        "--out paper_figs/risk_rate/run && python paper_figs/make_risk_rate.py --from paper_figs/risk_rate/run",
         compute=_thm10,
         rule=Each(Inequality("<=", 0.0, "measured slope - local slope of phi_n log^2 n"), "(beta, d, alpha)"),
         kind=SIMULATION,
@@ -150,7 +150,7 @@ register(
             T + "test_cor11_reward_difference_error_blows_up_near_p0_extremes",
             T + "test_run_fit_rows_and_cor11_bins",
         ),
-        command="python paper_figs/make_risk_rate.py --from results/risk_rate  # risk_rate_cor11.png",
+        command="python paper_figs/make_risk_rate.py --from paper_figs/risk_rate/run  # risk_rate_cor11.png",
         compute=_cor11,
         rule=Inequality(">=", 0.0, "tail - middle |dr - dr_hat|", z=3.0),
         kind=SIMULATION,

@@ -47,6 +47,8 @@ THREAD_ENV = (
     "MKL_CBWR",
     "OPENBLAS_CORETYPE",
     "NPY_DISABLE_CPU_FEATURES",
+    "NUMBA_CPU_NAME",
+    "NUMBA_CPU_FEATURES",
     "CUBLAS_WORKSPACE_CONFIG",
 )
 #: marker file: a folder (or any parent) holding it keeps committed results

@@ -673,7 +673,12 @@ def build_report(
         "seconds_computed": round(sum(r.seconds for r in rows if not r.cached), 3),
     }
     claims_json = [row_json(r, meta, out, root) for r in rows]
-    write_json(out / "report.json", {**meta, **timing, "kinds": KINDS, "claims": claims_json})
+    from simtheory.runner.provenance import provenance
+
+    write_json(
+        out / "report.json",
+        {**meta, **timing, "provenance": provenance(), "kinds": KINDS, "claims": claims_json},
+    )
     # the page (simtheory.verify.html): figures beside claims, filters, fits 1366 px; no build time or
     # commit in it, so an unchanged rebuild is byte-identical
     from simtheory.verify.html import render
@@ -727,6 +732,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="do not embed the figures of paper_figs/")
     p.add_argument("--quiet", action="store_true", help="no per-claim progress lines")
     p.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
+    )
+    p.add_argument(
         "--embeddings",
         default=None,
         metavar="FILE",
@@ -768,6 +778,14 @@ def main(argv: list[str] | None = None) -> int:
         for c in claims:
             print(f"{c.id:<40} {SHORT_DOC.get(c.document, c.document):<14} {c.where}")
         return 0
+    out = Path(args.out) if args.out else DEFAULT_OUT
+    try:
+        from simtheory.runner.scripts import guard_out
+
+        guard_out(out, __file__, args.allow_dirty)
+    except SimTheoryInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     command = (
         "python -m simtheory.report"
         + (" --quick" if args.quick else "")
@@ -776,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     meta = build_report(
         claims,
-        Path(args.out) if args.out else DEFAULT_OUT,
+        out,
         quick=args.quick,
         rerun=args.rerun,
         timeout=timeout,

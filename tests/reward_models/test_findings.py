@@ -1,5 +1,5 @@
 """The Section-6 findings of *Rethinking BT* against the committed full-grid results
-(``paper_figs/reward_models/<grid>/results.csv``; regenerate with ``sh paper_figs/reward_models/COMMANDS.sh``).
+(``paper_figs/reward_models/<grid>/results.csv``; regenerate with ``sh paper_figs/COMMANDS.sh``).
 
 Full grids: 5 seeds per setting (run seed 0, per-cell SeedSequence), d = 16, best-of-500 on 100 held-out
 prompts; rm_quality 40000 annotations, rm_quantity 5000-40000 at beta = 1, rm_cross_prompt 20000 annotations.
