@@ -103,3 +103,33 @@ def assert_se_calibrated(
         f"seed = {seed}"
     )
     return sd_z
+
+
+def assert_small_sample_se_calibrated(
+    means, ses, n_per: int, *, level: float = CHI2_LEVEL, seed=None, what: str = ""
+) -> float:
+    """F test that SEs of the form sd / sqrt(n_per) over only ``n_per`` runs are calibrated (R replicates).
+
+    Each replicate r reports the mean m_r of n_per i.i.d. runs and se_r = s_r / sqrt(n_per) (s_r the ddof-1 SD of
+    its runs). With so few runs z_r = (m_r - mu) / se_r is t(n_per - 1), not normal, so the chi-square test of
+    :func:`assert_se_calibrated` does not apply. Instead the one-way ANOVA ratio
+
+        F = var_r(m_r) / mean_r(se_r^2)   (between-replicate variance over the mean squared reported SE)
+
+    is F(R - 1, R (n_per - 1)) distributed when the SE is calibrated (normal runs; exact, and no truth needed:
+    the numerator is centred on the grand mean). The test is two-sided at ``level``; an SE off by a factor c
+    scales F by 1/c^2. Returns the ratio sqrt(F), an estimate of SD(z) / SD(t(n_per - 1)) (1 when calibrated).
+    """
+    m = np.asarray(means, float)
+    se = np.asarray(ses, float)
+    assert np.all(np.isfinite(se) & (se > 0)), f"{what}: non-positive SE in {se}"
+    R = m.size
+    d1, d2 = R - 1, R * (n_per - 1)
+    f = float(m.var(ddof=1) / np.mean(se**2))
+    lo, hi = stats.f.ppf(level / 2, d1, d2), stats.f.isf(level / 2, d1, d2)
+    assert lo < f < hi, (
+        f"{what}: SE not calibrated: var(means) / mean(SE^2) = {f:.3f} outside the two-sided {level:g} "
+        f"F({d1}, {d2}) interval [{lo:.3f}, {hi:.3f}] (1 if calibrated; an SE scaled by c gives 1/c^2), "
+        f"R = {R}, n_per = {n_per}, seed = {seed}"
+    )
+    return math.sqrt(f)

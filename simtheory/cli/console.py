@@ -12,6 +12,7 @@ VERDICT_STYLE = {
     "holds": "green",
     "holds within tolerance": "yellow green",
     "does not hold": "bold red",
+    "inconclusive": "yellow",
     "not checkable": "dim",
     "counter-example": "magenta",
     "still holds": "cyan",

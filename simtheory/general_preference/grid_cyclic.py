@@ -67,14 +67,21 @@ def run_cell(cell: dict, params: dict, seed: np.random.SeedSequence, backend: st
     return rows
 
 
-def summarize(rows: list[dict], out_dir, params: dict) -> dict:
-    import matplotlib.pyplot as plt
+def accuracy_by_dim(rows: list[dict]):
+    """Accuracy per (dataset, dim) over reps: ``mean``, ``std`` (ddof 1), ``count`` and ``se`` = std / sqrt(count)
+    (0 with a single rep), as a DataFrame; the SE of Table 1's rows and of the figure's error bars."""
     import pandas as pd
 
-    paper_style()
-    t = pd.DataFrame(rows)
-    g = t.groupby(["dataset", "dim"]).accuracy.agg(["mean", "std", "count"]).reset_index()
+    g = pd.DataFrame(rows).groupby(["dataset", "dim"]).accuracy.agg(["mean", "std", "count"]).reset_index()
     g["se"] = g["std"].fillna(0) / np.sqrt(g["count"])
+    return g
+
+
+def summarize(rows: list[dict], out_dir, params: dict) -> dict:
+    import matplotlib.pyplot as plt
+
+    paper_style()
+    g = accuracy_by_dim(rows)
     g.to_csv(f"{out_dir}/accuracy_by_dim.csv", index=False)
     fig, ax = plt.subplots(figsize=(4.2, 3.0))
     for k, (name, sub) in enumerate(g.groupby("dataset")):

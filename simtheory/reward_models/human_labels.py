@@ -51,12 +51,34 @@ from simtheory.validation import (
     check_positive_int,
     check_scalar,
 )
+from simtheory.verify.rules import FAILS, HOLDS, Inequality, NoViolation, Rule
 
 BASELINES = ("length", "random")
 GPMS = ("gpm2", "gpm4", "gpm6", "gpm8")
 HUMAN_MODELS = ("bt_mlp", "clf_mlp", "clf_lgb", "linear_bt", "linear_bt_cv", *GPMS, *BASELINES)
 ALL_LABELS = {**LABELS, **{g: f"GPM k={g[3:]}" for g in GPMS}, "length": "length baseline", "random": "random baseline"}
 P_CLIP = 1e-6
+
+# Verdicts of the summary's checks are decided by rules of simtheory.verify.rules, read on estimate +- Z_HUMAN SE
+# (holds / does not hold only when the interval lies on one side of the boundary, else inconclusive).
+#: half-width of the intervals of the summary's checks, in standard errors
+Z_HUMAN = 2.0
+#: Prop. 14's premise on human labels: e = 1 - held-out accuracy < 3/20 (met / not met / undecided)
+PREMISE_RULE = Inequality("<=", EPS_MAX, "e = 1 - held-out accuracy", z=Z_HUMAN)
+#: label noise: BT-MLP - CLF held-out accuracy at the highest flip rate <= 0 (the classifier is more robust)
+CLF_ROBUST_RULE = Inequality("<=", 0.0, "BT-MLP - CLF accuracy at high noise", z=Z_HUMAN)
+#: cross- vs same-prompt training, accuracy on held-out same-prompt pairs: cross - same >= 0
+CROSS_PROMPT_RULE = Inequality(">=", 0.0, "cross - same training accuracy (same-prompt test pairs)", z=Z_HUMAN)
+#: GPM vs the reference model (BT-MLP when run): held-out log-loss difference <= 0 (GPM better)
+GPM_LOGLOSS_RULE = Inequality("<=", 0.0, "GPM - reference held-out log-loss", z=Z_HUMAN)
+#: eq. 21 on the labels of one classification model: both of its forms (exact, no sampling error)
+EQ21_RULE = NoViolation("eq. 21 forms")
+
+
+def decide(rule: Rule, numbers: dict) -> dict:
+    """``{"verdict", "rule"}``: the rule's verdict on ``numbers`` and the numbers read against it."""
+    d = rule.decide(numbers)
+    return {"verdict": d.verdict, "rule": d.reason}
 
 
 @dataclass
@@ -487,6 +509,44 @@ def _frame(rows):
     return pd.concat([df.drop(columns=[c for c in cells_.columns if c in df.columns] + ["cell"]), cells_], axis=1)
 
 
+def label_noise(nz) -> dict:
+    """Label-noise robustness from the grid's ``noise`` rows (columns model, flip, accuracy, accuracy_se).
+
+    Per model: held-out accuracy at the lowest and the highest flip rate with their SEs, and the relative drop
+    of (accuracy - 1/2) between them. For each classifier ``clf*``, when ``bt_mlp`` ran: BT-MLP - CLF accuracy
+    at the highest flip rate, decided by :data:`CLF_ROBUST_RULE` (``verdict`` and ``rule``).
+    """
+    agg = (
+        nz.groupby(["model", "flip"])
+        .agg(acc=("accuracy", "mean"), se=("accuracy_se", "mean"), n=("accuracy", "size"))
+        .reset_index()
+    )
+    drop = {}
+    for m, a in agg.groupby("model"):
+        a = a.sort_values("flip")
+        lo, hi = a.iloc[0], a.iloc[-1]
+        drop[m] = {
+            "flip_lo": float(lo["flip"]),
+            "flip_hi": float(hi["flip"]),
+            "acc_lo": float(lo["acc"]),
+            "acc_hi": float(hi["acc"]),
+            "rel_drop": float((lo["acc"] - hi["acc"]) / max(lo["acc"] - 0.5, 1e-9)),
+            "se_lo": float(lo["se"] / np.sqrt(lo["n"])),
+            "se_hi": float(hi["se"] / np.sqrt(hi["n"])),
+        }
+    res = {"by_model": drop, "table": agg.to_dict("records")}
+    if "bt_mlp" in drop:
+        for m in [m for m in drop if m.startswith("clf")]:
+            diff = drop["bt_mlp"]["acc_hi"] - drop[m]["acc_hi"]
+            se = float(np.hypot(drop["bt_mlp"]["se_hi"], drop[m]["se_hi"]))
+            res[f"clf_more_robust_{m}"] = {
+                "acc_at_high_noise_bt_minus_clf": diff,
+                "se": se,
+                **decide(CLF_ROBUST_RULE, {"estimate": diff, "se": se}),
+            }
+    return res
+
+
 def checks(df, hd: HumanData, params: dict) -> dict:
     """The no-golden-reward checks of the module docstring, each with a computed verdict."""
     out: dict = {}
@@ -514,18 +574,21 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     for m in [m for m in ok if m.startswith("clf")]:
         d = preds[m]
         r = eq21_union_bound(d["s1"].to_numpy(), d["s2"].to_numpy(), y)
-        eq21[m] = {**r, "verdict": "holds" if r["eq21_union_err_holds"] and r["eq21_holds"] else "does not hold"}
+        viol = int(not r["eq21_union_err_holds"]) + int(not r["eq21_holds"])
+        eq21[m] = {**r, **decide(EQ21_RULE, {"violations": viol, "cases": 2})}
     out["eq21_labels"] = eq21 or {"verdict": "not checkable: no non-collapsed classification model in the run"}
 
     # Prop. 14: premise e = 1 - L_oc < 3/20; eqs. 18-19 need xi(|dr|) from a golden reward
     p14 = {}
     for m in [m for m in ok if m not in GPMS and m != "length"]:
         e, se = 1 - met[m]["accuracy"], met[m]["accuracy_se"]
-        premise = "met" if e + 2 * se < EPS_MAX else "not met" if e - 2 * se >= EPS_MAX else "undecided (within 2 SE)"
+        d = decide(PREMISE_RULE, {"estimate": e, "se": se})
+        premise = {HOLDS: "met", FAILS: "not met"}.get(d["verdict"], f"undecided (within {Z_HUMAN:g} SE)")
         p14[m] = {
             "e": e,
             "e_se": se,
             "premise": premise,
+            "premise_rule": d["rule"],
             "verdict": (
                 "premise not met: the proposition says nothing here"
                 if premise == "not met"
@@ -535,44 +598,9 @@ def checks(df, hd: HumanData, params: dict) -> dict:
         }
     out["prop14"] = p14
 
-    # label noise: BT vs CLF, relative drop of (accuracy - 1/2) from the lowest to the highest flip rate
     nz = df[df["analysis"] == "noise"]
     if len(nz):
-        agg = (
-            nz.groupby(["model", "flip"])
-            .agg(acc=("accuracy", "mean"), se=("accuracy_se", "mean"), n=("accuracy", "size"))
-            .reset_index()
-        )
-        drop = {}
-        for m, a in agg.groupby("model"):
-            a = a.sort_values("flip")
-            lo, hi = a.iloc[0], a.iloc[-1]
-            drop[m] = {
-                "flip_lo": float(lo["flip"]),
-                "flip_hi": float(hi["flip"]),
-                "acc_lo": float(lo["acc"]),
-                "acc_hi": float(hi["acc"]),
-                "rel_drop": float((lo["acc"] - hi["acc"]) / max(lo["acc"] - 0.5, 1e-9)),
-                "se_lo": float(lo["se"] / np.sqrt(lo["n"])),
-                "se_hi": float(hi["se"] / np.sqrt(hi["n"])),
-            }
-        res = {"by_model": drop, "table": agg.to_dict("records")}
-        if "bt_mlp" in drop:
-            for m in [m for m in drop if m.startswith("clf")]:
-                diff = drop["bt_mlp"]["acc_hi"] - drop[m]["acc_hi"]
-                se = float(np.hypot(drop["bt_mlp"]["se_hi"], drop[m]["se_hi"]))
-                res[f"clf_more_robust_{m}"] = {
-                    "acc_at_high_noise_bt_minus_clf": diff,
-                    "se": se,
-                    "verdict": (
-                        "holds"
-                        if diff < -2 * se
-                        else "does not hold"
-                        if diff > 2 * se
-                        else "no difference detected (within 2 SE)"
-                    ),
-                }
-        out["label_noise"] = res
+        out["label_noise"] = label_noise(nz)
     lc = df[df["analysis"] == "curve"]
     if len(lc):
         out["learning_curve"] = (
@@ -621,13 +649,7 @@ def checks(df, hd: HumanData, params: dict) -> dict:
                 "diff": diff,
                 "se": dse,
                 "n_train": int(a["n_train"].iloc[0]),
-                "verdict": (
-                    "holds"
-                    if diff > 2 * dse
-                    else "does not hold"
-                    if diff < -2 * dse
-                    else "no difference detected (within 2 SE)"
-                ),
+                **decide(CROSS_PROMPT_RULE, {"estimate": diff, "se": dse}),
             }
         out["cross_prompt"]["by_model"] = comp
         sentence.insert(
@@ -665,14 +687,12 @@ def checks(df, hd: HumanData, params: dict) -> dict:
     }
     for _m, g in gpm.items():
         if "accuracy_minus_ref" in g:
-            d, s = g["log_loss_minus_ref"], g["log_loss_minus_ref_se"]
-            g["verdict_vs_" + ref] = (
-                "GPM better (log-loss lower by > 2 SE)"
-                if d < -2 * s
-                else "GPM worse (log-loss higher by > 2 SE)"
-                if d > 2 * s
-                else "no difference detected"
-            )
+            d = decide(GPM_LOGLOSS_RULE, {"estimate": g["log_loss_minus_ref"], "se": g["log_loss_minus_ref_se"]})
+            g["verdict_vs_" + ref] = {
+                HOLDS: f"GPM better (log-loss interval +- {Z_HUMAN:g} SE below 0)",
+                FAILS: f"GPM worse (log-loss interval +- {Z_HUMAN:g} SE above 0)",
+            }.get(d["verdict"], f"inconclusive (log-loss interval +- {Z_HUMAN:g} SE spans 0)")
+            g["rule_vs_" + ref] = d["rule"]
     out["gpm_vs_bt"] = {
         "reference": ref,
         "models": gpm,
@@ -790,94 +810,9 @@ def format_summary(res: dict) -> str:
     return "\n".join(x for x in lines if x)
 
 
-def real_data_outcomes(summary: dict) -> dict[str, dict]:
-    """Claim outcomes for ``python -m simtheory.report --embeddings FILE`` from a ``reward_models_human``
-    summary: ``{claim key: {"value", "verdict", "details"}}``. Verdicts are read off the computed checks
-    (none is a literal); checks that need a golden reward say "not checkable without a golden reward"."""
-    out: dict[str, dict] = {}
-    met = summary.get("heldout", {}).get("metrics", {})
-    noise = summary.get("label_noise", {})
-    rob = {k[len("clf_more_robust_") :]: v for k, v in noise.items() if k.startswith("clf_more_robust_")}
-    if rob:
-        verdicts = {v["verdict"] for v in rob.values()}
-        short = {m: v["verdict"].split(" (")[0] for m, v in rob.items()}
-        out["clf_more_robust_to_label_noise"] = {
-            "value": "; ".join(
-                f"BT - {m} accuracy at flip {noise['by_model'][m]['flip_hi']:g}: "
-                f"{v['acc_at_high_noise_bt_minus_clf']:+.3f} +- {v['se']:.3f}"
-                for m, v in rob.items()
-            ),
-            "verdict": (
-                next(iter(short.values()))
-                if len(verdicts) == 1
-                else "mixed: " + ", ".join(f"{v} for {m}" for m, v in short.items())
-            ),
-            "details": rob,
-        }
-    p14 = summary.get("prop14", {})
-    if p14:
-        met_any = any(v["premise"] == "met" for v in p14.values())
-        out["prop14_on_human_labels"] = {
-            "value": ", ".join(f"{m}: e = {v['e']:.3f} +- {v['e_se']:.3f}" for m, v in p14.items()),
-            "verdict": "not checkable without a golden reward" if met_any else "premise not met (e >= 3/20)",
-            "details": p14,
-        }
-    eq21 = summary.get("eq21_labels", {})
-    if eq21 and "verdict" not in eq21:
-        out["eq21_on_human_labels"] = {
-            "value": ", ".join(
-                f"{m}: 1 - joint = {1 - v['eq21_joint']:.3f} <= {2 - v['eq21_a1'] - v['eq21_a2']:.3f}"
-                for m, v in eq21.items()
-            ),
-            "verdict": "holds" if all(v["verdict"] == "holds" for v in eq21.values()) else "does not hold",
-            "details": eq21,
-        }
-    cp = summary.get("cross_prompt", {})
-    if cp:
-        by = cp.get("by_model", {})
-        vs = {v["verdict"].split(" (")[0] for v in by.values()}
-        verdict = (
-            "not checkable on this data"
-            if not by and "impossible" in cp["verdict"]
-            else "not run"
-            if not by
-            else next(iter(vs))
-            if len(vs) == 1
-            else "mixed: " + ", ".join(f"{v['verdict'].split(' (')[0]} for {m}" for m, v in by.items())
-        )
-        out["cross_prompt_on_human_labels"] = {"value": cp["verdict"], "verdict": verdict, "details": cp}
-    g = summary.get("gpm_vs_bt", {})
-    if g.get("models"):
-        ref = g["reference"]
-        ds = {m: v for m, v in g["models"].items() if "log_loss_minus_ref" in v}
-        better = [m for m, v in ds.items() if v["log_loss_minus_ref"] < -2 * v["log_loss_minus_ref_se"]]
-        worse = [m for m, v in ds.items() if v["log_loss_minus_ref"] > 2 * v["log_loss_minus_ref_se"]]
-        out["gpm_vs_bt_on_human_labels"] = {
-            "value": ", ".join(
-                f"{m} - {ref} log-loss {v['log_loss_minus_ref']:+.4f} +- {v['log_loss_minus_ref_se']:.4f}"
-                for m, v in ds.items()
-            )
-            + "; "
-            + g["triads_verdict"],
-            "verdict": "holds"
-            if better and not worse
-            else "does not hold"
-            if worse and not better
-            else "no difference detected",
-            "details": g,
-        }
-    if met:
-        out["heldout_accuracy"] = {
-            "value": ", ".join(f"{v['label']} {v['accuracy']:.3f} +- {v['accuracy_se']:.3f}" for v in met.values()),
-            "verdict": "measured",
-            "details": met,
-        }
-    return out
-
-
 def run_human(path: str | Path, *, quick: bool = True, out: str | Path | None = None, seed: int = 0) -> dict:
     """Run the grid ``reward_models_human`` on ``path`` (into ``out``, default a temporary folder) and return
-    its summary; ``real_data_outcomes(run_human(path))`` gives the report's real-data rows."""
+    its summary (the report's real-data claims, :mod:`simtheory.embeddings.human_claims`, read it)."""
     import tempfile
 
     from simtheory.runner.grids import run_grid

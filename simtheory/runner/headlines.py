@@ -3,17 +3,20 @@
 Each grid's ``summarize(rows, out_dir, params)`` returns a summary dict (``summary.json``).
 :func:`headlines` turns it into rows ``claim | paper | ours (CI) | verdict`` through the
 function registered for the grid in :data:`HEADLINES` (or takes ``summary["headlines"]``
-when a grid writes its own). Verdicts are computed from the summary's numbers and their
-standard errors, never written as literals:
+when a grid writes its own). Verdicts are never written as literals: each row hands the
+summary's numbers to a decision rule of :mod:`simtheory.verify.rules` (the rules of the
+verification report), read on the interval ``estimate +- Z SE`` (or a stated 95% interval:
+Clopper-Pearson for a frequency, Fisher for a correlation, the OLS t-interval of a slope):
 
-* ``holds`` - ours agrees with the paper within ``Z`` standard errors plus the paper's
-  rounding, or the stated inequality is not contradicted beyond ``Z`` SE, or (a "with high
-  probability" statement) the Clopper-Pearson 95% interval of the frequency lies above 1/2;
-* ``does not hold`` - it is contradicted beyond that;
-* ``not checkable`` - the summary lacks what the check needs: no SE (one seed, a point
-  comparison), an interval too wide to decide, no row meeting a bound's premise;
+* ``holds`` - the interval lies entirely on the claimed side of the boundary (for agreement
+  with a paper's number: inside the paper's value +- half a unit of its last printed digit);
+* ``does not hold`` - it lies entirely on the other side;
+* ``inconclusive`` - it spans the boundary: the run cannot decide;
+* ``not checkable`` - the summary lacks what the check needs (no SE: one seed, a point
+  comparison);
 * ``counter-example`` / ``still holds`` - rows where a theorem's assumption is deliberately
-  broken: the theorem makes no claim, the row reports what happens.
+  broken (the theorem makes no claim): the conclusion's rule does not hold / holds
+  (``inconclusive`` when the interval spans its boundary).
 
 :func:`print_headlines` is called by ``python -m simtheory.run`` at the end of a run.
 """
@@ -28,7 +31,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-#: agreement rule: |ours - paper| <= Z * SE + rounding of the paper's printed digits
+from simtheory.verify.rules import (
+    FAILS,
+    HOLDS,
+    INCONCLUSIVE,
+    NOT_CHECKABLE,
+    Agreement,
+    Each,
+    Inequality,
+    NoViolation,
+    Proportion,
+    Rule,
+)
+
+#: half-width, in standard errors, of the interval the rules read (estimate +- Z SE)
 Z = 5.0
 #: two-sided 95% normal quantile for the printed confidence intervals
 Z95 = 1.959963984540054
@@ -58,12 +74,27 @@ def _ci(value: float, se: float, digits: int = 4) -> str:
     return f"{value:.{digits}f} [{value - Z95 * se:.{digits}f}, {value + Z95 * se:.{digits}f}]"
 
 
+def _verdict(rule: Rule, numbers: dict) -> str:
+    """The rule's verdict on ``numbers`` (``holds``, ``does not hold`` or ``inconclusive``)."""
+    return rule.decide(numbers).verdict
+
+
 def agree(ours: float, se: float, paper: float, rounding: float = 0.0) -> str:
-    """``holds`` when ``|ours - paper| <= Z * se + rounding``, else ``does not hold``."""
+    """:class:`~simtheory.verify.rules.Agreement` of ``ours +- Z se`` with ``paper +- rounding``.
+
+    ``holds`` when the interval lies inside ``[paper - rounding, paper + rounding]``, ``does not hold``
+    when it lies entirely outside, ``inconclusive`` when it straddles an edge; ``not checkable`` when a
+    number is missing. An unknown SE counts as 0 (the interval is the point).
+    """
     if any(v is None or not math.isfinite(v) for v in (ours, paper)):
-        return "not checkable"
-    se = se if (se is not None and math.isfinite(se)) else 0.0
-    return "holds" if abs(ours - paper) <= Z * se + rounding else "does not hold"
+        return NOT_CHECKABLE
+    se = se if (se is not None and math.isfinite(se) and se > 0) else 0.0
+    return _verdict(Agreement(paper, rounding, "ours", z=Z), {"estimate": ours, "se": se})
+
+
+def _broken(verdict: str) -> str:
+    """A deliberately broken assumption: the theorem's conclusion fails (counter-example) or holds anyway."""
+    return {FAILS: "counter-example", HOLDS: "still holds"}.get(verdict, verdict)
 
 
 def _rounding(printed: float) -> float:
@@ -78,10 +109,9 @@ def _count_rows(label: str, paper: str, pair: Any, note: str = "") -> Headline:
     try:
         k, n = int(pair[0]), int(pair[1])
     except (TypeError, ValueError, IndexError):
-        return Headline(label, paper, "-", "not checkable", "missing from the summary")
-    if n == 0:
-        return Headline(label, paper, "0 rows meet the premise", "not checkable", note)
-    return Headline(label, paper, f"{k}/{n} rows", "holds" if k == n else "does not hold", note)
+        return Headline(label, paper, "-", NOT_CHECKABLE, "missing from the summary")
+    verdict = _verdict(NoViolation("rows"), {"violations": n - k, "cases": n})
+    return Headline(label, paper, f"{k}/{n} rows" if n else "0 rows meet the premise", verdict, note)
 
 
 # ----------------------------------------------------------------------------- per grid
@@ -95,7 +125,7 @@ def cross_prompt(summary: dict) -> list[Headline]:
         verdict = agree(float(r["q_mc"]), float(r["q_mc_se"]), paper, _rounding(paper))
         note = ""
         # the paper's 4 digits against the Var(r1 - r2) = sigma^2 reading (quadrature), as the claim check does
-        if verdict == "does not hold" and abs(float(r["q_quad_difference"]) - paper) <= 1.5e-4:
+        if verdict == FAILS and abs(float(r["q_quad_difference"]) - paper) <= 1.5e-4:
             note = f"paper = Var(r1-r2)=sigma^2 reading ({r['q_quad_difference']:.4f})"
         out.append(
             Headline(
@@ -110,13 +140,14 @@ def cross_prompt(summary: dict) -> list[Headline]:
         gap, se, z = float(s["gap"]), float(s["gap_se"]), float(s["z"])
         broken = s.get("assumption_broken") or "none"
         ours = f"gap {_ci(gap, se)}"
+        verdict = _verdict(Inequality(">=", 0.0, "gap", z=Z), {"estimate": gap, "se": se})
         if broken == "none":
             out.append(
                 Headline(
                     f"Thm 16: same <= cross ({s['scenario']})",
                     "gap >= 0",
                     ours,
-                    "holds" if z > -Z else "does not hold",
+                    verdict,
                     f"z = {z:.1f}",
                 )
             )
@@ -126,7 +157,7 @@ def cross_prompt(summary: dict) -> list[Headline]:
                     f"Thm 16 without '{broken}' ({s['scenario']})",
                     "no claim",
                     ours,
-                    "counter-example" if z < -Z else "still holds",
+                    _broken(verdict),
                     f"z = {z:.1f}",
                 )
             )
@@ -151,7 +182,7 @@ def bt_sparsity(summary: dict) -> list[Headline]:
                 f"RMSE does not grow with N at {hi:g} N log N comparisons",
                 "consistent",
                 f"RMSE {a['rmse']:.3f} (N={ns[0]}) -> {b['rmse']:.3f} (N={ns[-1]})",
-                "holds" if b["rmse"] <= a["rmse"] + Z * se else "does not hold",
+                _verdict(Inequality("<=", 0.0, "RMSE growth", z=Z), {"estimate": b["rmse"] - a["rmse"], "se": se}),
                 f"{int(b['reps'])} reps per cell",
             )
         )
@@ -161,35 +192,21 @@ def bt_sparsity(summary: dict) -> list[Headline]:
             continue
         reps = int(r["reps"])
         k = round(r["mle_exists"] * reps)
-        lo, up = _clopper_pearson(k, reps)
         expect_exists = ratio >= 1
-        # "w.h.p." read as P > 1/2: established when the 95% CI is above 1/2, contradicted when below
-        if lo > 0.5:
-            verdict = "holds" if expect_exists else "does not hold"
-        elif up < 0.5:
-            verdict = "does not hold" if expect_exists else "holds"
-        else:
-            verdict = "not checkable"
+        # "w.h.p." read as P >= 1/2 (too sparse: P <= 1/2), decided on the Clopper-Pearson 95% interval
+        rule = Proportion(">=" if expect_exists else "<=", 0.5, "P(MLE exists)")
+        lo, up = rule.interval(k, reps)
+        verdict = _verdict(rule, {"successes": k, "trials": reps})
         out.append(
             Headline(
                 f"MLE exists at {ratio:g} N log N comparisons (N={ns[-1]})",
                 "yes (w.h.p.)" if expect_exists else "no (too sparse)",
                 f"{k}/{reps} reps [{lo:.2f}, {up:.2f}]",
                 verdict,
-                "Clopper-Pearson 95% CI" + ("; too few reps" if verdict == "not checkable" else ""),
+                "Clopper-Pearson 95% CI" + ("; too few reps" if verdict == INCONCLUSIVE else ""),
             )
         )
     return out
-
-
-def _clopper_pearson(k: int, n: int) -> tuple[float, float]:
-    from scipy.stats import beta
-
-    if n == 0:
-        return 0.0, 1.0
-    lo = 0.0 if k == 0 else float(beta.ppf(0.025, k, n - k + 1))
-    up = 1.0 if k == n else float(beta.ppf(0.975, k + 1, n - k))
-    return lo, up
 
 
 def general_preference_cyclic(summary: dict) -> list[Headline]:
@@ -231,17 +248,16 @@ def risk_rate(summary: dict) -> list[Headline]:
                     f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
                     f"exponent >= {e:.3f}",
                     "-",
-                    "not checkable",
+                    NOT_CHECKABLE,
                     str(s.get("note", "")),
                 )
             )
             continue
         lo, hi = -float(s["ci_hi"]), -float(s["ci_lo"])
-        note = f"n = {s['n_min']}..{s['n_max']}, {s['points']} fits"
-        if lo <= 0:  # the CI cannot even tell that the risk falls: no power to test the rate
-            verdict, note = "not checkable", note + "; CI includes no decay"
-        else:
-            verdict = "holds" if s.get("at_least_theory") else "does not hold"
+        note = f"n = {s['n_min']}..{s['n_max']}, {s['points']} fits, 95% CI of the slope"
+        if lo <= 0:
+            note += "; CI includes no decay"
+        verdict = _verdict(Inequality(">=", e, "decay exponent"), {"estimate": float(m), "lo": lo, "hi": hi})
         out.append(
             Headline(
                 f"Thm 10 rate (beta={s['beta']:g}, d={s['d']}, alpha={s['alpha']:g})",
@@ -274,10 +290,9 @@ def _num(x: Any) -> float:
 def _diff_row(label: str, paper: str, pair: Any, positive: bool = True) -> Headline:
     d, se = _num(pair[0]), _num(pair[1])
     if not (math.isfinite(se) and se > 0):
-        return Headline(label, paper, f"{d:.3f}", "not checkable", "no SE (one seed): run with more seeds")
-    z = d / se
-    ok = z > -Z if positive else z < Z
-    return Headline(label, paper, _ci(d, se, 3), "holds" if ok else "does not hold", f"z = {z:.1f}")
+        return Headline(label, paper, f"{d:.3f}", NOT_CHECKABLE, "no SE (one seed): run with more seeds")
+    verdict = _verdict(Inequality(">=" if positive else "<=", 0.0, label, z=Z), {"estimate": d, "se": se})
+    return Headline(label, paper, _ci(d, se, 3), verdict, f"z = {d / se:.1f}")
 
 
 _REPORT_SEC62 = "simtheory report --only rbt.sec6.2"
@@ -294,7 +309,7 @@ def reward_models_quality(summary: dict) -> list[Headline]:
                 f"{model} loses less than bt_mlp as beta falls",
                 "yes (Fig. 2)",
                 f"drop {drops.get(model, float('nan')):.1%} vs {drops.get('bt_mlp', float('nan')):.1%}",
-                "not checkable",
+                NOT_CHECKABLE,
                 "no SE here; SE verdict: " + _REPORT_SEC62,
             )
         )
@@ -318,13 +333,19 @@ def reward_models_quantity(summary: dict) -> list[Headline]:
                     f"{model} >= bt_mlp at every n",
                     "yes (Fig. 3)",
                     f"worst diff {_num(worst[0]):.3f}",
-                    "not checkable",
+                    NOT_CHECKABLE,
                     "no SE (one seed): run with more seeds",
                 )
             )
             continue
         worst = min(diffs, key=lambda p: _num(p[0]) / _num(p[1]))
-        out.append(_diff_row(f"{model} - bt_mlp, worst n (best-of-N gain)", "> 0 at every n (Fig. 3)", worst))
+        row = _diff_row(f"{model} - bt_mlp, worst n (best-of-N gain)", "> 0 at every n (Fig. 3)", worst)
+        # the verdict covers every n (Each: the worst z decides, as the rule reads every interval)
+        row.verdict = _verdict(
+            Each(Inequality(">=", 0.0, f"{model} - bt_mlp", z=Z), "n"),
+            {"items": [{"estimate": _num(d), "se": _num(se)} for d, se in diffs]},
+        )
+        out.append(row)
     steps = f.get("steps_up") or {}
     if steps:
         slope = f.get("gain_per_doubling") or {}
@@ -333,7 +354,7 @@ def reward_models_quantity(summary: dict) -> list[Headline]:
                 "gain rises at every doubling of n (steps up, gain/doubling)",
                 "more annotations help",
                 ", ".join(f"{m} {st} ({_num(slope.get(m)):+.3f})" for m, st in steps.items()),
-                "not checkable",
+                NOT_CHECKABLE,
                 "no SE here; SE verdict: " + _REPORT_SEC62,
             )
         )
@@ -347,28 +368,32 @@ def reward_models_cross_prompt(summary: dict) -> list[Headline]:
     gains = f.get("xprompt_gain") or {}
     if gains:
         n = len(gains)
-        k_sig_neg = sum(1 for d, se in gains.values() if _num(se) > 0 and _num(d) / _num(se) < -Z)
+        with_se = [{"estimate": _num(d), "se": _num(se)} for d, se in gains.values() if _num(se) > 0]
+        k_sig_neg = sum(1 for x in with_se if x["estimate"] / x["se"] < -Z)
         k_pos = sum(1 for d, _ in gains.values() if _num(d) > 0)
-        n_se = sum(1 for _, se in gains.values() if _num(se) > 0)
+        rule = Each(Inequality(">=", 0.0, "cross - same gain", z=Z), "cell")
         out.append(
             Headline(
                 "cross-prompt >= same-prompt (best-of-N gain)",
                 "yes (Fig. 6)",
                 f"{k_pos}/{n} cells positive, {k_sig_neg} below -{Z:g} SE",
-                ("holds" if k_sig_neg == 0 else "does not hold") if n_se else "not checkable",
-                "" if n_se == n else f"{n - n_se} cells without SE",
+                _verdict(rule, {"items": with_se}) if with_se else NOT_CHECKABLE,
+                "" if len(with_se) == n else f"{n - len(with_se)} cells without SE (not in the verdict)",
             )
         )
     if "fig6" in f:
         g = f["fig6"]
-        out.append(
-            Headline(
-                "gain falls as same-prompt |dr| grows (Fig. 6)",
-                "negative slope",
-                f"r = {g['r']:.2f}, p = {g['p']:.3g}, {g['n_points']} points",
-                "holds" if g["slope"] < 0 and g["p"] < 0.05 else "does not hold",
-            )
-        )
+        r, n_pts = float(g["r"]), int(g["n_points"])
+        ours = f"r = {r:.2f}, p = {g['p']:.3g}, {n_pts} points"
+        if n_pts > 3 and abs(r) < 1:
+            h = Z95 / math.sqrt(n_pts - 3)
+            lo, hi = math.tanh(math.atanh(r) - h), math.tanh(math.atanh(r) + h)
+            ours += f" [{lo:.2f}, {hi:.2f}]"
+            verdict = _verdict(Inequality("<=", 0.0, "Pearson r"), {"estimate": r, "lo": lo, "hi": hi})
+            note = "Fisher 95% CI of r"
+        else:
+            verdict, note = NOT_CHECKABLE, "too few points for Fisher's interval of r"
+        out.append(Headline("gain falls as same-prompt |dr| grows (Fig. 6)", "negative slope", ours, verdict, note))
     return out + _bounds(summary)
 
 
@@ -414,9 +439,7 @@ def headlines(grid: str, summary: dict | None) -> list[Headline]:
         return fn(summary)
     except Exception as exc:  # noqa: BLE001 - a finished run must not crash on its headline table
         return [
-            Headline(
-                f"{grid} headlines", "-", "-", "not checkable", f"summary not readable: {type(exc).__name__}: {exc}"
-            )
+            Headline(f"{grid} headlines", "-", "-", NOT_CHECKABLE, f"summary not readable: {type(exc).__name__}: {exc}")
         ]
 
 
@@ -462,7 +485,7 @@ def print_headlines(grid: str, out: Path | str, file=None) -> list[Headline]:
         write_json(out / "headlines.json", LAST)
     if QUIET or not rows:
         return rows
-    title = f"{name}: findings (ours = 95% CI; verdict: {Z:g}-SE rule)"
+    title = f"{name}: findings (ours = 95% CI; verdict: rule on ours +- {Z:g} SE, inconclusive if it spans)"
     try:
         from simtheory.cli.console import headline_table
     except ImportError:  # rich missing: plain lines

@@ -18,6 +18,7 @@ from simtheory.verify.rules import (
     Identity,
     Inequality,
     NoViolation,
+    Proportion,
     Rule,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "Inequality",
     "NoViolation",
     "Outcome",
+    "Proportion",
     "Rule",
     "all_claims",
     "register",

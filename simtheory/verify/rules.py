@@ -262,6 +262,94 @@ class Agreement(Rule):
 
 
 @dataclass(frozen=True)
+class Proportion(Rule):
+    """A probability claimed ``op boundary`` (e.g. "with high probability": P > 1/2), read from
+    ``successes`` out of ``trials`` independent runs through the exact Clopper-Pearson interval.
+
+    ``holds`` when the interval lies entirely on the claimed side of ``boundary``, ``does not hold``
+    when it lies entirely on the other side, ``inconclusive`` when it spans it (always so with no trial).
+
+    Attributes
+    ----------
+    op : {">=", "<="}
+        The claimed direction.
+    boundary : float
+        The claimed bound on the probability, in [0, 1].
+    quantity : str, default "P"
+        Name of the probability, for the text.
+    level : float, default 0.95
+        Confidence level of the two-sided Clopper-Pearson interval.
+
+    Raises
+    ------
+    ValueError
+        If ``op`` is not ``>=`` or ``<=``, or ``level`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> rule = Proportion(">=", 0.5, "P(MLE exists)")
+    >>> rule.decide({"successes": 10, "trials": 10}).reason
+    'P(MLE exists) = 10/10 = 1, 95% Clopper-Pearson [0.6915, 1] against >= 0.5'
+    >>> [rule.decide({"successes": k, "trials": n}).verdict for k, n in ((10, 10), (0, 10), (4, 4))]
+    ['holds', 'does not hold', 'inconclusive']
+    """
+
+    op: str
+    boundary: float
+    quantity: str = "P"
+    level: float = 0.95
+
+    kind = "proportion"
+
+    def __post_init__(self):
+        if self.op not in (">=", "<="):
+            raise ValueError(f"op: must be '>=' or '<=', got {self.op!r}")
+        if not 0.0 < self.level < 1.0:
+            raise ValueError(f"level: must be in (0, 1), got {self.level!r}")
+
+    def interval(self, k: int, n: int) -> tuple[float, float]:
+        """The two-sided Clopper-Pearson interval of k successes in n trials ([0, 1] when n = 0)."""
+        from scipy.stats import beta
+
+        if n <= 0:
+            return 0.0, 1.0
+        a = (1.0 - self.level) / 2
+        lo = 0.0 if k == 0 else float(beta.ppf(a, k, n - k + 1))
+        hi = 1.0 if k == n else float(beta.isf(a, k + 1, n - k))
+        return lo, hi
+
+    def describe(self) -> str:
+        return (
+            f"{self.quantity} {self.op} {_g(self.boundary)}: holds if its {self.level:.0%} Clopper-Pearson interval "
+            f"lies entirely {'above' if self.op == '>=' else 'below'} {_g(self.boundary)}, does not hold if entirely "
+            f"{'below' if self.op == '>=' else 'above'}, inconclusive if it spans it"
+        )
+
+    def decide(self, numbers: Mapping[str, Any]) -> Decision:
+        k, n = int(_num(numbers, "successes")), int(_num(numbers, "trials"))
+        if n < 0 or not 0 <= k <= max(n, 0):
+            raise ValueError(f"rule inputs: need 0 <= successes <= trials, got {k} of {n}")
+        lo, hi = self.interval(k, n)
+        b = self.boundary
+        good, bad = (lo >= b, hi < b) if self.op == ">=" else (hi <= b, lo > b)
+        est = f"{k}/{n} = {_g(k / n)}" if n else "0/0"
+        reason = (
+            f"{self.quantity} = {est}, {self.level:.0%} Clopper-Pearson [{_g(lo)}, {_g(hi)}] against {self.op} {_g(b)}"
+        )
+        if good and n > 0:
+            return Decision(HOLDS, reason)
+        want = f"an interval entirely {'above' if self.op == '>=' else 'below'} {_g(b)}"
+        if bad and n > 0:
+            return Decision(FAILS, reason, f"holds with {want}")
+        return Decision(INCONCLUSIVE, reason, f"decides with more trials: holds with {want}")
+
+    def probes(self) -> list[dict[str, Any]]:
+        n = 10**6
+        hi, lo = (n, 0) if self.op == ">=" else (0, n)
+        return [{"successes": hi, "trials": n}, {"successes": lo, "trials": n}, {"successes": 0, "trials": 0}]
+
+
+@dataclass(frozen=True)
 class Identity(Rule):
     """An identity checked to a numerical tolerance: ``error`` (a maximal absolute or relative
     deviation, no sampling error) must be ``<= tol``. Two verdicts only.

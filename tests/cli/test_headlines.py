@@ -1,5 +1,7 @@
-"""Headline rows (simtheory/runner/headlines.py): every verdict is computed from the summary's numbers,
-so moving a number across the 5-SE line flips it; an unreadable summary gives a 'not checkable' row."""
+"""Headline rows (simtheory/runner/headlines.py): every verdict is a rule of simtheory.verify.rules applied to
+the summary's numbers (interval = estimate +- 5 SE or a stated 95% interval), so moving the interval across
+the boundary flips it, an interval that spans the boundary is 'inconclusive' (never holds / does not hold),
+and an unreadable summary gives a 'not checkable' row."""
 
 import json
 
@@ -30,18 +32,24 @@ def test_cross_prompt_example1_finding_and_its_flip():
     assert (row.paper, row.verdict) == ("0.6749", "does not hold")
     assert "0.7252 [0.7250, 0.7254]" == row.ours  # 95% CI = 1.96 SE
     assert "Var(r1-r2)=sigma^2" in row.note and "0.6749" in row.note
-    # within 5 SE + half a unit of the paper's last digit: holds
-    assert H.headlines("cross_prompt", _example1(0.6749 + 5 * 1e-4))[0].verdict == "holds"
+    # Agreement with the paper's 0.6749 +- 5e-5 (half a unit of its last digit), read on ours +- 5 SE:
+    # an interval containing 0.6749 but wider than the rounding band cannot confirm 4 digits
+    assert H.headlines("cross_prompt", _example1(0.6749 + 5 * 1e-4))[0].verdict == "inconclusive"
     assert H.headlines("cross_prompt", _example1(0.6749 + 5 * 1e-4 + 6e-5))[0].verdict == "does not hold"
+    assert H.headlines("cross_prompt", _example1(0.67491, se=1e-6))[0].verdict == "holds"
 
 
 @pytest.mark.parametrize(
     "broken, z, verdict",
     [
-        ("none", 3.0, "holds"),
+        ("none", 5.5, "holds"),
+        ("none", 3.0, "inconclusive"),  # the 5-SE interval spans 0
+        ("none", -3.0, "inconclusive"),
         ("none", -5.5, "does not hold"),
         ("xi concave", -20.0, "counter-example"),
-        ("f unimodal", 4.0, "still holds"),
+        ("xi concave", -2.0, "inconclusive"),
+        ("f unimodal", 8.0, "still holds"),
+        ("f unimodal", 4.0, "inconclusive"),
     ],
 )
 def test_cross_prompt_scenarios(broken, z, verdict):
@@ -62,8 +70,8 @@ def test_general_preference_table1_against_paper():
         "table1": [{"dataset": "drop_x", "bt": 62.0, "gpm_best": 100.0, "paper_bt": 62.4, "paper_gpm": 100.0}],
     }
     bt, gpm = H.headlines("general_preference_cyclic", s)
-    assert bt.verdict == "holds"  # |62.0 - 62.4| = 0.4 <= 5 * 0.2 + 0.05
-    assert gpm.verdict == "holds" and gpm.note == "best dim 2"
+    assert bt.verdict == "inconclusive"  # 62.0 +- 5 x 0.2 contains 62.4 but is wider than 62.4 +- 0.005
+    assert gpm.verdict == "holds" and gpm.note == "best dim 2"  # SE 0 over seeds: the point 100.0
     s["table1"][0]["bt"] = 51.6
     assert H.headlines("general_preference_cyclic", s)[0].verdict == "does not hold"
 
@@ -72,14 +80,19 @@ def test_risk_rate_uses_the_slope_ci():
     base = {"beta": 0.75, "d": 1, "alpha": 0.5, "theory_exponent": 0.53, "n_min": 500, "n_max": 32000, "points": 21}
     ok = H.headlines(
         "risk_rate",
+        {"slopes": [{**base, "measured_exponent": 0.6, "ci_lo": -0.65, "ci_hi": -0.55, "at_least_theory": True}]},
+    )[0]
+    assert ok.verdict == "holds" and ok.ours == "0.600 [0.550, 0.650]"
+    spans = H.headlines(
+        "risk_rate",
         {"slopes": [{**base, "measured_exponent": 0.5, "ci_lo": -0.6, "ci_hi": -0.4, "at_least_theory": True}]},
     )[0]
-    assert ok.verdict == "holds" and ok.ours == "0.500 [0.400, 0.600]"
+    assert spans.verdict == "inconclusive" and spans.ours == "0.500 [0.400, 0.600]"  # CI contains 0.53
     wide = H.headlines(
         "risk_rate",
         {"slopes": [{**base, "measured_exponent": 0.78, "ci_lo": -12.0, "ci_hi": 10.4, "at_least_theory": True}]},
     )[0]
-    assert wide.verdict == "not checkable"  # 3 points: the CI includes 'no decay at all'
+    assert wide.verdict == "inconclusive" and "no decay" in wide.note  # 3 points: the CI includes no decay
     short = H.headlines(
         "risk_rate",
         {"slopes": [{**base, "measured_exponent": 0.3, "ci_lo": -0.4, "ci_hi": -0.2, "at_least_theory": False}]},
@@ -102,7 +115,8 @@ def test_bounds_rows_count_and_empty_premise():
             },
         },
     )
-    assert [r.verdict for r in rows] == ["holds", "not checkable", "does not hold", "holds"]
+    assert [r.verdict for r in rows] == ["holds", "inconclusive", "does not hold", "holds"]  # NoViolation
+    assert rows[1].ours == "0 rows meet the premise"
 
 
 def test_bt_sparsity_consistency_row():
@@ -120,13 +134,17 @@ def test_bt_sparsity_consistency_row():
 
     table = [rec(50, 0.1, 2.5, 0.0), rec(50, 8.0, 0.30, 1.0), rec(200, 0.1, 2.6, 0.0), rec(200, 8.0, 0.27, 1.0)]
     rows = H.headlines("bt_sparsity", {"table": table})
-    # 0/4 and 4/4 reps: Clopper-Pearson 95% CIs [0, 0.60] and [0.40, 1] straddle 1/2: too few reps
-    assert [r.verdict for r in rows] == ["holds", "not checkable", "not checkable"]
+    # RMSE change -0.03 +- 5 x 0.035 spans 0; 0/4 and 4/4 reps: Clopper-Pearson 95% CIs [0, 0.60] and
+    # [0.40, 1] straddle 1/2: too few reps
+    assert [r.verdict for r in rows] == ["inconclusive"] * 3 and "too few reps" in rows[1].note
     for r in table:
         r["reps"] = 10  # 0/10 -> [0, 0.31], 10/10 -> [0.69, 1]
+    table[3]["rmse"] = 0.1  # error falls with N beyond 5 SE (0.022)
     assert [r.verdict for r in H.headlines("bt_sparsity", {"table": table})] == ["holds", "holds", "holds"]
     table[3]["rmse"] = 0.6  # error grows with N beyond 5 SE: not consistent
     assert H.headlines("bt_sparsity", {"table": table})[0].verdict == "does not hold"
+    table[1]["mle_exists"] = table[3]["mle_exists"] = 0.0  # 0/10 where existence is expected
+    assert H.headlines("bt_sparsity", {"table": table})[2].verdict == "does not hold"
 
 
 def test_unknown_grid_malformed_summary_and_grid_provided_rows():
@@ -166,5 +184,46 @@ def test_quantity_worst_n_uses_the_paired_se():
         }
     }
     mlp, lgb = H.headlines("reward_models_quantity", {"findings": f})
-    assert mlp.verdict == "holds" and mlp.note == "z = -2.5"  # below 0 but within 5 SE: not contradicted
+    assert mlp.verdict == "inconclusive" and mlp.note == "z = -2.5"  # below 0 but within 5 SE: undecided
     assert lgb.verdict == "does not hold" and lgb.note == "z = -23.0"
+    f["clf_beats_bt_at_every_n"]["clf_mlp"]["diffs"] = [[0.2, 0.02], [0.11, 0.02]]  # every n above 5 SE
+    assert H.headlines("reward_models_quantity", {"findings": f})[0].verdict == "holds"
+
+
+def test_quality_low_noise_difference_three_verdicts():
+    def row(d, se):
+        return H.headlines("reward_models_quality", {"findings": {"bt_minus_clf_low_noise": {"m": [d, se]}}})[0]
+
+    assert [row(d, 0.01).verdict for d in (0.06, 0.02, -0.02, -0.06)] == [
+        "holds",
+        "inconclusive",
+        "inconclusive",
+        "does not hold",
+    ]
+
+
+def test_cross_prompt_cells_and_fig6_correlation():
+    def rows(gains, fig6=None):
+        f = {"xprompt_gain": gains, **({"fig6": fig6} if fig6 else {})}
+        return H.headlines("reward_models_cross_prompt", {"findings": f})
+
+    assert rows({"a": [0.1, 0.01], "b": [0.2, 0.01]})[0].verdict == "holds"
+    assert rows({"a": [0.1, 0.01], "b": [0.02, 0.01]})[0].verdict == "inconclusive"
+    assert rows({"a": [0.1, 0.01], "b": [-0.06, 0.01]})[0].verdict == "does not hold"
+    one = rows({"a": [0.1, None]})[0]
+    assert one.verdict == "not checkable" and "1 cells without SE" in one.note
+    g = {"slope": -1.0, "intercept": 0.0, "p": 0.001, "n_points": 30}
+    assert rows({}, {**g, "r": -0.8})[0].verdict == "holds"  # Fisher CI about [-0.90, -0.62]
+    assert rows({}, {**g, "r": -0.2})[0].verdict == "inconclusive"  # CI spans 0
+    assert rows({}, {**g, "r": 0.8})[0].verdict == "does not hold"
+    assert rows({}, {**g, "r": -0.9, "n_points": 3})[0].verdict == "not checkable"
+
+
+@pytest.mark.parametrize("z", [-7.0, -5.01, -4.99, -1.0, 0.0, 2.0, 4.99, 5.01, 9.0])
+def test_an_interval_spanning_the_boundary_is_never_decided(z):
+    """Every SE-based row: holds / does not hold only when ours +- 5 SE lies on one side of the boundary."""
+    expect = "holds" if z > 5 else "does not hold" if z < -5 else "inconclusive"
+    s = {"scenarios": [{"scenario": "s", "gap": z * 1e-3, "gap_se": 1e-3, "z": z, "assumption_broken": "none"}]}
+    assert H.headlines("cross_prompt", s)[0].verdict == expect
+    f = {"bt_minus_clf_low_noise": {"m": [z * 1e-3, 1e-3]}}
+    assert H.headlines("reward_models_quality", {"findings": f})[0].verdict == expect

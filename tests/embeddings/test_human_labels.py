@@ -115,12 +115,10 @@ def test_grid_end_to_end_flags_collapsed_model(tmp_path):
     assert s["gpm_vs_bt"]["data_triads"] == {"triads": 0, "cyclic": 0}
     assert (out / "table.csv").exists() and any(f.endswith(".png") for f in s["figures"])
     assert "COLLAPSED" in H.format_summary(s)
-    o = H.real_data_outcomes(s)
-    assert o["cross_prompt_on_human_labels"]["verdict"] == "not checkable on this data"
-    assert o["prop14_on_human_labels"]["verdict"] in (
-        "premise not met (e >= 3/20)",
-        "not checkable without a golden reward",
-    )
+    p14 = s["prop14"]["linear_bt_cv"]
+    e_hi, e_lo = p14["e"] + 2 * p14["e_se"], p14["e"] - 2 * p14["e_se"]
+    expect = "met" if e_hi <= 0.15 else "not met" if e_lo > 0.15 else "undecided (within 2 SE)"
+    assert p14["premise"] == expect and p14["premise_rule"].startswith("e = 1 - held-out accuracy")
 
 
 def test_grid_needs_labelled_embeddings(tmp_path):
@@ -213,31 +211,39 @@ def test_early_stopping_keeps_the_best_validation_epoch():
 
 
 def test_noise_verdicts_are_read_off_the_numbers():
-    def s(bt_minus):
-        return {
-            "label_noise": {
-                "by_model": {m: {"flip_hi": 0.4} for m in bt_minus},
-                **{
-                    f"clf_more_robust_{m}": {
-                        "acc_at_high_noise_bt_minus_clf": d,
-                        "se": 0.01,
-                        "verdict": "holds"
-                        if d < -0.02
-                        else "does not hold"
-                        if d > 0.02
-                        else "no difference detected (within 2 SE)",
-                    }
-                    for m, d in bt_minus.items()
-                },
-            }
-        }
+    """BT-MLP - CLF accuracy at the highest flip rate, decided by CLF_ROBUST_RULE on diff +- 2 SE: 'holds' only
+    when the interval is below 0, 'does not hold' only when above, 'inconclusive' when it spans 0."""
+    import pandas as pd
 
-    assert (
-        H.real_data_outcomes(s({"clf_mlp": -0.05, "clf_lgb": -0.03}))["clf_more_robust_to_label_noise"]["verdict"]
-        == "holds"
-    )
-    v = H.real_data_outcomes(s({"clf_mlp": 0.0, "clf_lgb": -0.05}))["clf_more_robust_to_label_noise"]["verdict"]
-    assert v == "mixed: no difference detected for clf_mlp, holds for clf_lgb"
+    def noise(acc_hi):  # 4 reps per (model, flip); per-rep SE 0.02 -> SE of the mean 0.01 per model
+        rows = []
+        for m, a in {"bt_mlp": 0.70, **acc_hi}.items():
+            for flip, acc in ((0.0, 0.8), (0.4, a)):
+                rows += [{"model": m, "flip": flip, "accuracy": acc, "accuracy_se": 0.02}] * 4
+        return H.label_noise(pd.DataFrame(rows))
+
+    res = noise({"clf_mlp": 0.75, "clf_lgb": 0.71, "clf_x": 0.69, "clf_y": 0.65})
+    se = np.hypot(0.01, 0.01)  # 0.0141: 2 SE = 0.028
+    assert res["clf_more_robust_clf_mlp"]["se"] == pytest.approx(se)
+    verdicts = {m: res[f"clf_more_robust_{m}"]["verdict"] for m in ("clf_mlp", "clf_lgb", "clf_x", "clf_y")}
+    assert verdicts == {
+        "clf_mlp": "holds",  # -0.05 +- 0.028
+        "clf_lgb": "inconclusive",  # -0.01
+        "clf_x": "inconclusive",  # +0.01
+        "clf_y": "does not hold",  # +0.05
+    }
+    assert "BT-MLP - CLF accuracy at high noise = -0.05" in res["clf_more_robust_clf_mlp"]["rule"]
+    assert res["by_model"]["bt_mlp"]["rel_drop"] == pytest.approx((0.8 - 0.7) / 0.3)
+
+
+def test_summary_rules_reach_every_verdict():
+    """The rules of the grid's summary (2-SE intervals) give holds, does not hold and inconclusive."""
+    for rule in (H.PREMISE_RULE, H.CLF_ROBUST_RULE, H.CROSS_PROMPT_RULE, H.GPM_LOGLOSS_RULE, H.EQ21_RULE):
+        assert {rule.decide(p).verdict for p in rule.probes()} == {"holds", "does not hold", "inconclusive"}
+    assert H.PREMISE_RULE.decide({"estimate": 0.1, "se": 0.02}).verdict == "holds"  # 0.14 <= 0.15
+    assert H.PREMISE_RULE.decide({"estimate": 0.1, "se": 0.03}).verdict == "inconclusive"  # 0.16 > 0.15
+    assert H.PREMISE_RULE.decide({"estimate": 0.2, "se": 0.02}).verdict == "does not hold"  # 0.16 > 0.15
+    assert H.EQ21_RULE.decide({"violations": 1, "cases": 2}).verdict == "does not hold"
 
 
 def test_same_vs_cross_prompt_training_when_the_data_allow_it(tmp_path):
@@ -277,10 +283,6 @@ def test_same_vs_cross_prompt_training_when_the_data_allow_it(tmp_path):
     v = cp["by_model"]["linear_bt_cv"]
     assert v["n_train"] >= 10 and v["se"] > 0
     expect = (
-        "holds"
-        if v["diff"] > 2 * v["se"]
-        else "does not hold"
-        if v["diff"] < -2 * v["se"]
-        else "no difference detected"
+        "holds" if v["diff"] - 2 * v["se"] >= 0 else "does not hold" if v["diff"] + 2 * v["se"] < 0 else "inconclusive"
     )
-    assert H.real_data_outcomes(s)["cross_prompt_on_human_labels"]["verdict"] == expect
+    assert v["verdict"] == expect and v["rule"].startswith("cross - same training accuracy")
