@@ -65,7 +65,11 @@ def bounds_lines(name, df) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--root", default=str(F.ROOT), help="folder holding the grid runs (rm_quality/, ...)")
+    ap.add_argument(
+        "--root",
+        default=str(Path(__file__).resolve().parent / "reward_models"),
+        help="folder holding the grid runs (rm_quality/, ...)",
+    )
     ap.add_argument("--out", default=None, help="output folder (default: --root)")
     ap.add_argument(
         "--allow-dirty",
