@@ -6,7 +6,7 @@ Usage:
         [--max-seconds 60] [--arena-rank-python /tmp/arena_rank_venv/bin/python] [--out benchmarks/results]
 
 Each (N, M) cell simulates M random-pair BT battles among N players (true scores N(0, 1), seed 2026 + N + M),
-saves them once, then runs every method in a fresh child process (so peak memory is the child's own ru_maxrss)
+saves them once, then runs every method in a fresh child process (peak memory: the child's own VmHWM)
 under a wall-clock limit of ``--max-seconds``; a method that exceeds it, a larger cell of a method that
 already exceeded it at a smaller size, or (choix ilsr_pairwise / opt_pairwise, which loop over the raw comparisons)
 a cell whose time extrapolated linearly in M from the previous cell of the same N exceeds it, is written as
@@ -18,7 +18,7 @@ them), the N x N count matrix by ``np.bincount`` for ``ilsr_pairwise_dense``, th
 ``ilsr_pairwise`` / ``opt_pairwise``, the DataFrame and ``PairDataset`` for arena-rank. ``seconds`` is the best
 end-to-end time of the repetitions after the first, ``prep_s`` the best conversion time alone (so that solver
 times are ``seconds - prep_s``), ``first_s`` the first repetition (imports, numba cache load, JAX compilation).
-Memory: ``peak_mb`` is the child's peak RSS (ru_maxrss) including the loaded input arrays (``data_mb``).
+Memory: ``peak_mb`` is the child's peak RSS (VmHWM) including the loaded input arrays (``data_mb``).
 Accuracy: max |score - simtheory score| after the gauge (mean zero). Output: bench_bt.csv and bench_bt.pdf/png
 (time vs M, one panel per N) with ratios method time / simtheory time measured in the same run (> 1: simtheory
 faster).
@@ -42,12 +42,18 @@ CHILD = textwrap.dedent(r"""
     import numpy as np
     d = sys.argv[1]; method = sys.argv[2]; reps = int(sys.argv[3]); max_s = float(sys.argv[4])
     wi = np.load(d + "/winners.npy"); lo = np.load(d + "/losers.npy"); n = int(open(d + "/n").read())
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def hwm():  # peak RSS of this process image (VmHWM; ru_maxrss would keep the parent's peak across exec)
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = hwm()
     info = {}
     def timed(prep, run):
         # every rep: convert the (winners, losers) index arrays into the method's input (prep), then fit (run)
         tot, pre, out = [], [], None
         for _ in range(reps + 1):
+            out = x = None  # the previous repetition's input and result do not count towards the peak
             t0 = time.perf_counter(); x = prep(); t1 = time.perf_counter(); out = run(x); t2 = time.perf_counter()
             tot.append(t2 - t0); pre.append(t1 - t0)
             if sum(tot) > max_s / 2 and len(tot) >= 2:
@@ -80,7 +86,7 @@ CHILD = textwrap.dedent(r"""
         t, m = timed(lambda: PairDataset.from_pandas(pd.DataFrame({"model_a": wi, "model_b": lo, "winner": "model_a"})),
                      lambda ds: BradleyTerry(n).fit(ds))
         s = np.asarray(m.params["ratings"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = hwm()
     s = np.asarray(s, float); s = s - s.mean()
     np.save(d + "/scores_" + method + ".npy", s)
     print(json.dumps(dict(seconds=t, peak_mb=peak, data_mb=base, **info)))
@@ -114,7 +120,7 @@ def plot(df, out: Path) -> None:
                 ax.loglog(g.M, g.seconds, "o-", ms=3, color=colors[meth], label=meth)
         ax.set_title(f"N = {n}")
         ax.set_xlabel("battles M")
-    axes[0][0].set_ylabel("seconds (best of reps)")
+    axes[0][0].set_ylabel("seconds, end to end (best rep)")
     handles = [plt.Line2D([], [], color=colors[m], marker="o", ms=3) for m in METHODS]
     fig.legend(handles, METHODS, loc="lower center", ncol=len(METHODS), fontsize=6, frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
