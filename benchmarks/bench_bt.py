@@ -6,17 +6,22 @@ Usage:
         [--max-seconds 60] [--arena-rank-python /tmp/arena_rank_venv/bin/python] [--out benchmarks/results]
 
 Each (N, M) cell simulates M random-pair BT battles among N players (true scores N(0, 1), seed 2026 + N + M),
-saves them once, then runs every method in a fresh child process (so peak memory is the child's own ru_maxrss)
+saves them once, then runs every method in a fresh child process (peak memory: the child's own VmHWM)
 under a wall-clock limit of ``--max-seconds``; a method that exceeds it, a larger cell of a method that
 already exceeded it at a smaller size, or (choix ilsr_pairwise / opt_pairwise, which loop over the raw comparisons)
 a cell whose time extrapolated linearly in M from the previous cell of the same N exceeds it, is written as
-``not run``. Times are best-of-``--reps`` inside the child
-and start from the (winners, losers) index arrays: ilsr_pairwise_dense includes building its N x N count matrix;
-the child stops repeating once half of ``--max-seconds`` is spent;
-arena-rank reports its data preparation (``prep_s``), first fit (``compile_s`` = first minus second run: JAX
-compilation) and second fit (``run_s``) separately. Accuracy: max |score - simtheory score| after the gauge
-(mean zero). Output: bench_bt.csv and bench_bt.pdf/png (time vs M, one panel per N) with ratios
-method time / simtheory time measured in the same run (> 1: simtheory faster).
+``not run``.
+
+Fairness: every method starts from the same (winners, losers) int64 index arrays, and every timed repetition
+includes the conversion into the method's own input: nothing for simtheory (``fit((winners, losers))`` takes
+them), the N x N count matrix by ``np.bincount`` for ``ilsr_pairwise_dense``, the (M, 2) pair array for
+``ilsr_pairwise`` / ``opt_pairwise``, the DataFrame and ``PairDataset`` for arena-rank. ``seconds`` is the best
+end-to-end time of the repetitions after the first, ``prep_s`` the best conversion time alone (so that solver
+times are ``seconds - prep_s``), ``first_s`` the first repetition (imports, numba cache load, JAX compilation).
+Memory: ``peak_mb`` is the child's peak RSS (VmHWM) including the loaded input arrays (``data_mb``).
+Accuracy: max |score - simtheory score| after the gauge (mean zero). Output: bench_bt.csv and bench_bt.pdf/png
+(time vs M, one panel per N) with ratios method time / simtheory time measured in the same run (> 1: simtheory
+faster).
 """
 
 from __future__ import annotations
@@ -37,49 +42,56 @@ CHILD = textwrap.dedent(r"""
     import numpy as np
     d = sys.argv[1]; method = sys.argv[2]; reps = int(sys.argv[3]); max_s = float(sys.argv[4])
     wi = np.load(d + "/winners.npy"); lo = np.load(d + "/losers.npy"); n = int(open(d + "/n").read())
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def hwm():  # peak RSS of this process image (VmHWM; ru_maxrss would keep the parent's peak across exec)
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = hwm()
     info = {}
-    def best(f):
-        ts, out = [], None
-        for _ in range(reps):
-            t0 = time.perf_counter(); out = f(); ts.append(time.perf_counter() - t0)
-            if sum(ts) > max_s / 2:
+    def timed(prep, run):
+        # every rep: convert the (winners, losers) index arrays into the method's input (prep), then fit (run)
+        tot, pre, out = [], [], None
+        for _ in range(reps + 1):
+            out = x = None  # the previous repetition's input and result do not count towards the peak
+            t0 = time.perf_counter(); x = prep(); t1 = time.perf_counter(); out = run(x); t2 = time.perf_counter()
+            tot.append(t2 - t0); pre.append(t1 - t0)
+            if sum(tot) > max_s / 2 and len(tot) >= 2:
                 break
-        return min(ts), out
+        info["prep_s"] = min(pre[1:]) if len(pre) > 1 else pre[0]
+        info["first_s"] = tot[0]  # first call: imports, JIT / JAX compilation, caches
+        return (min(tot[1:]) if len(tot) > 1 else tot[0]), out
     if method == "simtheory":
         from simtheory.bt import fit
-        t, res = best(lambda: fit((wi, lo), names=list(range(n))))
+        t, res = timed(lambda: (wi, lo), lambda x: fit(x, names=list(range(n))))
         s = res.scores.to_numpy(); info["n_iter"] = res.n_iter
     elif method == "simtheory+se":
         from simtheory.bt import fit
-        t, s = best(lambda: (lambda r: (r.bse(), r.scores.to_numpy())[1])(fit((wi, lo), names=list(range(n)))))
+        t, s = timed(lambda: (wi, lo),
+                     lambda x: (lambda r: (r.bse(), r.scores.to_numpy())[1])(fit(x, names=list(range(n)))))
     elif method.startswith("choix"):
         import choix
-        data = np.c_[wi, lo]
         if method == "choix.ilsr_pairwise":
-            t, s = best(lambda: choix.ilsr_pairwise(n, data, alpha=0.0, tol=1e-12, max_iter=100_000))
+            t, s = timed(lambda: np.c_[wi, lo],
+                         lambda x: choix.ilsr_pairwise(n, x, alpha=0.0, tol=1e-12, max_iter=100_000))
         elif method == "choix.ilsr_pairwise_dense":
-            def f():
-                C = np.zeros((n, n)); np.add.at(C, (wi, lo), 1.0)
-                return choix.ilsr_pairwise_dense(C, alpha=0.0, tol=1e-12, max_iter=100_000)
-            t, s = best(f)
+            t, s = timed(lambda: np.bincount(wi * n + lo, minlength=n * n).reshape(n, n).astype(float),
+                         lambda C: choix.ilsr_pairwise_dense(C, alpha=0.0, tol=1e-12, max_iter=100_000))
         else:
-            t, s = best(lambda: choix.opt_pairwise(n, data, alpha=0.0, tol=1e-12))
+            t, s = timed(lambda: np.c_[wi, lo], lambda x: choix.opt_pairwise(n, x, alpha=0.0, tol=1e-12))
     elif method == "arena-rank":
         import pandas as pd
         from arena_rank.models.bradley_terry import BradleyTerry
         from arena_rank.utils.data_utils import PairDataset
-        df = pd.DataFrame({"model_a": wi, "model_b": lo, "winner": "model_a"})
-        t0 = time.perf_counter(); ds = PairDataset.from_pandas(df); info["prep_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter(); m = BradleyTerry(n).fit(ds); first = time.perf_counter() - t0
-        t, m = best(lambda: BradleyTerry(n).fit(ds))
-        info["compile_s"] = max(first - t, 0.0)
+        t, m = timed(lambda: PairDataset.from_pandas(pd.DataFrame({"model_a": wi, "model_b": lo, "winner": "model_a"})),
+                     lambda ds: BradleyTerry(n).fit(ds))
         s = np.asarray(m.params["ratings"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = hwm()
     s = np.asarray(s, float); s = s - s.mean()
     np.save(d + "/scores_" + method + ".npy", s)
     print(json.dumps(dict(seconds=t, peak_mb=peak, data_mb=base, **info)))
 """)
+
 
 METHODS = [
     "simtheory",
@@ -108,7 +120,7 @@ def plot(df, out: Path) -> None:
                 ax.loglog(g.M, g.seconds, "o-", ms=3, color=colors[meth], label=meth)
         ax.set_title(f"N = {n}")
         ax.set_xlabel("battles M")
-    axes[0][0].set_ylabel("seconds (best of reps)")
+    axes[0][0].set_ylabel("seconds, end to end (best rep)")
     handles = [plt.Line2D([], [], color=colors[m], marker="o", ms=3) for m in METHODS]
     fig.legend(handles, METHODS, loc="lower center", ncol=len(METHODS), fontsize=6, frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
@@ -171,7 +183,8 @@ def main() -> None:
                         "max_abs_diff": np.nan,
                         "ratio_vs_simtheory": np.nan,
                         "prep_s": np.nan,
-                        "compile_s": np.nan,
+                        "first_s": np.nan,
+                        "data_mb": np.nan,
                     }
                     for meth in args.methods
                 ]
@@ -193,7 +206,8 @@ def main() -> None:
                         "max_abs_diff": np.nan,
                         "ratio_vs_simtheory": np.nan,
                         "prep_s": np.nan,
-                        "compile_s": np.nan,
+                        "first_s": np.nan,
+                        "data_mb": np.nan,
                     }
                     py = sys.executable
                     if meth == "arena-rank":
@@ -225,7 +239,7 @@ def main() -> None:
                             env=env,
                             capture_output=True,
                             text=True,
-                            timeout=2 * args.max_seconds + 30,
+                            timeout=3 * args.max_seconds + 60,
                         )
                     except subprocess.TimeoutExpired:
                         row["status"] = f"not run (> {args.max_seconds:.0f} s)"
@@ -239,7 +253,9 @@ def main() -> None:
                         print(n, m, meth, row["status"], flush=True)
                         continue
                     info = json.loads(cp.stdout.strip().splitlines()[-1])
-                    row.update({k: info[k] for k in ("seconds", "peak_mb", "prep_s", "compile_s") if k in info})
+                    row.update(
+                        {k: info[k] for k in ("seconds", "peak_mb", "prep_s", "first_s", "data_mb") if k in info}
+                    )
                     if info["seconds"] > args.max_seconds:
                         too_slow[meth] = (n, m)
                     s = np.load(f"{d}/scores_{meth}.npy")

@@ -173,6 +173,12 @@ def fit_bt(wins, lam: float = 0.0, tol: float = 1e-10, max_iter: int = 200) -> B
     Damped Newton: gradient g_i = sum_j n_ij p_ij - w_i (+ 2 lam n_i r_i), Hessian = weighted graph Laplacian
     L_ij = -n_ij p_ij (1 - p_ij) (+ 2 lam diag(n_i)); the gauge sum r = 0 is imposed by solving with L + 11^T/N.
 
+    Cost: dense, O(N^3) time per Newton step plus a full N x N inverse for ``cov`` (always formed), O(N^2)
+    memory (several N x N arrays). This is the reference implementation used by the claims and paper figures
+    (N <= a few hundred); for arena-scale data (thousands of players, millions of battles) use
+    :func:`simtheory.bt.fit`, which takes the battles directly, solves the same unpenalised MLE with a sparse
+    or matrix Newton and computes SEs (``bse()``) without the dense covariance.
+
     Parameters
     ----------
     wins : array_like

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -85,12 +86,20 @@ def _index_array(name: str, x, n: int | None = None) -> np.ndarray:
             raise SimTheoryInputError(name, "player indices must be whole numbers (got non-integer floats)")
     elif arr.dtype.kind not in "iub" and arr.size:
         raise SimTheoryInputError(name, f"player indices must be integers, got dtype {arr.dtype}")
-    arr = arr.astype(np.int64)
+    arr = arr.astype(np.int64, copy=False)
     if arr.size and arr.min() < 0:
         raise SimTheoryInputError(name, f"player indices must be >= 0, got {int(arr.min())}")
     if n is not None and arr.size and arr.max() >= n:
         raise SimTheoryInputError(name, f"player index {int(arr.max())} >= n_players={n}")
     return arr
+
+
+def _as_index(name: str, x) -> np.ndarray:
+    """``x`` as a 1-d int64 array without a copy when it already is one; values are checked later."""
+    arr = np.asarray(x)
+    if arr.dtype == np.int64 and arr.ndim == 1:
+        return arr
+    return _index_array(name, arr)
 
 
 def _unique(key: np.ndarray, size: int):
@@ -257,13 +266,20 @@ def _rows_from_matrix(W, T, names) -> _Rows:
             f"total count {W.sum():.3g} > 1e15: counts are not representable "
             "exactly in float64 (rescale them: the MLE is scale-invariant, SEs are not)",
         )
-    i, j = np.nonzero(W)
-    parts_a, parts_b, parts_out, parts_c = [i], [j], [np.zeros(i.size, np.int8)], [W[i, j]]
     if T is not None:
         T = check_finite_array("ties", T, shape=(n, n))
         if np.any(T < 0):
             raise SimTheoryInputError("ties", "counts must be >= 0")
         T = np.triu(T, 1) if np.array_equal(T, T.T) else np.triu(T, 1) + np.tril(T, -1).T
+    return _rows_from_counts(W, T, names)
+
+
+def _rows_from_counts(W: np.ndarray, T: np.ndarray | None, names) -> _Rows:
+    """Rows of valid count matrices: one per nonzero win count W[i, j] and (upper-triangular) tie count T[i, j]."""
+    n = W.shape[0]
+    i, j = np.nonzero(W)
+    parts_a, parts_b, parts_out, parts_c = [i], [j], [np.zeros(i.size, np.int8)], [W[i, j]]
+    if T is not None:
         ti, tj = np.nonzero(T)
         parts_a.append(ti)
         parts_b.append(tj)
@@ -361,8 +377,6 @@ class _Problem:
 
     def __init__(self, rows: _Rows, model: str, dense_max: int):
         self.rows, self.model = rows, model
-        self.y = _y(rows.out)
-        self.cw = rows.cnt * rows.w
         self.n = len(rows.names)
         self.q = rows.Z.shape[1]
         self.t = 1 if model in ("rao_kupper", "davidson") else 0
@@ -371,6 +385,14 @@ class _Problem:
         self.ref = int(np.argmax(games))
         self.free = np.flatnonzero(np.arange(self.n) != self.ref)
         self._pairs_built = False
+
+    @cached_property
+    def y(self) -> np.ndarray:
+        return _y(self.rows.out)
+
+    @cached_property
+    def cw(self) -> np.ndarray:
+        return self.rows.cnt * self.rows.w
 
     def _build_pairs(self):
         """Pair structure of the Laplacian, built on first use: pair id per row and (sparse path) the CSR
@@ -566,77 +588,98 @@ def _newton(prob: _Problem, theta0, cnt, tol=1e-10, max_iter=100):
     return theta, f, it, converged
 
 
-def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_iter: int = 100, cnt=None):
-    """Newton for the logistic model without covariates on N x N matrices (N small): S[i, j] = weighted wins of
-    i over j (ties count 1/2), N_ij = S_ij + S_ji; gradient S 1 - (N * P) 1, Hessian = Laplacian of
-    N P (1 - P) (tutorial eq. for the BT log-likelihood). Same optimum as :func:`_newton`.
+def _bt_matrix_solve(S: np.ndarray, r0: np.ndarray, tol: float = 1e-10, max_iter: int = 100, chord: float = 1e-4):
+    """Newton for pure BT on N x N matrices: S[i, j] = weighted wins of i over j (ties count 1/2 each way).
 
-    A full step is accepted without evaluating the likelihood when the directional derivative at the candidate,
-    g(r + s) . s, is still >= 0: the log-likelihood is concave along s, so it increased on the whole step (and
-    the candidate's gradient is needed for the next step anyway); otherwise Armijo backtracking."""
-    R, n, ref, free = prob.rows, prob.n, prob.ref, prob.free
-    cw, y = (prob.cw if cnt is None else cnt * R.w), prob.y
-    S = (np.bincount(R.a * n + R.b, cw * y, n * n) + np.bincount(R.b * n + R.a, cw * (1 - y), n * n)).reshape(n, n)
-    Nm = S + S.T
+    Log-likelihood sum_ij S_ij log P_ij with P_ij = e_i / (e_i + e_j), e = exp(r - max r): no exp/log on N x N
+    arrays, only R = 1 / (e_i + e_j) (one add, one reciprocal) and Q = -N R (N = S + S^T). Gradient
+    g = S 1 - e * (N R) 1; Hessian = Laplacian of N P (1 - P) = D_e (N R^2) D_e off the diagonal, factorised in
+    the coordinates u = e * s (H_u = diag(h) - N R^2, h = (N R^2 e) / e; Cholesky is insensitive to this
+    diagonal scaling) with the gauge null vector e closed by a rank-one term. One in-place LAPACK dpotrf per
+    Newton step, no copies of the N x N matrices.
+
+    A full step is accepted without evaluating the likelihood when the directional derivative at the candidate
+    g(r + s) . s is >= 0 (concavity: the likelihood rose along the whole step; that gradient is needed next
+    anyway), or, for steps below 1e-3 (quadratic model accurate), when it is >= -dec / 2; otherwise Armijo
+    backtracking. Once the last step is below ``chord`` the factor is reused (chord steps, linear convergence
+    with rate O(last step)). Convergence: the (quasi-)Newton step H^-1 g at the current point, an estimate of the
+    distance to the optimum, is below ``tol`` in max norm; it is then applied.
+
+    Returns (r, n_iter, converged), r in an arbitrary gauge."""
+    from scipy.linalg.blas import dger
+    from scipy.linalg.lapack import dpotrf, dpotrs
+
+    n = S.shape[0]
+    negN = S + S.T
+    np.negative(negN, out=negN)
     ws = S.sum(1)
+    R, Q = np.empty((n, n)), np.empty((n, n))
+    H = np.empty((n, n))
+    dia = np.arange(n) * (n + 1)
 
     def grad(r):
-        P = expit(r[:, None] - r[None, :])
-        NP = Nm * P
-        return P, NP, (ws - NP.sum(1))[free]
+        e = np.exp(r - r.max())
+        np.add.outer(e, e, out=R)
+        np.reciprocal(R, out=R)
+        np.multiply(negN, R, out=Q)
+        return e, ws + e * Q.sum(1)
 
-    def ll(r):
-        return float((S * log_expit(r[:, None] - r[None, :])).sum())
+    def loglik(r):
+        rs = r - r.max()
+        e = np.exp(rs)
+        return float(ws @ rs - (S * np.log(np.add.outer(e, e))).sum())
 
-    r = r0 - r0[ref]
-    P, NP, g = grad(r)
-    it, converged = 0, False
-    for it in range(1, max_iter + 1):
-        Wt = NP * (1 - P)
-        dg = Wt.sum(1)
-        if n <= 300:
-            H = -Wt[np.ix_(free, free)]
-            H[np.diag_indices(n - 1)] += dg[free]
-            try:
-                step = scipy.linalg.cho_solve(scipy.linalg.cho_factor(H, check_finite=False), g, check_finite=False)
-            except np.linalg.LinAlgError:
+    r = np.array(r0, dtype=float)
+    e, g = grad(r)
+    fac, e_f = None, e
+    last, it, converged = np.inf, 0, False
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported after the loop
+        if fac is None or last >= chord:  # Newton step: Hessian at r, in u = e * s coordinates
+            np.multiply(Q, R, out=H)  # -N R^2
+            h = -(H @ e) / e
+            H.flat[dia] = h
+            ee = e / np.sqrt(e @ e)
+            Ht = dger(float(h @ ee**2), ee, ee, a=H.T, overwrite_a=1)  # + alpha e e^T: gauge
+            fac, info = dpotrf(Ht, lower=1, overwrite_a=1, clean=0)
+            if info != 0:
                 break
-        else:  # Jacobi-PCG on the Laplacian, matrix-free (no (N-1)^2 copy); inexact far from the optimum
-
-            def mv(xf, Wt=Wt, dg=dg):
-                x = np.zeros(n)
-                x[free] = xf
-                return (dg * x - Wt @ x)[free]
-
-            dfree = dg[free]
-            step, _info = cg(
-                LinearOperator((n - 1, n - 1), matvec=mv, dtype=float),
-                g,
-                M=LinearOperator((n - 1, n - 1), matvec=lambda x, d=dfree: x / d, dtype=float),
-                rtol=1e-3 if it <= 2 else 1e-11,
-                atol=0.0,
-                maxiter=10 * n,
-            )
-        dec = float(g @ step)
-        cand = r.copy()
-        cand[free] += step
-        Pc, NPc, gc = grad(cand)
-        t = 1.0
-        if not (np.all(np.isfinite(gc)) and gc @ step >= 0):  # overshoot: backtrack on the likelihood
-            f = ll(r)
-            while True:
-                t *= 0.5
-                cand = r.copy()
-                cand[free] += t * step
-                if ll(cand) >= f + 1e-4 * t * dec or t < 1e-10:
-                    break
-            Pc, NPc, gc = grad(cand)
-        r, P, NP, g = cand, Pc, NPc, gc
-        if _small_step(t, step, tol):
+            H = np.empty((n, n)) if fac is H.T else H  # fac owns the buffer
+            e_f = e
+        s = dpotrs(fac, g / e_f, lower=1)[0] / e_f
+        if not np.all(np.isfinite(s)):
+            break
+        size = float(np.max(np.abs(s)))
+        if size <= tol:
+            r = r + s
             converged = True
             break
-    theta = r[free]
-    return theta, np.nan, it, converged  # log-likelihood computed on demand by BTResult
+        dec = float(g @ s)
+        cand = r + s
+        ec, gc = grad(cand)
+        dc = float(gc @ s)
+        t = 1.0
+        if not (np.isfinite(dc) and (dc >= 0 or (size < 1e-3 and dc >= -0.5 * dec))):
+            f = loglik(r)
+            while True:
+                t *= 0.5
+                cand = r + t * s
+                if loglik(cand) >= f + 1e-4 * t * dec or t < 1e-10:
+                    break
+            ec, gc = grad(cand)
+            fac = None
+        r, e, g = cand, ec, gc
+        last = t * size
+    return r, it, converged
+
+
+def _newton_dense_bt(prob: _Problem, r0: np.ndarray, tol: float = 1e-10, max_iter: int = 100, cnt=None):
+    """Pure BT (logistic, no covariates, ties as half wins) on N x N matrices built from the rows; same optimum as
+    :func:`_newton`. Returns (theta, nan, n_iter, converged) like :func:`_newton`."""
+    R, n = prob.rows, prob.n
+    cw, y = (prob.cw if cnt is None else cnt * R.w), prob.y
+    S = (np.bincount(R.a * n + R.b, cw * y, n * n) + np.bincount(R.b * n + R.a, cw * (1 - y), n * n)).reshape(n, n)
+    r, it, ok = _bt_matrix_solve(S, r0, tol, max_iter)
+    return (r - r[prob.ref])[prob.free], np.nan, it, ok  # log-likelihood computed on demand by BTResult
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -657,41 +700,12 @@ def check_existence(rows: _Rows, tie_model: str) -> None:
         connected (ties count both ways), or for Rao-Kupper/Davidson no ties or only ties.
     """
     n = len(rows.names)
-    games = np.bincount(rows.a, rows.cnt, n) + np.bincount(rows.b, rows.cnt, n)
-    if np.any(games == 0):
-        idx = np.flatnonzero(games == 0)
-        raise SimTheoryInputError(
-            "battles",
-            f"player(s) {[rows.names[i] for i in idx[:5]]} have no battles; "
-            "their score is not identifiable (drop them)",
-        )
     win_a, win_b, tie = rows.out == A_WINS, rows.out == B_WINS, rows.out == TIE
     src = np.concatenate([rows.a[win_a | tie], rows.b[win_b | tie]])
     dst = np.concatenate([rows.b[win_a | tie], rows.a[win_b | tie]])
     G = sp.csr_matrix((np.ones(src.size), (src, dst)), shape=(n, n))
-    ncc, _ = connected_components(G, directed=False)
-    if ncc > 1:
-        raise SimTheoryInputError(
-            "battles",
-            f"comparison graph is disconnected ({ncc} components): scores of "
-            "different components are not comparable, the MLE does not exist",
-        )
-    nscc, _lab = connected_components(G, directed=True, connection="strong")
-    if nscc > 1:
-        beat = np.asarray(G.sum(0)).ravel() == 0  # never lost (nobody has an edge into them)
-        lost = np.asarray(G.sum(1)).ravel() == 0
-        what = (
-            f"player(s) {[rows.names[i] for i in np.flatnonzero(beat)[:5]]} won every battle"
-            if beat.any()
-            else f"player(s) {[rows.names[i] for i in np.flatnonzero(lost)[:5]]} lost every battle"
-            if lost.any()
-            else "a group of players never lost to anyone outside it"
-        )
-        raise SimTheoryInputError(
-            "battles",
-            f"{what} (ties count as edges both ways): the win graph is not "
-            "strongly connected, so the MLE does not exist",
-        )
+    if not _strongly_connected(G):
+        _explain_existence(rows, G)
     if tie_model in ("rao_kupper", "davidson"):
         nt = rows.cnt[tie].sum()
         if nt == 0:
@@ -702,6 +716,45 @@ def check_existence(rows: _Rows, tie_model: str) -> None:
             )
         if nt == rows.cnt.sum():
             raise SimTheoryInputError("ties", "every battle is a tie: the tie parameter diverges")
+
+
+def _strongly_connected(G) -> bool:
+    """One strongly-connected-components pass (Tarjan/Pearce, O(N + edges)) on the win graph: strong
+    connectivity implies every player has battles and the comparison graph is connected."""
+    return G.shape[0] < 2 or connected_components(G, directed=True, connection="strong", return_labels=False) == 1
+
+
+def _explain_existence(rows: _Rows, G) -> None:
+    """The win graph ``G`` is not strongly connected: raise the one-line error that says why."""
+    n = len(rows.names)
+    games = np.bincount(rows.a, rows.cnt, n) + np.bincount(rows.b, rows.cnt, n)
+    if np.any(games == 0):
+        idx = np.flatnonzero(games == 0)
+        raise SimTheoryInputError(
+            "battles",
+            f"player(s) {[rows.names[i] for i in idx[:5]]} have no battles; "
+            "their score is not identifiable (drop them)",
+        )
+    ncc = connected_components(G, directed=False, return_labels=False)
+    if ncc > 1:
+        raise SimTheoryInputError(
+            "battles",
+            f"comparison graph is disconnected ({ncc} components): scores of "
+            "different components are not comparable, the MLE does not exist",
+        )
+    beat = np.asarray(G.sum(0)).ravel() == 0  # never lost (nobody has an edge into them)
+    lost = np.asarray(G.sum(1)).ravel() == 0
+    what = (
+        f"player(s) {[rows.names[i] for i in np.flatnonzero(beat)[:5]]} won every battle"
+        if beat.any()
+        else f"player(s) {[rows.names[i] for i in np.flatnonzero(lost)[:5]]} lost every battle"
+        if lost.any()
+        else "a group of players never lost to anyone outside it"
+    )
+    raise SimTheoryInputError(
+        "battles",
+        f"{what} (ties count as edges both ways): the win graph is not strongly connected, so the MLE does not exist",
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -822,6 +875,54 @@ class BTResult:
         C[:n] -= C[:n].mean(0)  # centre the score block (gauge sum r = 0)
         C[:, :n] -= C[:, :n].mean(1)[:, None]
         return C
+
+    def _dense_hessian(self) -> np.ndarray:
+        """Negative Hessian in free coordinates as one Fortran-ordered array (filled in place, no block copies)."""
+        p = self._prob
+        H = p.hessian(self.theta, p.rows.cnt)
+        if isinstance(H, np.ndarray):
+            return np.asfortranarray(H)
+        L, Brz, Czz = H
+        m = p.n - 1
+        out = np.zeros((m + Czz.shape[0],) * 2, order="F")
+        Lc = L.tocoo()
+        out[Lc.row, Lc.col] = Lc.data
+        out[:m, m:], out[m:, :m], out[m:, m:] = Brz, Brz.T, Czz
+        return out
+
+    def _fisher_var(self) -> np.ndarray:
+        """Diagonal of :attr:`cov` without the dense covariance: Cholesky H = L L^T in place (LAPACK dpotrf), L^-1
+        in place (dtrtri), diag(H^-1) = column sums of squares of L^-1 and the score row sums H^-1 1 by two
+        triangular products; the gauge sum r = 0 then shifts the score variances by -2 (H^-1 1)_i / N +
+        1'H^-1 1 / N^2. One (N-1) x (N-1) array, 2 N^3 / 3 flops (the full inverse: N^3 and four such arrays)."""
+        if "fisher_var" not in self._cache:
+            from scipy.linalg.lapack import dpotrf, dtrtri
+
+            p, n = self._prob, self._prob.n
+            H = self._dense_hessian()
+            Lf, info = dpotrf(H, lower=1, overwrite_a=1, clean=1)
+            if info != 0:
+                raise SimTheoryInputError(
+                    "covariates",
+                    "information matrix is singular: a covariate is collinear "
+                    "with the player scores or other covariates",
+                )
+            Li, info = dtrtri(Lf, lower=1, overwrite_c=1)
+            del H, Lf
+            d_free = np.einsum("ij,ij->j", Li, Li)
+            one = np.zeros(Li.shape[0])
+            one[: n - 1] = 1.0
+            v = Li.T @ (Li @ one)  # H^-1 1 over the scores
+            del Li
+            d = np.zeros(n + d_free.size - (n - 1))
+            rs = np.zeros(n)
+            idx = np.concatenate([p.free, n + np.arange(d_free.size - (n - 1))])
+            d[idx] = d_free
+            rs[p.free] = v[: n - 1]
+            tot = rs.sum()
+            d[:n] += -2 * rs / n + tot / n**2
+            self._cache["fisher_var"] = d
+        return self._cache["fisher_var"]
 
     def _bread(self) -> np.ndarray:
         if "Hinv" not in self._cache:
@@ -961,7 +1062,11 @@ class BTResult:
         """Standard errors of ``params`` ('fisher', 'sandwich' or 'bootstrap')."""
         import pandas as pd
 
-        return pd.Series(np.sqrt(np.clip(np.diag(self._cov(method, **kw)), 0, None)), index=self.param_names)
+        if method == "fisher" and "fisher" not in self._cache:
+            var = self._fisher_var()
+        else:
+            var = np.diag(self._cov(method, **kw))
+        return pd.Series(np.sqrt(np.clip(var, 0, None)), index=self.param_names)
 
     def conf_int(self, method: str = "fisher", alpha: float = 0.05, boot_ci: str = "normal", **kw):
         """(P, 2) DataFrame of CIs: Wald with Fisher, sandwich or bootstrap SEs (``boot_ci='normal'``, default),
@@ -1062,6 +1167,53 @@ class BTResult:
         return fig
 
 
+def _fit_counts(S: np.ndarray, names, tol: float, max_iter: int, dense_max: int, rows: _Rows | None = None):
+    """Pure BT (logistic link, ties as half wins, no covariates) from an N x N matrix of weighted wins ``S``
+    (ties half each way): one strongly-connected-components check on the nonzero pattern of S, then
+    :func:`_bt_matrix_solve` from the log win/loss ratios. ``rows`` (the aggregated battles) are built from S
+    when not given."""
+    n = S.shape[0]
+    names = list(range(n)) if names is None else list(names)
+    if len(names) != n:
+        raise SimTheoryInputError("names", f"{len(names)} names for {n} players")
+    if S.sum() > 1e15:
+        raise SimTheoryInputError("weights", "total weight > 1e15: rescale the weights")
+    i, j = np.nonzero(S)  # row-major: the CSR structure of the win graph without a sort
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(i, minlength=n), out=indptr[1:])
+    c = S[i, j]
+    G = sp.csr_matrix((c, j, indptr), shape=(n, n))
+    if rows is None:
+        rows = _Rows(i, j, np.zeros(i.size, np.int8), c, np.ones(i.size), np.zeros((i.size, 0)), None, names, [], 0)
+    if not _strongly_connected(G):
+        _explain_existence(rows, G)
+    ws = S.sum(1)
+    games = ws + S.sum(0)
+    r0 = np.log((ws + 0.5) / (games - ws + 0.5))
+    r, it, ok = _bt_matrix_solve(S, r0, tol, max_iter)
+    prob = _Problem(rows, "logistic", dense_max)
+    theta = (r - r[prob.ref])[prob.free]
+    rr = prob.split(theta)[0]
+    max_eta = float(np.max(np.abs(rr[rows.a] - rr[rows.b])))
+    if not ok or max_eta > 35:
+        raise SimTheoryInputError(
+            "battles",
+            f"the MLE does not exist or was not reached (max |eta| {max_eta:.3g} after {it} Newton steps)",
+        )
+    return BTResult(
+        names=rows.names,
+        coef_names=[],
+        link="logistic",
+        tie_model="half",
+        theta=theta,
+        _loglik=np.nan,
+        n_iter=it,
+        converged=ok,
+        n_battles=float(rows.cnt.sum()),
+        _prob=prob,
+    )
+
+
 # --------------------------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------------------------
@@ -1155,19 +1307,33 @@ def fit(
             raise SimTheoryInputError("battles", "ties/weights/covariates/position/cluster need a battles table")
         if len(battles) != 2:
             raise SimTheoryInputError("battles", "a tuple must be (winners, losers) index arrays")
-        w_ = _index_array("winners", battles[0])
-        l_ = _index_array("losers", battles[1])
+        w_ = _as_index("winners", battles[0])
+        l_ = _as_index("losers", battles[1])
         if w_.shape != l_.shape or w_.size == 0:
             raise SimTheoryInputError("losers", f"length {l_.size} must equal winners' length {w_.size} (> 0)")
-        if np.any(w_ == l_):
-            raise SimTheoryInputError("losers", "a player cannot play itself (winner == loser)")
         n_ = int(max(w_.max(), l_.max())) + 1 if names is None else len(names)
-        if max(w_.max(), l_.max()) >= n_:
-            raise SimTheoryInputError("names", f"player index {int(max(w_.max(), l_.max()))} >= len(names)={n_}")
-        if n_ <= _MATRIX_MAX:  # O(M) win matrix, then one row per nonzero entry
-            W_ = np.bincount(w_ * n_ + l_, minlength=n_ * n_).reshape(n_, n_).astype(float)
-            rows = _rows_from_matrix(W_, None, names)
+        if n_ <= _MATRIX_MAX:  # O(M) win matrix (one pass that also checks the indices), then one row per entry
+            from simtheory.bt._kernels import count_wins
+
+            W_, bad = count_wins(w_, l_, n_)
+            if bad >= 0:
+                _index_array("winners", w_[bad : bad + 1])
+                _index_array("losers", l_[bad : bad + 1])
+                if w_[bad] == l_[bad]:
+                    raise SimTheoryInputError("losers", "a player cannot play itself (winner == loser)")
+                raise SimTheoryInputError("names", f"player index {int(max(w_[bad], l_[bad]))} >= len(names)={n_}")
+            if n_ < 2:
+                raise SimTheoryInputError("battles", "need at least 2 players")
+            if link == "logistic" and tie_model == "half" and solver != "rows":
+                return _fit_counts(W_, names, tol, int(max_iter), int(dense_max))
+            rows = _rows_from_counts(W_, None, list(range(n_)) if names is None else list(names))
         else:
+            w_ = _index_array("winners", w_)
+            l_ = _index_array("losers", l_)
+            if np.any(w_ == l_):
+                raise SimTheoryInputError("losers", "a player cannot play itself (winner == loser)")
+            if max(w_.max(), l_.max()) >= n_:
+                raise SimTheoryInputError("names", f"player index {int(max(w_.max(), l_.max()))} >= len(names)={n_}")
             rows = _finish_rows(
                 w_,
                 l_,
@@ -1182,6 +1348,16 @@ def fit(
         if any(x is not None and x is not False for x in (weights, covariates, position, cluster)):
             raise SimTheoryInputError("battles", "weights/covariates/position/cluster need a battles table")
         rows = _rows_from_matrix(battles, ties, names)
+        n_ = len(rows.names)
+        if (
+            link == "logistic"
+            and tie_model == "half"
+            and (solver == "matrix" or (solver == "auto" and n_ <= _MATRIX_MAX))
+        ):
+            y = _y(rows.out)
+            S = np.bincount(rows.a * n_ + rows.b, rows.cnt * y, n_ * n_)
+            S += np.bincount(rows.b * n_ + rows.a, rows.cnt * (1 - y), n_ * n_)
+            return _fit_counts(S.reshape(n_, n_), rows.names, tol, int(max_iter), int(dense_max), rows)
     else:
         if ties is not None:
             raise SimTheoryInputError("ties", "with a battles table, ties are rows with winner 'tie'")

@@ -221,3 +221,25 @@ def test_winner_values_and_inputs_agree():
     r4 = fit(df.assign(w=2.0), weights="w")
     r5 = fit(pd.concat([df, df]))
     assert np.allclose(r4.scores, r5.scores, atol=1e-9) and np.allclose(r4.bse(), r5.bse(), atol=1e-9)
+
+
+def test_index_arrays_fast_path_errors_and_se_diagonal():
+    """Issue 16: the one-pass win-matrix kernel keeps the one-line errors; bse() without the dense covariance
+    (in-place Cholesky, L^-1 column norms) equals sqrt(diag(cov)) to rounding."""
+    from simtheory.validation import SimTheoryInputError
+
+    for w, l, names, arg in [
+        ([0, 1, 2], [1, 1, 0], None, "losers"),
+        ([0, -1, 2], [1, 2, 0], None, "winners"),
+        ([0, 1, 5], [1, 2, 0], ["a", "b", "c"], "names"),
+        ([0, 1, 1], [1, 2, 0], None, "battles"),  # 2 never wins
+    ]:
+        with pytest.raises(SimTheoryInputError) as e:
+            fit((np.array(w), np.array(l)), names=names)
+        assert e.value.argument == arg and "\n" not in str(e.value)
+    rng = np.random.default_rng(3)
+    for n, kw in [(30, {}), (400, {"dense_max": 100, "solver": "rows"})]:
+        wi, lo = simulate_arena(rng.normal(size=n), 100 * n, rng)
+        se = fit((wi, lo), **kw).bse().to_numpy()
+        full = np.sqrt(np.diag(fit((wi, lo), **kw).cov))
+        assert np.max(np.abs(se - full)) < 1e-12
