@@ -218,12 +218,21 @@ def summarize(rows: list[dict], out_dir, params: dict) -> dict:
     fig.tight_layout()
     save_figure(fig, out_dir, "bt_arena")
     plt.close(fig)
+    # a 95% CI is valid when its coverage agrees with 0.95 within 0.02 (the 93-97% band),
+    # decided by the shared rule on coverage +- 2 SE: inside the band "valid", outside it over- or
+    # under-covers, straddling an edge "inconclusive"
+    from simtheory.verify.rules import HOLDS, INCONCLUSIVE, Agreement
+
+    rule = Agreement(reference=0.95, tol=0.02, quantity="coverage", z=2.0)
     findings = []
     for _, row in agg.iterrows():
-        lo, hi = row["coverage"] - 2 * row["coverage_se"], row["coverage"] + 2 * row["coverage_se"]
+        se = float(row["coverage_se"])  # NaN with one arena: no SE, so the rule cannot decide
+        d = rule.decide({"estimate": float(row["coverage"]), "se": se if np.isfinite(se) else np.inf})
         verdict = (
             "valid"
-            if lo <= 0.95 <= hi or 0.93 <= row["coverage"] <= 0.97
+            if d.verdict == HOLDS
+            else "inconclusive"
+            if d.verdict == INCONCLUSIVE
             else ("over-covers" if row["coverage"] > 0.95 else "under-covers")
         )
         findings.append(
