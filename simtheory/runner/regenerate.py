@@ -89,12 +89,26 @@ def compare(old_csv: Path, new_csv: Path, rules: dict[str, Any]) -> dict[str, An
 
 
 def compare_rows(
-    old: dict[tuple[str, int], dict[str, Any]], new: dict[tuple[str, int], dict[str, Any]], rules: dict[str, Any]
+    old: dict[tuple[str, int], dict[str, Any]],
+    new: dict[tuple[str, int], dict[str, Any]],
+    rules: dict[str, Any],
+    *,
+    foreign_cpu: bool = False,
 ) -> dict[str, Any]:
-    """:func:`compare` on rows already keyed by (cell, position in the cell)."""
+    """:func:`compare` on rows already keyed by (cell, position in the cell).
+
+    ``foreign_cpu``: the re-run dispatches to other instruction sets than the recorded run (see
+    :func:`dispatch_differs`), so exact equality is not expected. Every row is then judged like a
+    stochastic one: a column ``X`` with an SE column ``X_se`` within ``tolerance_se`` SEs; a column
+    without one within a relative :data:`CPU_RTOL` (floating-point rounding), except in rows whose
+    SE-judged columns moved beyond that (the Monte-Carlo sample path changed: numba's compiled
+    samplers round differently per instruction set), where it is reported and not judged.
+    """
     tol = float(rules.get("tolerance_se", DEFAULT_TOLERANCE_SE))
     ignore = set(rules.get("ignore_columns", []))
     stochastic = {k: set(map(str, v)) for k, v in rules.get("stochastic_rows", {}).items()}
+    if foreign_cpu:
+        tol = max(tol, family_tolerance_se(sum(_n_se_columns(old[k], ignore) for k in set(old) & set(new))))
     cols: dict[str, dict[str, Any]] = {}
 
     def col(name: str) -> dict[str, Any]:
@@ -112,7 +126,10 @@ def compare_rows(
 
     for key in sorted(set(old) & set(new)):
         a, b = old[key], new[key]
-        is_stoch = any(str(a.get(k)) in vals for k, vals in stochastic.items())
+        is_stoch = foreign_cpu or any(str(a.get(k)) in vals for k, vals in stochastic.items())
+        path_moved = foreign_cpu and any(
+            _rel_diff(a.get(n[:-3]), b.get(n[:-3])) > CPU_RTOL for n in a if n.endswith("_se") and n[:-3] in a
+        )
         for name in sorted(set(a) | set(b)):
             c = col(name)
             va, vb = a.get(name), b.get(name)
@@ -126,6 +143,16 @@ def compare_rows(
                 continue
             if is_stoch:
                 se = _num(a.get(f"{name}_se"))
+                if foreign_cpu and (se is None or f"{name}_se" not in a):
+                    if _rel_diff(va, vb) <= CPU_RTOL:
+                        c["rounding_only"] = c.get("rounding_only", 0) + 1
+                        continue
+                    if not path_moved:  # nothing else moved: a real difference, not rounding
+                        c["n_judged_diff"] += 1
+                        c["ok"] = False
+                        if "largest" not in c or diff >= c["largest"][0]:
+                            c["largest"] = (diff, key[0], va, vb)
+                        continue
                 if se is None or f"{name}_se" not in a:
                     c.setdefault("unjudged_stochastic", 0)
                     c["unjudged_stochastic"] += 1
@@ -148,7 +175,75 @@ def compare_rows(
         "same": same,
         "tolerance_se": tol,
         "n_rows": len(old),
+        "foreign_cpu": foreign_cpu,
     }
+
+
+#: relative difference that counts as floating-point rounding when the CPU dispatch differs
+CPU_RTOL = 1e-8
+#: family-wise false-alarm rate of the SE-unit comparisons on another CPU
+FAMILY_ALPHA = 1e-3
+
+
+def family_tolerance_se(m: int, alpha: float = FAMILY_ALPHA) -> float:
+    """Tolerance in units of the recorded SE for ``m`` comparisons of two independent estimates.
+
+    Two independent estimates with standard error SE differ by N(0, 2 SE^2); over ``m`` comparisons
+    the largest |difference| exceeds ``sqrt(2) z_{1 - alpha / (2m)}`` SE with probability <= ``alpha``
+    (Bonferroni). E.g. 3.29 x sqrt(2) = 4.65 for one comparison, 6.9 for 1000.
+
+    Examples
+    --------
+    >>> round(family_tolerance_se(1), 2), round(family_tolerance_se(1000), 2)
+    (4.65, 6.92)
+    """
+    from scipy.stats import norm
+
+    return float(math.sqrt(2.0) * norm.isf(alpha / (2 * max(int(m), 1))))
+
+
+def _n_se_columns(row: dict[str, Any], ignore: set[str]) -> int:
+    return sum(1 for n in row if f"{n}_se" in row and n not in ignore and not _TIMING.search(n))
+
+
+#: environment overrides of instruction-set dispatch (see simtheory.runner.provenance.THREAD_ENV)
+_DISPATCH_ENV = (
+    "ATEN_CPU_CAPABILITY",
+    "ONEDNN_MAX_CPU_ISA",
+    "DNNL_MAX_CPU_ISA",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "MKL_CBWR",
+    "OPENBLAS_CORETYPE",
+    "NPY_DISABLE_CPU_FEATURES",
+    "NUMBA_CPU_NAME",
+    "NUMBA_CPU_FEATURES",
+)
+
+
+def _rel_diff(va: Any, vb: Any) -> float:
+    if va == vb:
+        return 0.0
+    na, nb = _num(va), _num(vb)
+    if na is None or nb is None:
+        return math.inf
+    if math.isnan(na) and math.isnan(nb):
+        return 0.0
+    return abs(na - nb) / max(abs(na), abs(nb), 1e-300)
+
+
+def dispatch_signature(prov: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    """(CPU flag hash, instruction-set overrides) of a recorded provenance; None when not recorded."""
+    if not prov or not (prov.get("cpu") or {}).get("flags_sha256"):
+        return None
+    env = ((prov.get("threads") or {}).get("env")) or {}
+    return (prov["cpu"]["flags_sha256"], tuple((k, env.get(k)) for k in _DISPATCH_ENV))
+
+
+def dispatch_differs(recorded: dict[str, Any] | None, now: dict[str, Any] | None) -> bool:
+    """True when the re-run's CPU flags or instruction-set overrides differ from the recorded run's
+    (an unrecorded CPU counts as the same: such records are compared exactly)."""
+    a, b = dispatch_signature(recorded), dispatch_signature(now)
+    return a is not None and b is not None and a != b
 
 
 def changed_verdicts(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
@@ -202,9 +297,10 @@ def regenerate_sample(folder: Path, meta: dict[str, Any], k: int) -> dict[str, A
         p = Path(tmp) / "sample.csv"  # written and read back, so values parse exactly as results.csv's do
         p.write_text(csv_text(fields, rows))
         new = _rows_by_key(p)
-    result = compare_rows(old, new, grid.regenerate)
+    now = provenance()
+    result = compare_rows(old, new, grid.regenerate, foreign_cpu=dispatch_differs(meta.get("provenance"), now))
     result.update(
-        regenerated_meta={"provenance": provenance()},
+        regenerated_meta={"provenance": now},
         changed_verdicts=None,
         sampled_cells=len(pick),
         n_cells=int(meta.get("n_cells") or 0),
@@ -271,8 +367,14 @@ def regenerate(
             progress=progress,
             command=f"python -m simtheory.regenerate {folder}",
         )
-        result = compare(folder / "results.csv", out / "results.csv", grid.regenerate)
-        result["regenerated_meta"] = json.loads((out / "meta.json").read_text())
+        new_meta = json.loads((out / "meta.json").read_text())
+        result = compare_rows(
+            _rows_by_key(folder / "results.csv"),
+            _rows_by_key(out / "results.csv"),
+            grid.regenerate,
+            foreign_cpu=dispatch_differs(meta.get("provenance"), new_meta.get("provenance")),
+        )
+        result["regenerated_meta"] = new_meta
     try:
         old_summary = json.loads((folder / "summary.json").read_text())
     except (OSError, ValueError):
@@ -302,16 +404,23 @@ def _leaves(obj: Any, path: str = "") -> dict[str, Any]:
     return {path: obj}
 
 
-def compare_json(old: Any, new: Any, prefix: str) -> dict[str, dict[str, Any]]:
-    """Leaf-by-leaf exact comparison of two JSON documents, as columns ``prefix:path`` of :func:`compare`."""
+def compare_json(old: Any, new: Any, prefix: str, rtol: float = 0.0) -> dict[str, dict[str, Any]]:
+    """Leaf-by-leaf comparison of two JSON documents (exact, or numbers within a relative ``rtol``),
+    as columns ``prefix:path`` of :func:`compare`."""
     a, b = _leaves(old), _leaves(new)
     cols: dict[str, dict[str, Any]] = {}
     for key in sorted(set(a) | set(b)):
         va, vb = a.get(key), b.get(key)
-        same = va == vb or (isinstance(va, float) and isinstance(vb, float) and math.isnan(va) and math.isnan(vb))
+        same = _rel_diff(va, vb) <= rtol
         na, nb = _num(va), _num(vb)
         diff = 0.0 if same else (abs(na - nb) if na is not None and nb is not None else math.inf)
-        c = {"max_abs_diff": diff, "max_diff_se": 0.0, "n_diff": int(not same), "judged": True, "ok": same}
+        c: dict[str, Any] = {
+            "max_abs_diff": diff,
+            "max_diff_se": 0.0,
+            "n_diff": int(not same),
+            "judged": True,
+            "ok": same,
+        }
         if not same:
             c["largest"] = (diff, "-", va, vb)
         cols[f"{prefix}:{key}"] = c
@@ -343,6 +452,8 @@ def regenerate_script(folder: Path, meta: dict[str, Any], *, keep: Path | str | 
         if proc.returncode != 0:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
             raise SimTheoryInputError("PATH", f"re-running {meta['script']} failed (exit {proc.returncode}): {tail[0]}")
+        new_meta = json.loads((out / "meta.json").read_text()) if (out / "meta.json").exists() else {}
+        foreign = dispatch_differs(meta.get("provenance"), new_meta.get("provenance"))
         cols: dict[str, dict[str, Any]] = {}
         missing: list[tuple[str, int]] = []
         extra: list[tuple[str, int]] = []
@@ -354,14 +465,14 @@ def regenerate_script(folder: Path, meta: dict[str, Any], *, keep: Path | str | 
                 missing.append((name, 0))
                 continue
             if name.endswith(".csv"):
-                r = compare(old_p, new_p, {})
+                r = compare_rows(_rows_by_key(old_p), _rows_by_key(new_p), {}, foreign_cpu=foreign)
                 n_rows += r["n_rows"]
                 cols.update({f"{name}:{k}": v for k, v in r["columns"].items()})
                 missing += [(f"{name}:{c}", i) for c, i in r["missing_rows"]]
                 extra += [(f"{name}:{c}", i) for c, i in r["extra_rows"]]
             elif name.endswith(".json"):
                 old_j, new_j = json.loads(old_p.read_text()), json.loads(new_p.read_text())
-                cols.update(compare_json(old_j, new_j, name))
+                cols.update(compare_json(old_j, new_j, name, rtol=CPU_RTOL if foreign else 0.0))
                 changed += [(f"{name}:{p}", a, b) for p, a, b in changed_verdicts(old_j, new_j)]
             else:
                 same = old_p.read_bytes() == new_p.read_bytes()
@@ -372,13 +483,13 @@ def regenerate_script(folder: Path, meta: dict[str, Any], *, keep: Path | str | 
                     "judged": True,
                     "ok": same,
                 }
-        new_meta = json.loads((out / "meta.json").read_text()) if (out / "meta.json").exists() else {}
     return {
         "columns": cols,
         "missing_rows": missing,
         "extra_rows": extra,
         "same": not missing and not extra and not changed and all(c["ok"] for c in cols.values()),
-        "tolerance_se": 0.0,
+        "tolerance_se": DEFAULT_TOLERANCE_SE if foreign else 0.0,
+        "foreign_cpu": foreign,
         "n_rows": n_rows,
         "regenerated_meta": new_meta,
         "changed_verdicts": changed,
@@ -407,6 +518,12 @@ def format_report(res: dict[str, Any]) -> str:
         f"CPU flags: {same(cpu_a.get('flags_sha256'), cpu_b.get('flags_sha256'))}"
         f" ({cpu_a.get('model_name', '?')} -> {cpu_b.get('model_name', '?')})"
     )
+    if res.get("foreign_cpu"):
+        head += (
+            "\nthe CPU dispatch differs from the recorded run (flags or instruction-set overrides): columns with "
+            f"an SE are judged within {res['tolerance_se']:.3g} SE (family-wise false-alarm rate {FAMILY_ALPHA:g}), "
+            f"others within a relative {CPU_RTOL:g} (rounding)"
+        )
     if res.get("mixed_code"):
         head += "\nwarning: the recorded run's cells were computed by more than one version of the code"
     lines = [head, f"{'column':<32} {'max |diff|':>12} {'max diff/SE':>12} {'rows differ':>12}  verdict"]
@@ -417,6 +534,8 @@ def format_report(res: dict[str, Any]) -> str:
             verdict = "ignored (timing/declared)"
         elif c["ok"]:
             verdict = f"within {res['tolerance_se']:g} SE" if c["max_diff_se"] > 0 else "same"
+            if c.get("rounding_only"):
+                verdict += f"; {c['rounding_only']} rows differ by rounding only"
             if c.get("unjudged_stochastic"):
                 verdict += f"; {c['unjudged_stochastic']} stochastic rows without SE not judged"
         else:
