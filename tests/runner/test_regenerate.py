@@ -88,12 +88,6 @@ def test_module_alias(recorded):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="paper_figs/bt/bt_sparsity was committed at d3565d5 (before BLAS pinning and "
-    "the run store); re-running it gives max_err up to 2.4e-8 and rmse up to 3.5e-9 apart in 91 and 72 "
-    "of 135 rows. Re-run it from a clean tree, then drop this xfail (strict: it fails once fixed).",
-)
 def test_committed_bt_sparsity_regenerates_exactly(capsys):
     """The full committed bt_sparsity result (135 rows, ~1-4 min on 2 cores) regenerates exactly."""
     from pathlib import Path
