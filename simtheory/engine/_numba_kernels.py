@@ -12,6 +12,12 @@ import math
 import numpy as np
 from numba import njit, prange
 
+#: fastmath flags without reassociation (``reassoc``) or approximate functions (``afn``): with them
+#: LLVM vectorises sums and ``exp`` with an alignment-dependent scalar head, so a result could depend
+#: on where the allocator put an array (measured: 1-ulp run-to-run differences). Sums use explicit
+#: lanes instead (:func:`_sums5`), which vectorise without reassociation and add in a fixed order.
+_VEC = {"nsz", "arcp", "contract"}
+
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -135,7 +141,7 @@ def _fill_noise(state, out, family, df, scale):
     return state
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=_VEC)
 def _xi_fill(d, out, code, beta, threshold, steep):
     """out = xi(d) elementwise; the choice of xi sits outside the loops."""
     if code == 0:
@@ -168,7 +174,7 @@ def _pick(row, k, similar, coin_u, coin):
     return a, b
 
 
-@njit(cache=True, parallel=True, fastmath=True)
+@njit(cache=True, parallel=True, fastmath=_VEC)
 def pair_sums(
     n, design, family, df, scale, mu_mean, mu_sd, sig_med, sig_logsd, k, xi_code, beta, threshold, steep, key
 ):
@@ -226,17 +232,7 @@ def pair_sums(
         _xi_fill(d, t, xi_code, beta, threshold, steep)
         u = np.empty(m)
         state = _fill_uniform(state, u)
-        s0 = 0.0
-        s1 = 0.0
-        s2 = 0.0
-        q0 = 0.0
-        q1 = 0.0
-        for i in range(m):
-            s0 += d[i]
-            s1 += t[i]
-            q0 += d[i] * d[i]
-            q1 += t[i] * t[i]
-            s2 += 1.0 if u[i] < t[i] else 0.0
+        s0, s1, s2, q0, q1 = _sums5(d, t, u)
         part[blk, 0] = s0
         part[blk, 1] = s1
         part[blk, 2] = s2
@@ -330,8 +326,6 @@ _LN2_64_LO = 1.90821492927058770002e-10 / 64.0
 _EXP2_64 = np.array([2.0 ** (j / 64.0) for j in range(64)])
 _FIX = np.uint64(0xD1B54A32D192ED03)
 _ALL8 = np.uint64(0x0101010101010101)
-_VEC = {"nsz", "arcp", "contract"}  # no reassociation: keeps Cody-Waite exact
-_RED = {"nsz", "arcp", "contract", "reassoc"}  # reductions may reassociate (vectorised sums)
 
 
 @njit(cache=True, fastmath=_VEC)
@@ -413,28 +407,65 @@ def _sigmoid_fill(y, out, kb):
         out[j] = t if y[j] >= 0.0 else e * t
 
 
-@njit(cache=True, fastmath=_RED)
+@njit(cache=True, fastmath=_VEC)
 def _sums5(d, t, u):
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    q0 = 0.0
-    q1 = 0.0
-    for j in range(d.size):
-        s0 += d[j]
-        q0 += d[j] * d[j]
-        s1 += t[j]
-        q1 += t[j] * t[j]
-        s2 += 1.0 if u[j] < t[j] else 0.0
-    return s0, s1, s2, q0, q1
+    """(sum d, sum t, #{u < t}, sum d^2, sum t^2) in four fixed lanes: the order of additions is
+    the code's, whatever the alignment, so the result is bit-reproducible."""
+    a0 = a1 = a2 = a3 = 0.0
+    b0 = b1 = b2 = b3 = 0.0
+    c0 = c1 = c2 = c3 = 0.0
+    e0 = e1 = e2 = e3 = 0.0
+    f0 = f1 = f2 = f3 = 0.0
+    n4 = d.size - d.size % 4
+    for j in range(0, n4, 4):
+        a0 += d[j]
+        a1 += d[j + 1]
+        a2 += d[j + 2]
+        a3 += d[j + 3]
+        b0 += t[j]
+        b1 += t[j + 1]
+        b2 += t[j + 2]
+        b3 += t[j + 3]
+        c0 += 1.0 if u[j] < t[j] else 0.0
+        c1 += 1.0 if u[j + 1] < t[j + 1] else 0.0
+        c2 += 1.0 if u[j + 2] < t[j + 2] else 0.0
+        c3 += 1.0 if u[j + 3] < t[j + 3] else 0.0
+        e0 += d[j] * d[j]
+        e1 += d[j + 1] * d[j + 1]
+        e2 += d[j + 2] * d[j + 2]
+        e3 += d[j + 3] * d[j + 3]
+        f0 += t[j] * t[j]
+        f1 += t[j + 1] * t[j + 1]
+        f2 += t[j + 2] * t[j + 2]
+        f3 += t[j + 3] * t[j + 3]
+    for j in range(n4, d.size):
+        a0 += d[j]
+        b0 += t[j]
+        c0 += 1.0 if u[j] < t[j] else 0.0
+        e0 += d[j] * d[j]
+        f0 += t[j] * t[j]
+    return (
+        (a0 + a1) + (a2 + a3),
+        (b0 + b1) + (b2 + b3),
+        (c0 + c1) + (c2 + c3),
+        (e0 + e1) + (e2 + e3),
+        (f0 + f1) + (f2 + f3),
+    )
 
 
-@njit(cache=True, fastmath=_RED)
+@njit(cache=True, fastmath=_VEC)
 def _sum2(a, b):
-    s = 0.0
-    for j in range(a.size):
-        s += a[j] + b[j]
-    return s
+    """sum(a + b) in four fixed lanes (bit-reproducible, see :func:`_sums5`)."""
+    s0 = s1 = s2 = s3 = 0.0
+    n4 = a.size - a.size % 4
+    for j in range(0, n4, 4):
+        s0 += a[j] + b[j]
+        s1 += a[j + 1] + b[j + 1]
+        s2 += a[j + 2] + b[j + 2]
+        s3 += a[j + 3] + b[j + 3]
+    for j in range(n4, a.size):
+        s0 += a[j] + b[j]
+    return (s0 + s1) + (s2 + s3)
 
 
 @njit(cache=True, parallel=True)
