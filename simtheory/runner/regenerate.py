@@ -179,8 +179,10 @@ def compare_rows(
     }
 
 
-#: relative difference that counts as floating-point rounding when the CPU dispatch differs
-CPU_RTOL = 1e-8
+#: relative difference that counts as rounding when the CPU dispatch differs: iterative solvers stop at
+#: their tolerance, so rounding differences come out at that level (measured: BT Newton fits of
+#: bt_sparsity move by 6.7e-9 with AVX2 instead of AVX-512 dispatch; benchmarks/reproducibility_isa.py)
+CPU_RTOL = 1e-6
 #: family-wise false-alarm rate of the SE-unit comparisons on another CPU
 FAMILY_ALPHA = 1e-3
 

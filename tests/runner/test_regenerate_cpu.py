@@ -23,7 +23,7 @@ def _rows(**cols):
     [
         ({"x": 1.0 + 1e-12, "x_se": 0.1, "y": 2.0 * (1 + CPU_RTOL / 10)}, True),  # rounding only
         ({"x": 1.3, "x_se": 0.1, "y": 2.5}, True),  # sample path moved by 3 SE: y moves with it
-        ({"x": 1.0, "x_se": 0.1, "y": 2.001}, False),  # nothing moved but y: a real change
+        ({"x": 1.0, "x_se": 0.1, "y": 2.01}, False),  # nothing moved but y: a real change
         ({"x": 2.0, "x_se": 0.1, "y": 2.0}, False),  # 10 SE: beyond the family-wise tolerance
     ],
 )
