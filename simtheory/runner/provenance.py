@@ -30,16 +30,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: CPU flags that BLAS, numpy, numba/LLVM and oneDNN choose kernels by
 _SIMD_FLAG = re.compile(r"^(sse\d?(_\d)?|ssse3|avx\S*|fma\S*|f16c|bmi\d|amx\S*|vnni|sha_ni|aes)$")
-THREAD_ENV = (
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "NUMBA_THREADING_LAYER",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "SIMTHEORY_CELL_BLAS_THREADS",
-    # instruction-set dispatch overrides: with these a CPU behaves like an older one
+#: environment overrides of instruction-set dispatch: with these a CPU behaves like an older one
+DISPATCH_ENV = (
     "ATEN_CPU_CAPABILITY",
     "ONEDNN_MAX_CPU_ISA",
     "DNNL_MAX_CPU_ISA",
@@ -49,6 +41,17 @@ THREAD_ENV = (
     "NPY_DISABLE_CPU_FEATURES",
     "NUMBA_CPU_NAME",
     "NUMBA_CPU_FEATURES",
+)
+THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "NUMBA_THREADING_LAYER",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "SIMTHEORY_CELL_BLAS_THREADS",
+    *DISPATCH_ENV,
     "CUBLAS_WORKSPACE_CONFIG",
 )
 #: marker file: a folder (or any parent) holding it keeps committed results

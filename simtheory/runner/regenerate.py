@@ -208,20 +208,6 @@ def _n_se_columns(row: dict[str, Any], ignore: set[str]) -> int:
     return sum(1 for n in row if f"{n}_se" in row and n not in ignore and not _TIMING.search(n))
 
 
-#: environment overrides of instruction-set dispatch (see simtheory.runner.provenance.THREAD_ENV)
-_DISPATCH_ENV = (
-    "ATEN_CPU_CAPABILITY",
-    "ONEDNN_MAX_CPU_ISA",
-    "DNNL_MAX_CPU_ISA",
-    "MKL_ENABLE_INSTRUCTIONS",
-    "MKL_CBWR",
-    "OPENBLAS_CORETYPE",
-    "NPY_DISABLE_CPU_FEATURES",
-    "NUMBA_CPU_NAME",
-    "NUMBA_CPU_FEATURES",
-)
-
-
 def _rel_diff(va: Any, vb: Any) -> float:
     if va == vb:
         return 0.0
@@ -238,7 +224,9 @@ def dispatch_signature(prov: dict[str, Any] | None) -> tuple[Any, ...] | None:
     if not prov or not (prov.get("cpu") or {}).get("flags_sha256"):
         return None
     env = ((prov.get("threads") or {}).get("env")) or {}
-    return (prov["cpu"]["flags_sha256"], tuple((k, env.get(k)) for k in _DISPATCH_ENV))
+    from simtheory.runner.provenance import DISPATCH_ENV
+
+    return (prov["cpu"]["flags_sha256"], tuple((k, env.get(k)) for k in DISPATCH_ENV))
 
 
 def dispatch_differs(recorded: dict[str, Any] | None, now: dict[str, Any] | None) -> bool:
