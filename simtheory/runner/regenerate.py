@@ -143,24 +143,19 @@ def compare_rows(
                 continue
             if is_stoch:
                 se = _num(a.get(f"{name}_se"))
-                if foreign_cpu and (se is None or f"{name}_se" not in a):
-                    if _rel_diff(va, vb) <= CPU_RTOL:
+                if se is None or f"{name}_se" not in a:
+                    if foreign_cpu and _rel_diff(va, vb) <= CPU_RTOL:
                         c["rounding_only"] = c.get("rounding_only", 0) + 1
                         continue
-                    if not path_moved:  # nothing else moved: a real difference, not rounding
-                        c["n_judged_diff"] += 1
-                        c["ok"] = False
-                        if "largest" not in c or diff >= c["largest"][0]:
-                            c["largest"] = (diff, key[0], va, vb)
+                    if not foreign_cpu or path_moved:
+                        c["unjudged_stochastic"] = c.get("unjudged_stochastic", 0) + 1
                         continue
-                if se is None or f"{name}_se" not in a:
-                    c.setdefault("unjudged_stochastic", 0)
-                    c["unjudged_stochastic"] += 1
-                    continue
-                z = diff / se if se > 0 else (0.0 if diff == 0 else math.inf)
-                c["max_diff_se"] = max(c["max_diff_se"], z)
-                if z <= tol:
-                    continue
+                    # another CPU, yet nothing with an SE moved: a real difference, judged below
+                else:
+                    z = diff / se if se > 0 else (0.0 if diff == 0 else math.inf)
+                    c["max_diff_se"] = max(c["max_diff_se"], z)
+                    if z <= tol:
+                        continue
             c["n_judged_diff"] += 1
             c["ok"] = False
             if "largest" not in c or diff >= c["largest"][0]:
@@ -261,13 +256,24 @@ def sampled_cells(cells: list[dict], k: int) -> list[dict]:
     return sorted(cells, key=lambda c: hashlib.sha256(cell_key(c).encode()).hexdigest())[:k]
 
 
+class _SampleStore:
+    """The store interface of :func:`simtheory.runner.grids.execute_serial`, writing a results CSV."""
+
+    def __init__(self, path: Path):
+        from simtheory.runner.store import ResultStore
+
+        self.rows = ResultStore(path)
+
+    def append(self, cell: dict, rows: list[dict[str, Any]], seconds: float | None = None) -> None:
+        self.rows.append(cell, rows)
+
+
 def regenerate_sample(folder: Path, meta: dict[str, Any], k: int) -> dict[str, Any]:
     """Re-run ``k`` of the recorded grid's cells (:func:`sampled_cells`) in this process and compare
     their rows with the recorded ones; the cheap check CI runs on long grids."""
-    from simtheory.runner.determinism import cell_threads
-    from simtheory.runner.grids import cell_seed, check_overrides, get_grid
+    from simtheory.runner.grids import check_overrides, execute_serial, get_grid
     from simtheory.runner.provenance import provenance
-    from simtheory.runner.store import cell_key, csv_text, jsonable
+    from simtheory.runner.store import cell_key
 
     grid = get_grid(meta["grid"])
     params = grid.resolved_params(bool(meta.get("quick", False)), check_overrides(grid, dict(meta["params"])))
@@ -275,18 +281,12 @@ def regenerate_sample(folder: Path, meta: dict[str, Any], k: int) -> dict[str, A
     pick = sampled_cells(mod.cells(params), k)
     keys = {cell_key(c) for c in pick}
     old = {key: r for key, r in _rows_by_key(folder / "results.csv").items() if key[0] in keys}
-    rows: list[dict[str, Any]] = []
-    for cell in pick:
-        with cell_threads():
-            out = mod.run_cell(cell, params, cell_seed(int(meta["seed"]), cell), meta.get("backend", "auto"))
-        rows += [{"cell": cell_key(cell), **{c: jsonable(v) for c, v in r.items()}} for r in out] or [
-            {"cell": cell_key(cell)}
-        ]
-    fields = list(dict.fromkeys([f for r in rows for f in r]))
     with tempfile.TemporaryDirectory(prefix="simtheory-regen-") as tmp:
-        p = Path(tmp) / "sample.csv"  # written and read back, so values parse exactly as results.csv's do
-        p.write_text(csv_text(fields, rows))
-        new = _rows_by_key(p)
+        # the cells run exactly as a serial grid run does, and their rows are written and read back as
+        # results.csv's are, so the values parse the same way
+        store = _SampleStore(Path(tmp) / "sample.csv")
+        execute_serial(mod.run_cell, pick, params, int(meta["seed"]), meta.get("backend", "auto"), store, False)
+        new = _rows_by_key(store.rows.path)
     now = provenance()
     result = compare_rows(old, new, grid.regenerate, foreign_cpu=dispatch_differs(meta.get("provenance"), now))
     result.update(
@@ -404,25 +404,26 @@ def compare_json(old: Any, new: Any, prefix: str, rtol: float = 0.0) -> dict[str
         same = _rel_diff(va, vb) <= rtol
         na, nb = _num(va), _num(vb)
         diff = 0.0 if same else (abs(na - nb) if na is not None and nb is not None else math.inf)
-        c: dict[str, Any] = {
-            "max_abs_diff": diff,
-            "max_diff_se": 0.0,
-            "n_diff": int(not same),
-            "judged": True,
-            "ok": same,
-        }
-        if not same:
-            c["largest"] = (diff, "-", va, vb)
-        cols[f"{prefix}:{key}"] = c
+        cols[f"{prefix}:{key}"] = _whole_column(same, diff, (va, vb))
     return cols
+
+
+def _whole_column(same: bool, diff: float, values: tuple[Any, Any] | None = None) -> dict[str, Any]:
+    """A column record of :func:`compare` for one value compared as a whole (a JSON leaf, a text file);
+    ``values`` (recorded, re-run) are shown when they differ."""
+    c: dict[str, Any] = {"max_abs_diff": diff, "max_diff_se": 0.0, "n_diff": int(not same), "judged": True, "ok": same}
+    if not same and values is not None:
+        c["largest"] = (diff, "-", *values)
+    return c
 
 
 def regenerate_script(folder: Path, meta: dict[str, Any], *, keep: Path | str | None = None) -> dict[str, Any]:
     """Re-run a figure script's recorded command into a temporary folder and compare its data files.
 
-    CSV files are compared row by row and JSON files leaf by leaf, all exactly (the figure scripts
-    use numpy/scipy only; their torch-trained inputs are grid runs, regenerated as grids), Markdown
-    files as text.
+    CSV files are compared row by row and JSON files leaf by leaf, exactly on the recorded CPU
+    dispatch and under :func:`compare_rows`'s ``foreign_cpu`` rules (JSON numbers within
+    :data:`CPU_RTOL`) on another (the figure scripts use numpy/scipy only; their torch-trained inputs
+    are grid runs, regenerated as grids); Markdown files as text.
     """
     import subprocess
 
@@ -466,13 +467,7 @@ def regenerate_script(folder: Path, meta: dict[str, Any], *, keep: Path | str | 
                 changed += [(f"{name}:{p}", a, b) for p, a, b in changed_verdicts(old_j, new_j)]
             else:
                 same = old_p.read_bytes() == new_p.read_bytes()
-                cols[f"{name}:text"] = {
-                    "max_abs_diff": 0.0 if same else math.inf,
-                    "max_diff_se": 0.0,
-                    "n_diff": int(not same),
-                    "judged": True,
-                    "ok": same,
-                }
+                cols[f"{name}:text"] = _whole_column(same, 0.0 if same else math.inf)
     return {
         "columns": cols,
         "missing_rows": missing,
