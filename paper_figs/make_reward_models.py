@@ -71,11 +71,7 @@ def main(argv=None) -> int:
         help="folder holding the grid runs (rm_quality/, ...)",
     )
     ap.add_argument("--out", default=None, help="output folder (default: --root)")
-    ap.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
-    )
+    scripts.add_allow_dirty(ap)
     args = ap.parse_args(argv)
     root = Path(args.root)
     dest = Path(args.out) if args.out else root

@@ -39,6 +39,8 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from simtheory.runner.scripts import add_allow_dirty
+
     p = _OneLineParser(prog="python -m simtheory.run", description="Run a Monte-Carlo grid (simtheory/<topic>/*.toml).")
     p.add_argument("grid", nargs="?", help="grid name (see --list) or path/to/grid.toml")
     p.add_argument("--list", action="store_true", help="list the available grids and exit")
@@ -51,11 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace the folder's results (after validating everything) instead of resuming",
     )
-    p.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
-    )
+    add_allow_dirty(p)
     p.add_argument(
         "--set",
         action="append",

@@ -485,6 +485,7 @@ def run_grid(
     from simtheory.engine.backends import resolve_backend
     from simtheory.runner import provenance as prov
     from simtheory.runner.runstore import STORE, FolderLock, RunStore, folder_state
+    from simtheory.runner.scripts import guard_out
 
     grid = get_grid(name)
     seed = check_seed(seed)
@@ -505,13 +506,7 @@ def run_grid(
         mod.validate(params)
     cells = mod.cells(params)
     provenance = prov.provenance()
-    committed = prov.committed_folder(out)
-    if committed is not None and provenance["git"].get("dirty") and not allow_dirty:
-        raise SimTheoryInputError(
-            "--out",
-            f"{out} is in the committed results folder {committed} and the checkout "
-            "has uncommitted changes; commit them first or pass --allow-dirty",
-        )
+    guard_out(out, None, allow_dirty, dirty=bool(provenance["git"].get("dirty")))
     kind, _ = folder_state(out)
     if kind == "legacy" and resume:
         raise SimTheoryInputError(

@@ -34,14 +34,19 @@ DATA_SUFFIXES = (".csv", ".json", ".md")
 _WHERE = ("--out", "--allow-dirty")
 
 
-def add_arguments(ap: argparse.ArgumentParser, default_out: Path) -> None:
-    """Add ``--out`` (default ``default_out``) and ``--allow-dirty`` to a figure script's parser."""
-    ap.add_argument("--out", default=str(default_out), help=f"output folder (default {default_out})")
+def add_allow_dirty(ap: argparse.ArgumentParser) -> None:
+    """Add ``--allow-dirty`` (see :func:`guard_out`) to a parser: the run CLI, the report, the figure scripts."""
     ap.add_argument(
         "--allow-dirty",
         action="store_true",
         help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
     )
+
+
+def add_arguments(ap: argparse.ArgumentParser, default_out: Path) -> None:
+    """Add ``--out`` (default ``default_out``) and ``--allow-dirty`` to a figure script's parser."""
+    ap.add_argument("--out", default=str(default_out), help=f"output folder (default {default_out})")
+    add_allow_dirty(ap)
 
 
 def script_dirty(script: Path | str) -> bool | None:
@@ -53,8 +58,11 @@ def script_dirty(script: Path | str) -> bool | None:
     return bool(r.stdout.strip())
 
 
-def guard_out(out: Path | str, script: Path | str, allow_dirty: bool) -> None:
+def guard_out(out: Path | str, script: Path | str | None, allow_dirty: bool, *, dirty: bool | None = None) -> None:
     """Refuse a committed results folder as ``out`` when simtheory or ``script`` is modified.
+
+    ``dirty``: simtheory's dirty flag when the caller already has it (a grid run's provenance);
+    otherwise it is asked from git.
 
     Raises
     ------
@@ -65,7 +73,9 @@ def guard_out(out: Path | str, script: Path | str, allow_dirty: bool) -> None:
     committed = prov.committed_folder(Path(out))
     if committed is None or allow_dirty:
         return
-    if prov.git_state().get("dirty") or script_dirty(script):
+    if dirty is None:
+        dirty = bool(prov.git_state().get("dirty"))
+    if dirty or (script is not None and script_dirty(script)):
         raise SimTheoryInputError(
             "--out",
             f"{out} is in the committed results folder {committed} and the checkout has uncommitted "
@@ -120,11 +130,12 @@ def script_record(
         for p in sorted(out.iterdir())
         if p.is_file() and p.suffix in DATA_SUFFIXES and p.name != "meta.json"
     }
+    kept = recorded_argv(sys.argv[1:] if argv is None else argv)
     return run_metadata(
         script=rel,
         script_sha256=prov.file_sha256(script),
-        argv=recorded_argv(sys.argv[1:] if argv is None else argv),
-        command=" ".join(["python", rel, *recorded_argv(sys.argv[1:] if argv is None else argv)]),
+        argv=kept,
+        command=" ".join(["python", rel, *kept]),
         allow_dirty=bool(allow_dirty),
         outputs=outputs,
         provenance={**prov.provenance(), "script_dirty": script_dirty(script)},

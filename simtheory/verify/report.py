@@ -707,6 +707,8 @@ def _parse_timeout(text: str | None, quick: bool) -> float | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from simtheory.runner.scripts import add_allow_dirty
+
     p = argparse.ArgumentParser(
         prog="python -m simtheory.report",
         description="Check every registered paper claim and write report.md / report.html.",
@@ -731,11 +733,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the registered claims and exit")
     p.add_argument("--no-figures", action="store_true", help="do not embed the figures of paper_figs/")
     p.add_argument("--quiet", action="store_true", help="no per-claim progress lines")
-    p.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="allow writing into a committed results folder (paper_figs/) from a modified checkout",
-    )
+    add_allow_dirty(p)
     p.add_argument(
         "--embeddings",
         default=None,
