@@ -87,7 +87,9 @@ def cell_data(
         assert data.reward is not None  # _real_split rejects data without a golden reward
         train = real_pairs(data, train_rows, n_annotations, beta, rng_tr, pairing)
         held = real_pairs(data, test_rows, n_eval, beta, rng_te, pairing)
-        return train, held, data.embeddings[pool], data.reward[pool], data.source or str(params["embeddings"])
+        # the input as given ("example" or the --embeddings path; its content hash is in the run's
+        # manifest), not the resolved absolute path, so the rows do not depend on where simtheory lives
+        return train, held, data.embeddings[pool], data.reward[pool], str(params["embeddings"])
     world = _world_of(params)
     k = int(params.get("k", 10))
     train = world.pairs(n_annotations, beta, rng_tr, design, pairing, k)

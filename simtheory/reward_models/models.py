@@ -308,13 +308,4 @@ def fit_model(name: str, data, rng, **opts) -> Scorer:
         raise SimTheoryInputError("data", "needs at least 2 annotated pairs with both labels present")
     if "epochs" in opts:
         check_positive_int("epochs", opts["epochs"])
-    torch_threads()
     return FITTERS[name](data, np.random.default_rng(rng), **opts)
-
-
-def torch_threads(n: int = 1) -> None:
-    """Small nets on a shared CPU: one intra-op thread (as the project's test rules ask)."""
-    import torch
-
-    if torch.get_num_threads() != n:
-        torch.set_num_threads(n)
