@@ -12,6 +12,8 @@ $R paper_figs/cross_prompt --sample 4             # the Example 1 / Theorem 16 g
 $R paper_figs/reward_models/rm_quantity --sample 2
 $R paper_figs/reward_models/rm_quality --sample 2
 $R paper_figs/reward_models/rm_cross_prompt --sample 2
+$R paper_figs/reward_models/d32/rm_quality --sample 1
+$R paper_figs/reward_models/minilm_example/rm_cross_prompt --sample 1   # real embeddings (the shipped example)
 $R paper_figs/reward_models                       # tables and findings from the committed runs
 $R paper_figs/general_preference/gpm_cyclic --sample 2
 $R paper_figs/risk_rate/run --sample 3
